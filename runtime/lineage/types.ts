@@ -1,0 +1,69 @@
+/**
+ * The lineage graph contract (DESIGN.md, "Lineage JSON"; schema/lineage.schema.json).
+ * These types and the JSON Schema must change together; fields may be added, never removed.
+ */
+
+/** Version tag stored in every graph. */
+export const LINEAGE_SCHEMA = "replab.lineage/1";
+
+/** MIME type of a lineage bundle (the `%lineage` output and the viewer's renderer). */
+export const LINEAGE_MIME = "application/vnd.replab.lineage+json";
+
+/** Comm target the kernel pushes the graph over. */
+export const LINEAGE_COMM_TARGET = "replab.lineage";
+
+export type CellStatus = "ok" | "error" | "not-run";
+
+export interface CellNode {
+  kind: "cell";
+  /** nbformat cell id (or `count-N` when the client sent none). */
+  id: string;
+  executionCount: number | null;
+  sourceSha256: string;
+  defines: string[];
+  uses: string[];
+  status: CellStatus;
+  /** True when a name this cell used was written again by another execution after it ran. */
+  stale: boolean;
+  /** Sources of nondeterminism seen while the cell ran, e.g. "clock:Date.now". */
+  nondeterminism: string[];
+}
+
+export interface FileNode {
+  kind: "file";
+  /** "file:" + path. */
+  id: string;
+  /** Relative to the notebook's directory, "/"-separated. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface FrameNode {
+  kind: "frame";
+  /** "frame:" + sha256. */
+  id: string;
+  /** Canonical content hash (docs/frame-hash.md). */
+  sha256: string;
+  rows: number;
+  columns: string[];
+}
+
+export type LineageNode = CellNode | FileNode | FrameNode;
+
+export type EdgeKind = "var" | "read" | "write" | "frame";
+
+/** var: cell -> cell (label = variable); read: file -> cell; write: cell -> file; frame: cell -> frame. */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  label: string;
+}
+
+export interface LineageGraph {
+  schema: typeof LINEAGE_SCHEMA;
+  seed: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}

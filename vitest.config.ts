@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Protocol and browser tests spawn real processes; they get generous per-test limits
+// (a limit is a hang guard, never an assertion on speed).
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "extensions/lineage-viewer/test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: "forks",
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
