@@ -5,6 +5,8 @@
  */
 
 /** A MIME bundle: MIME type -> data (string for text types, JSON for +json types). */
+import type { LineageGraph } from "../lineage/types.js";
+
 export type MimeBundle = Record<string, unknown>;
 
 /** Per-output metadata keyed by MIME type, as in nbformat. */
@@ -91,5 +93,11 @@ export interface CellEngine {
   isComplete(code: string): IsCompleteResult;
   /** Stop the running cell: a pending await rejects; a synchronous loop is broken by SIGINT (see executor). */
   interrupt(): void;
+  /** The notebook's lineage graph as of now (DESIGN.md "Lineage JSON"). */
+  lineage(): LineageGraph;
+  /** Called after every recorded execution with the new graph; returns an unsubscribe function. */
+  onLineageChange(listener: (graph: LineageGraph) => void): () => void;
+  /** History for history_request; the engine stores every non-silent execution with store_history. */
+  history(): readonly HistoryEntry[];
   dispose(): Promise<void>;
 }

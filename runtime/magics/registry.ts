@@ -1,0 +1,48 @@
+/**
+ * Cell magics: a cell whose first line starts with `%name` is handled by the magic of that
+ * name instead of the compiler (DESIGN.md "Magics"). Each magic lives in its own module and
+ * registers itself here; the session looks a magic up by name.
+ */
+import type { ExecuteResultValue, OutputSink } from "../session/types.js";
+
+/** What a magic gets: its argument words, the rest of the cell, the sink, and the live session services. */
+export interface MagicContext<Services> {
+  args: string[];
+  body: string;
+  sink: OutputSink;
+  services: Services;
+}
+
+export type MagicHandler<Services> = (
+  context: MagicContext<Services>,
+) => Promise<ExecuteResultValue | undefined>;
+
+/** A parsed magic line: `%repro export DIR --target x` -> name "repro", args ["export", "DIR", ...]. */
+export interface MagicLine {
+  name: string;
+  args: string[];
+  body: string;
+}
+
+/** Split a cell into its magic line and body, or undefined when the cell is not a magic. */
+export function parseMagic(code: string): MagicLine | undefined {
+  const trimmed = code.replace(/^\s*\n/, "");
+  if (!trimmed.startsWith("%")) return undefined;
+  const newline = trimmed.indexOf("\n");
+  const line = (newline === -1 ? trimmed : trimmed.slice(0, newline)).slice(1).trim();
+  const body = newline === -1 ? "" : trimmed.slice(newline + 1);
+  const words = splitWords(line);
+  const [name, ...args] = words;
+  if (name === undefined || name === "") return undefined;
+  return { name, args, body };
+}
+
+/** Shell-like word splitting with single and double quotes, so paths with spaces work. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const match of line.matchAll(pattern)) {
+    words.push(match[1]?.replace(/\\(.)/g, "$1") ?? match[2] ?? match[3] ?? "");
+  }
+  return words;
+}
