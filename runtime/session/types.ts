@@ -16,7 +16,12 @@ export type OutputMetadata = Record<string, unknown>;
 export interface OutputSink {
   stream(name: "stdout" | "stderr", text: string): void;
   /** display_data, or update_display_data when `update` is true (then displayId is required). */
-  display(data: MimeBundle, metadata: OutputMetadata, displayId: string | undefined, update: boolean): void;
+  display(
+    data: MimeBundle,
+    metadata: OutputMetadata,
+    displayId: string | undefined,
+    update: boolean,
+  ): void;
   clearOutput(wait: boolean): void;
   /** Ask the user for a line of input. Rejects with a RuntimeError of kind "stdin-not-allowed" when the client cannot answer. */
   input(prompt: string, password: boolean): Promise<string>;
@@ -71,9 +76,7 @@ export interface InspectResult {
 }
 
 export type IsCompleteResult =
-  | { status: "complete" }
-  | { status: "incomplete"; indent: string }
-  | { status: "invalid" };
+  { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
 
 export interface HistoryEntry {
   session: number;

@@ -1,0 +1,160 @@
+/**
+ * The types of everything earlier cells declared, kept as one small declaration file per
+ * execution. A later cell sees them as globals. When a cell declares a name again, only the
+ * files that held the old declaration change, so the language service reparses a few small
+ * files per cell, never the whole history: the cost per cell stays flat as a notebook grows.
+ */
+import ts from "typescript";
+import type { CellImport } from "./syntax.js";
+
+/** One top-level statement of an emitted declaration file and the names it declares. */
+interface Chunk {
+  names: string[];
+  text: string;
+}
+
+interface Execution {
+  id: number;
+  chunks: Chunk[];
+  imports: CellImport[];
+}
+
+/** A virtual file the language service should see. */
+export interface VirtualFile {
+  fileName: string;
+  text: string;
+}
+
+export class DeclarationStore {
+  private readonly executions = new Map<number, Execution>();
+  private nextId = 1;
+
+  constructor(private readonly dir: string) {}
+
+  /** Drop `names` from every earlier execution; returns the executions that changed. */
+  forget(names: ReadonlySet<string>): number[] {
+    const changed: number[] = [];
+    for (const execution of this.executions.values()) {
+      const chunks = execution.chunks.filter((c) => !c.names.some((n) => names.has(n)));
+      const imports = execution.imports
+        .map((i) => ({ ...i, bindings: i.bindings.filter((b) => !names.has(b.local)) }))
+        .filter((i) => i.bindings.length > 0);
+      const importCount = execution.imports.reduce((n, i) => n + i.bindings.length, 0);
+      const keptImports = imports.reduce((n, i) => n + i.bindings.length, 0);
+      if (chunks.length !== execution.chunks.length || keptImports !== importCount) {
+        execution.chunks = chunks;
+        execution.imports = imports;
+        changed.push(execution.id);
+      }
+    }
+    return changed;
+  }
+
+  /** Record a successfully checked cell from its emitted declaration text. */
+  add(declarationText: string, imports: readonly CellImport[]): number {
+    const id = this.nextId++;
+    const typeImports = imports.filter((i) => i.bindings.length > 0);
+    this.executions.set(id, { id, chunks: splitChunks(declarationText), imports: typeImports });
+    return id;
+  }
+
+  /** Snapshot for rollback when a cell fails to type-check. */
+  snapshot(): Map<number, Execution> {
+    return new Map([...this.executions].map(([id, e]) => [id, { ...e }]));
+  }
+
+  restore(snapshot: Map<number, Execution>): void {
+    this.executions.clear();
+    for (const [id, e] of snapshot) this.executions.set(id, e);
+  }
+
+  /** The files for one execution (declarations, imports, default-import helpers). */
+  filesOf(id: number): VirtualFile[] {
+    const execution = this.executions.get(id);
+    if (execution === undefined) return [];
+    const base = `${this.dir}/__replab_exec_${id}`;
+    const files = [
+      { fileName: `${base}.d.ts`, text: execution.chunks.map((c) => c.text).join("\n") },
+    ];
+    files.push(...importFiles(base, execution.imports));
+    return files;
+  }
+
+  /** Ids of all executions that still declare something. */
+  ids(): number[] {
+    return [...this.executions.keys()];
+  }
+
+  /** Remove executions that no longer declare anything. */
+  prune(): number[] {
+    const empty = [...this.executions.values()].filter(
+      (e) => e.chunks.length === 0 && e.imports.length === 0,
+    );
+    for (const e of empty) this.executions.delete(e.id);
+    return empty.map((e) => e.id);
+  }
+}
+
+/**
+ * Declaration files for a cell's imports: a module that re-exposes each binding as a global
+ * through `export import`, which carries value, type and namespace meanings at once. A default
+ * import needs a helper module, because `export import x = m.default` is not valid syntax.
+ */
+export function importFiles(base: string, imports: readonly CellImport[]): VirtualFile[] {
+  const head: string[] = [];
+  const globals: string[] = [];
+  const helpers: VirtualFile[] = [];
+  imports.forEach((cellImport, index) => {
+    const spec = JSON.stringify(cellImport.specifier);
+    head.push(`import * as __m${index} from ${spec};`);
+    for (const binding of cellImport.bindings) {
+      if (binding.kind === "namespace")
+        globals.push(`export import ${binding.local} = __m${index};`);
+      if (binding.kind === "named") {
+        globals.push(`export import ${binding.local} = __m${index}.${binding.imported};`);
+      }
+      if (binding.kind === "default") {
+        const helper = `${base}.default${index}`;
+        helpers.push({
+          fileName: `${helper}.ts`,
+          text: `import d from ${spec};\nexport { d as value };\n`,
+        });
+        head.push(`import * as __d${index} from ${JSON.stringify(`./${basename(helper)}`)};`);
+        globals.push(`export import ${binding.local} = __d${index}.value;`);
+      }
+    }
+  });
+  // Line k of the head is import k: diagnostics on it map back to the cell's k-th import.
+  const text = `${head.join("\n")}\ndeclare global {\n${globals.join("\n")}\n}\nexport {};\n`;
+  return [{ fileName: `${base}.imports.ts`, text }, ...helpers];
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Split an emitted declaration file into name-keyed statements. */
+function splitChunks(text: string): Chunk[] {
+  const file = ts.createSourceFile("x.d.ts", text, ts.ScriptTarget.ES2022, true);
+  const chunks: Chunk[] = [];
+  for (const statement of file.statements) {
+    if (ts.isVariableStatement(statement)) {
+      const keyword = variableKeyword(statement.declarationList.flags);
+      for (const declaration of statement.declarationList.declarations) {
+        const names = ts.isIdentifier(declaration.name) ? [declaration.name.text] : [];
+        chunks.push({ names, text: `declare ${keyword} ${declaration.getText(file)};` });
+      }
+      continue;
+    }
+    const name = (statement as { name?: ts.Node }).name;
+    const names = name !== undefined && ts.isIdentifier(name) ? [name.text] : [];
+    chunks.push({ names, text: statement.getText(file) });
+  }
+  return chunks;
+}
+
+function variableKeyword(flags: ts.NodeFlags): string {
+  if (flags & ts.NodeFlags.Const) return "const";
+  if (flags & ts.NodeFlags.Let) return "let";
+  return "var";
+}

@@ -1,0 +1,42 @@
+/**
+ * Types of the `replab` module cells can import (DESIGN.md "Notebook module"). `tslab`
+ * resolves to the same module, so tslab notebooks type-check and run unchanged.
+ */
+const API = `
+  /** Show rich output; every method sends one display_data (or update_display_data for an updatable Display). */
+  export interface Display {
+    html(s: string): void;
+    markdown(s: string): void;
+    svg(s: string): void;
+    png(b: Uint8Array | string): void;
+    jpeg(b: Uint8Array | string): void;
+    gif(b: Uint8Array | string): void;
+    pdf(b: Uint8Array | string): void;
+    latex(s: string): void;
+    json(value: unknown): void;
+    text(s: string): void;
+    javascript(s: string): void;
+    raw(mimeType: string, data: string | Uint8Array | object): void;
+  }
+  export const display: Display & {
+    /** Clear this cell's output; with wait, clear when the next output arrives. */
+    clear(options?: { wait?: boolean }): void;
+  };
+  /** A display that later calls update in place (display_id). */
+  export function newDisplay(): Display;
+  /** The notebook seed in force. */
+  export function seed(): number;
+  /** The lineage graph recorded so far (replab.lineage/1). */
+  export function lineage(): {
+    schema: "replab.lineage/1";
+    seed: number;
+    nodes: Array<Record<string, unknown>>;
+    edges: Array<{ from: string; to: string; kind: string; label: string }>;
+  };
+  /** Always true in replab's Node.js kernel (kept for tslab notebooks). */
+  export function isNode(): boolean;
+  export function isBrowser(): boolean;
+`;
+
+/** Ambient declarations for the virtual modules `replab` and `tslab`. */
+export const NOTEBOOK_MODULE_TYPES = `declare module "replab" {${API}}\ndeclare module "tslab" {${API}}\n`;

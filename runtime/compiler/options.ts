@@ -1,0 +1,53 @@
+/**
+ * Compiler options for notebook cells. Cells are type-checked as global scripts (so one
+ * cell's declarations are visible to the next) and emitted as modern ESM for Node 20.
+ */
+import ts from "typescript";
+
+/** Diagnostics that do not apply to notebook cells. */
+export const IGNORED_DIAGNOSTICS = new Set<number>([
+  1375, // 'await' at top level of a script: cells run inside an async wrapper.
+  1378, // top-level 'await' needs module/target options: same reason.
+  1431, // 'for await' at top level of a script.
+  1432, // 'for await' needs module/target options.
+  7016, // untyped JS package: its imports are typed `any`, as in a plain JS notebook.
+  2686, // UMD global in a module: harmless in a notebook.
+]);
+
+/** Options for type-checking and declaration emit (the language service). */
+export function checkOptions(): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    moduleDetection: ts.ModuleDetectionKind.Legacy,
+    lib: ["lib.es2023.d.ts"],
+    types: ["node"],
+    strict: true,
+    esModuleInterop: true,
+    allowSyntheticDefaultImports: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+    skipDefaultLibCheck: true,
+    declaration: true,
+    noEmit: false,
+    allowJs: true,
+    checkJs: false,
+  };
+}
+
+/** Options for turning one cell into JavaScript (no type information needed). */
+export function transpileOptions(): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleDetection: ts.ModuleDetectionKind.Force,
+    esModuleInterop: true,
+    sourceMap: true,
+    inlineSourceMap: false,
+    removeComments: false,
+    // Keep `class` fields as written; ES2022 target does that natively.
+    useDefineForClassFields: true,
+    verbatimModuleSyntax: false,
+  };
+}

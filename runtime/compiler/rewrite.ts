@@ -1,0 +1,216 @@
+/**
+ * Turn a cell's JavaScript into a script that runs in the notebook's shared global scope:
+ * top-level declarations become assignments to hoisted `var`s (so re-running a cell that
+ * declares `const x` works), imports become `await import()` (so ESM-only packages load),
+ * the body runs in an async arrow (so top-level await works), and the last expression is
+ * returned as the cell's result. Edits never add or remove lines, so line numbers in stack
+ * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
+ */
+import ts from "typescript";
+import { bindingNames } from "./syntax.js";
+
+/** Specifiers that resolve to replab's own notebook module instead of node_modules. */
+export const NOTEBOOK_MODULE_SPECIFIERS = new Set(["replab", "tslab"]);
+
+/** Global through which cells reach the notebook module and the import helper. */
+export const RUNTIME_GLOBAL = "__replab";
+
+export interface RewrittenCell {
+  script: string;
+  /** Characters the wrapper adds before the cell's first line. */
+  prefixLength: number;
+  /** Lines of the cell's own code; later lines belong to the wrapper. */
+  lineCount: number;
+  /** Names the cell assigns at top level (declarations and imports). */
+  names: string[];
+  /** True when the cell ends in an expression whose value is the result. */
+  hasResult: boolean;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Rewrite a cell's JavaScript for execution in the shared scope. */
+export function rewriteCell(js: string): RewrittenCell {
+  const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
+  const names = new Set<string>();
+  const functions: string[] = [];
+  // TypeScript appends `export {}` to cells without imports; it is not the cell's last statement.
+  const last = [...file.statements]
+    .reverse()
+    .find((s) => !ts.isExportDeclaration(s) && !ts.isEmptyStatement(s));
+  for (const statement of file.statements) {
+    rewriteStatement(statement, file, { edits, names, functions, isLast: statement === last });
+  }
+  const hasResult =
+    last !== undefined && (ts.isExpressionStatement(last) || ts.isExportAssignment(last));
+  const hoisted = names.size > 0 ? `var ${[...names].join(", ")}; ` : "";
+  const exposeFunctions = functions.map((f) => `globalThis.${f} = ${f}; `).join("");
+  const prefix = `${hoisted}(async () => { ${exposeFunctions}`;
+  const body = applyEdits(js, edits);
+  return {
+    script: `${prefix}${body}\n})()`,
+    lineCount: body.split("\n").length,
+    prefixLength: prefix.length,
+    names: [...names],
+    hasResult,
+  };
+}
+
+interface Context {
+  edits: Edit[];
+  names: Set<string>;
+  functions: string[];
+  isLast: boolean;
+}
+
+function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
+  const start = statement.getStart(file);
+  if (ts.isImportDeclaration(statement)) {
+    ctx.edits.push({
+      start,
+      end: statement.end,
+      text: keepLines(rewriteImport(statement, ctx.names), statement, file),
+    });
+    return;
+  }
+  if (ts.isExportDeclaration(statement)) {
+    ctx.edits.push({ start, end: statement.end, text: keepLines(";", statement, file) });
+    return;
+  }
+  if (ts.isExportAssignment(statement)) {
+    const expression = statement.expression.getStart(file);
+    ctx.edits.push({ start, end: expression, text: "" });
+    if (ctx.isLast) wrapReturn(statement.expression, file, ctx);
+    return;
+  }
+  removeExportKeyword(statement, file, ctx);
+  if (ts.isVariableStatement(statement)) {
+    rewriteVariables(statement, file, ctx);
+  } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
+    ctx.names.add(statement.name.text);
+    const keyword = classKeywordStart(statement, file);
+    ctx.edits.push({ start: keyword, end: keyword, text: `${statement.name.text} = ` });
+    ctx.edits.push({ start: statement.end, end: statement.end, text: ";" });
+  } else if (ts.isFunctionDeclaration(statement) && statement.name !== undefined) {
+    ctx.names.add(statement.name.text);
+    ctx.functions.push(statement.name.text);
+  } else if (ts.isExpressionStatement(statement) && ctx.isLast) {
+    wrapReturn(statement.expression, file, ctx);
+  }
+}
+
+function removeExportKeyword(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
+  if (!ts.canHaveModifiers(statement)) return;
+  for (const modifier of ts.getModifiers(statement) ?? []) {
+    if (
+      modifier.kind === ts.SyntaxKind.ExportKeyword ||
+      modifier.kind === ts.SyntaxKind.DefaultKeyword
+    ) {
+      ctx.edits.push({ start: modifier.getStart(file), end: modifier.end, text: "" });
+    }
+  }
+}
+
+function classKeywordStart(statement: ts.ClassDeclaration, file: ts.SourceFile): number {
+  const keyword = statement.getChildren(file).find((c) => c.kind === ts.SyntaxKind.ClassKeyword);
+  return keyword?.getStart(file) ?? statement.getStart(file);
+}
+
+/** `const {a, b} = x, c = 1;` -> `({a, b} = x), (c = 1);` with the names hoisted. */
+function rewriteVariables(
+  statement: ts.VariableStatement,
+  file: ts.SourceFile,
+  ctx: Context,
+): void {
+  const list = statement.declarationList;
+  const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
+  const declarations = list.declarations;
+  const first = declarations[0];
+  if (first === undefined) return;
+  // The leading ";" guards against ASI joining `(` to a previous line that has no semicolon.
+  ctx.edits.push({ start: list.getStart(file), end: first.getStart(file), text: ";" });
+  for (const declaration of declarations) {
+    for (const name of bindingNames(declaration.name)) ctx.names.add(name);
+    const dStart = declaration.getStart(file);
+    if (declaration.initializer === undefined) {
+      // `let x;` resets x on re-run; `var x;` leaves it, as in a script.
+      const text = isVar ? "void 0" : `(${declaration.name.getText(file)} = undefined)`;
+      ctx.edits.push({ start: dStart, end: declaration.end, text });
+    } else {
+      ctx.edits.push({ start: dStart, end: dStart, text: "(" });
+      ctx.edits.push({ start: declaration.end, end: declaration.end, text: ")" });
+    }
+  }
+}
+
+function wrapReturn(expression: ts.Expression, file: ts.SourceFile, ctx: Context): void {
+  ctx.edits.push({
+    start: expression.getStart(file),
+    end: expression.getStart(file),
+    text: "return (",
+  });
+  ctx.edits.push({ start: expression.end, end: expression.end, text: ")" });
+}
+
+/** An import as an assignment from a dynamic import, resolved from the notebook's directory. */
+function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
+  const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+  const attributes =
+    node.attributes === undefined ? "" : `, { with: ${attributesText(node.attributes)} }`;
+  const source = NOTEBOOK_MODULE_SPECIFIERS.has(specifier)
+    ? `${RUNTIME_GLOBAL}.notebookModule`
+    : `(await import(${JSON.stringify(specifier)}${attributes}))`;
+  const clause = node.importClause;
+  if (clause === undefined) return `${source};`;
+  const parts: string[] = [];
+  if (clause.name !== undefined) {
+    names.add(clause.name.text);
+    parts.push(`${clause.name.text} = __m.default`);
+  }
+  const bindings = clause.namedBindings;
+  if (bindings !== undefined && ts.isNamespaceImport(bindings)) {
+    names.add(bindings.name.text);
+    parts.push(`${bindings.name.text} = __m`);
+  } else if (bindings !== undefined) {
+    for (const element of bindings.elements) {
+      if (element.isTypeOnly) continue;
+      names.add(element.name.text);
+      const imported = (element.propertyName ?? element.name).text;
+      parts.push(`${element.name.text} = __m[${JSON.stringify(imported)}]`);
+    }
+  }
+  if (parts.length === 0) return `${source};`;
+  return `{ const __m = ${source}; ${parts.join("; ")}; }`;
+}
+
+function attributesText(attributes: ts.ImportAttributes): string {
+  const entries = attributes.elements.map((e) => {
+    const key = ts.isIdentifier(e.name) ? e.name.text : e.name.text;
+    const value = ts.isStringLiteral(e.value) ? e.value.text : "";
+    return `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  });
+  return `{ ${entries.join(", ")} }`;
+}
+
+/** Pad replacement text with the newlines of the text it replaces, so later lines keep their numbers. */
+function keepLines(text: string, node: ts.Node, file: ts.SourceFile): string {
+  const original = file.text.slice(node.getStart(file), node.end);
+  const newlines = original.split("\n").length - 1;
+  return text + "\n".repeat(newlines);
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = "";
+  let cursor = 0;
+  for (const edit of sorted) {
+    out += text.slice(cursor, edit.start) + edit.text;
+    cursor = Math.max(cursor, edit.end);
+  }
+  return out + text.slice(cursor);
+}

@@ -1,0 +1,193 @@
+/**
+ * Type-checking of TypeScript cells with a long-lived language service. Earlier cells'
+ * declarations live in DeclarationStore files; the cell being checked is one more virtual
+ * file. Completions and quick info use the same service, so they see the same types.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { PACKAGE_ROOT } from "../paths.js";
+import { DeclarationStore, importFiles, type VirtualFile } from "./declarations.js";
+import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
+import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
+import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
+import { blankRanges, readCellSyntax, type CellSyntax } from "./syntax.js";
+
+export type CheckResult =
+  | { ok: true; syntax: CellSyntax; commit: () => void }
+  | { ok: false; diagnostics: CellDiagnostic[] };
+
+interface FileEntry {
+  text: string;
+  version: number;
+}
+
+export class CellTypeChecker {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly store: DeclarationStore;
+  private readonly service: ts.LanguageService;
+  private readonly cellFile: string;
+  private readonly cellImportsBase: string;
+  private cellImportFiles: string[] = [];
+  private storeFiles = new Map<number, string[]>();
+  /** Versions only grow, even across delete and re-create, so the service never reuses a stale parse. */
+  private version = 0;
+
+  constructor(private readonly dir: string) {
+    this.store = new DeclarationStore(dir);
+    this.cellFile = join(dir, "__replab_cell.ts");
+    this.cellImportsBase = join(dir, "__replab_cell");
+    this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
+    this.setFile(this.cellFile, "");
+    this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
+  }
+
+  /** Type-check a cell against everything declared so far; on success, `commit` records its declarations. */
+  check(code: string): CheckResult {
+    const syntax = readCellSyntax(code, this.cellFile, ts.ScriptKind.TS);
+    const before = this.store.snapshot();
+    const changed = this.store.forget(syntax.declaredNames);
+    this.syncStore(changed);
+    const importsFile = this.setCell(code, syntax);
+    const diagnostics = this.diagnostics(syntax, importsFile);
+    if (diagnostics.length > 0) {
+      this.store.restore(before);
+      this.syncStore(changed);
+      return { ok: false, diagnostics };
+    }
+    return { ok: true, syntax, commit: () => this.commit(syntax) };
+  }
+
+  /** Completion entries at `position` (UTF-16 offset) in a cell that is not yet run. */
+  completions(code: string, position: number): ts.CompletionInfo | undefined {
+    this.setCell(code, readCellSyntax(code, this.cellFile, ts.ScriptKind.TS));
+    return this.service.getCompletionsAtPosition(this.cellFile, position, {
+      includeCompletionsWithInsertText: true,
+    });
+  }
+
+  /** Details of one completion entry (its signature), for the experimental types field. */
+  completionDetail(position: number, name: string): ts.CompletionEntryDetails | undefined {
+    return this.service.getCompletionEntryDetails(
+      this.cellFile,
+      position,
+      name,
+      {},
+      undefined,
+      {},
+      undefined,
+    );
+  }
+
+  /** Quick info (type and documentation) at `position` in a cell. */
+  quickInfo(code: string, position: number): ts.QuickInfo | undefined {
+    this.setCell(code, readCellSyntax(code, this.cellFile, ts.ScriptKind.TS));
+    return this.service.getQuickInfoAtPosition(this.cellFile, position);
+  }
+
+  private commit(syntax: CellSyntax): void {
+    if (syntax.declaredNames.size === 0) {
+      // Nothing to carry forward: skip declaration emit, the costliest step for small cells.
+      this.setCell("", readCellSyntax("", this.cellFile, ts.ScriptKind.TS));
+      return;
+    }
+    const output = this.service.getEmitOutput(this.cellFile, true);
+    const dts = output.outputFiles.find((f) => f.name.endsWith(".d.ts"))?.text ?? "";
+    const id = this.store.add(dts, syntax.imports);
+    this.syncStore([id, ...this.store.prune()]);
+    this.setCell("", readCellSyntax("", this.cellFile, ts.ScriptKind.TS));
+  }
+
+  private diagnostics(syntax: CellSyntax, importsFile: string | undefined): CellDiagnostic[] {
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(this.cellFile);
+    if (program === undefined || file === undefined) return [];
+    const own = [
+      ...this.service.getSyntacticDiagnostics(this.cellFile),
+      ...this.service.getSemanticDiagnostics(this.cellFile),
+    ].filter((d) => !IGNORED_DIAGNOSTICS.has(d.code) && d.category === ts.DiagnosticCategory.Error);
+    const result = own.map((d) => toCellDiagnostic(d, file));
+    if (importsFile !== undefined) result.push(...this.importDiagnostics(syntax, importsFile));
+    return result.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** Problems with a cell's imports show up in its imports file; report them at the import. */
+  private importDiagnostics(syntax: CellSyntax, importsFile: string): CellDiagnostic[] {
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(importsFile);
+    if (file === undefined) return [];
+    return this.service
+      .getSemanticDiagnostics(importsFile)
+      .filter((d) => !IGNORED_DIAGNOSTICS.has(d.code) && d.category === ts.DiagnosticCategory.Error)
+      .map((d) => {
+        const line = file.getLineAndCharacterOfPosition(d.start ?? 0).line;
+        const target = syntax.imports[Math.min(line, syntax.imports.length - 1)];
+        const at = syntax.sourceFile.getLineAndCharacterOfPosition(target?.start ?? 0);
+        return {
+          line: at.line + 1,
+          column: at.character + 1,
+          code: d.code,
+          message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+          length: (target?.end ?? 1) - (target?.start ?? 0),
+        };
+      });
+  }
+
+  /** Put the cell (module syntax blanked, so it is a global script) and its imports in place. */
+  private setCell(code: string, syntax: CellSyntax): string | undefined {
+    this.setFile(this.cellFile, blankRanges(code, syntax.moduleSyntax));
+    for (const f of this.cellImportFiles) this.files.delete(f);
+    const imports = syntax.imports.filter((i) => i.bindings.length > 0);
+    const files = imports.length > 0 ? importFiles(this.cellImportsBase, imports) : [];
+    for (const f of files) this.setFile(f.fileName, f.text);
+    this.cellImportFiles = files.map((f) => f.fileName);
+    return files[0]?.fileName;
+  }
+
+  private syncStore(ids: readonly number[]): void {
+    for (const id of ids) {
+      for (const name of this.storeFiles.get(id) ?? []) this.files.delete(name);
+      const files: VirtualFile[] = this.store.filesOf(id);
+      for (const f of files) this.setFile(f.fileName, f.text);
+      this.storeFiles.set(
+        id,
+        files.map((f) => f.fileName),
+      );
+      if (files.length === 0) this.storeFiles.delete(id);
+    }
+  }
+
+  private setFile(fileName: string, text: string): void {
+    const previous = this.files.get(fileName);
+    if (previous?.text === text) return;
+    this.files.set(fileName, { text, version: ++this.version });
+  }
+
+  private host(): ts.LanguageServiceHost {
+    const options = checkOptions();
+    options.typeRoots = [
+      join(this.dir, "node_modules", "@types"),
+      join(PACKAGE_ROOT, "node_modules", "@types"),
+    ].filter((p) => existsSync(p));
+    return {
+      getScriptFileNames: () => [...this.files.keys()],
+      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptSnapshot: (f) => {
+        const entry = this.files.get(f);
+        if (entry !== undefined) return ts.ScriptSnapshot.fromString(entry.text);
+        const text = ts.sys.readFile(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => this.dir,
+      getCompilationSettings: () => options,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
+      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Syntactic facts about one cell, read from a parse with no type information: its imports,
+ * its export keywords (meaningless in a notebook), and the names it declares at top level.
+ */
+import ts from "typescript";
+
+export type ImportBinding =
+  | { kind: "namespace"; local: string }
+  | { kind: "default"; local: string }
+  | { kind: "named"; local: string; imported: string };
+
+/** One top-level `import` of a cell. */
+export interface CellImport {
+  specifier: string;
+  bindings: ImportBinding[];
+  typeOnly: boolean;
+  /** Source range of the whole declaration in the cell. */
+  start: number;
+  end: number;
+}
+
+/** What the type checker and the rewriter need to know before compiling. */
+export interface CellSyntax {
+  sourceFile: ts.SourceFile;
+  imports: CellImport[];
+  /** Ranges to blank out so the cell type-checks as a global script. */
+  moduleSyntax: { start: number; end: number }[];
+  /** Names declared at top level (declarations and import bindings). */
+  declaredNames: Set<string>;
+}
+
+/** Parse a cell and collect its syntactic facts. */
+export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKind): CellSyntax {
+  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, kind);
+  const imports: CellImport[] = [];
+  const moduleSyntax: { start: number; end: number }[] = [];
+  const declaredNames = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const cellImport = readImport(statement, sourceFile);
+      if (cellImport !== undefined) imports.push(cellImport);
+      for (const binding of cellImport?.bindings ?? []) declaredNames.add(binding.local);
+      moduleSyntax.push({ start: statement.getStart(sourceFile), end: statement.end });
+      continue;
+    }
+    if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+      const start = statement.getStart(sourceFile);
+      // `export default expr` keeps its expression; `export { a }` goes entirely.
+      const end = ts.isExportAssignment(statement)
+        ? statement.expression.getStart(sourceFile)
+        : statement.end;
+      moduleSyntax.push({ start, end });
+      continue;
+    }
+    const exportKeyword = ts.canHaveModifiers(statement)
+      ? ts.getModifiers(statement)?.find((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+      : undefined;
+    if (exportKeyword !== undefined) {
+      moduleSyntax.push({ start: exportKeyword.getStart(sourceFile), end: exportKeyword.end });
+    }
+    for (const name of topLevelNames(statement)) declaredNames.add(name);
+  }
+  return { sourceFile, imports, moduleSyntax, declaredNames };
+}
+
+function readImport(node: ts.ImportDeclaration, sourceFile: ts.SourceFile): CellImport | undefined {
+  if (!ts.isStringLiteral(node.moduleSpecifier)) return undefined;
+  const clause = node.importClause;
+  const bindings: ImportBinding[] = [];
+  if (clause?.name !== undefined) bindings.push({ kind: "default", local: clause.name.text });
+  const named = clause?.namedBindings;
+  if (named !== undefined && ts.isNamespaceImport(named)) {
+    bindings.push({ kind: "namespace", local: named.name.text });
+  } else if (named !== undefined) {
+    for (const element of named.elements) {
+      const imported = (element.propertyName ?? element.name).text;
+      bindings.push({ kind: "named", local: element.name.text, imported });
+    }
+  }
+  return {
+    specifier: node.moduleSpecifier.text,
+    bindings,
+    typeOnly: clause?.isTypeOnly ?? false,
+    start: node.getStart(sourceFile),
+    end: node.end,
+  };
+}
+
+/** Names a top-level statement declares. */
+export function topLevelNames(statement: ts.Statement): string[] {
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  }
+  if (
+    ts.isFunctionDeclaration(statement) ||
+    ts.isClassDeclaration(statement) ||
+    ts.isInterfaceDeclaration(statement) ||
+    ts.isTypeAliasDeclaration(statement) ||
+    ts.isEnumDeclaration(statement)
+  ) {
+    return statement.name === undefined ? [] : [statement.name.text];
+  }
+  if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+    return [statement.name.text];
+  }
+  return [];
+}
+
+/** Every identifier a binding pattern introduces. */
+export function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) =>
+    ts.isOmittedExpression(element) ? [] : bindingNames(element.name),
+  );
+}
+
+/** Replace the given ranges with spaces, keeping newlines so every position stays put. */
+export function blankRanges(
+  code: string,
+  ranges: readonly { start: number; end: number }[],
+): string {
+  if (ranges.length === 0) return code;
+  let out = "";
+  let cursor = 0;
+  for (const { start, end } of [...ranges].sort((a, b) => a.start - b.start)) {
+    out += code.slice(cursor, start) + code.slice(start, end).replace(/[^\n\r]/g, " ");
+    cursor = end;
+  }
+  return out + code.slice(cursor);
+}

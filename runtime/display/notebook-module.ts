@@ -1,0 +1,66 @@
+/**
+ * The `replab` module cells import (`tslab` is an alias, so tslab notebooks run unchanged).
+ * Display calls go to whatever sink the running cell writes to.
+ */
+import type { LineageGraph } from "../lineage/types.js";
+import type { MimeBundle, OutputSink } from "../session/types.js";
+
+/** What the module needs from the session. */
+export interface NotebookModuleHost {
+  sink(): OutputSink | undefined;
+  seed(): number;
+  lineage(): LineageGraph;
+}
+
+type Binary = Uint8Array | string;
+
+const toBase64 = (b: Binary): string =>
+  typeof b === "string" ? b : Buffer.from(b).toString("base64");
+
+let displayCounter = 0;
+
+/** Build the module object for one session. */
+export function createNotebookModule(host: NotebookModuleHost): Record<string, unknown> {
+  // Unique per process without drawing randomness inside a cell (which lineage would flag).
+  const displayPrefix = `replab-${process.pid}-${Date.now().toString(36)}`;
+  const emit = (data: MimeBundle, displayId: string | undefined, update: boolean): void => {
+    host.sink()?.display(data, {}, displayId, update);
+  };
+  const makeDisplay = (displayId: string | undefined) => {
+    let shown = false;
+    const send = (data: MimeBundle): void => {
+      emit(data, displayId, displayId !== undefined && shown);
+      shown = true;
+    };
+    return {
+      html: (s: string) => send({ "text/html": s }),
+      markdown: (s: string) => send({ "text/markdown": s }),
+      svg: (s: string) => send({ "image/svg+xml": s }),
+      png: (b: Binary) => send({ "image/png": toBase64(b) }),
+      jpeg: (b: Binary) => send({ "image/jpeg": toBase64(b) }),
+      gif: (b: Binary) => send({ "image/gif": toBase64(b) }),
+      pdf: (b: Binary) => send({ "application/pdf": toBase64(b) }),
+      latex: (s: string) => send({ "text/latex": s }),
+      json: (value: unknown) => send({ "application/json": value }),
+      text: (s: string) => send({ "text/plain": s }),
+      javascript: (s: string) => send({ "application/javascript": s }),
+      raw: (mime: string, data: string | Uint8Array | object) =>
+        send({ [mime]: data instanceof Uint8Array ? toBase64(data) : data }),
+    };
+  };
+  const display = {
+    ...makeDisplay(undefined),
+    clear: (options?: { wait?: boolean }) => host.sink()?.clearOutput(options?.wait ?? false),
+  };
+  const module: Record<string, unknown> = {
+    display,
+    // Display ids are transient (never saved in the notebook), so a process-unique id is enough.
+    newDisplay: () => makeDisplay(`${displayPrefix}-${++displayCounter}`),
+    seed: () => host.seed(),
+    lineage: () => host.lineage(),
+    isNode: () => true,
+    isBrowser: () => false,
+  };
+  module["default"] = module;
+  return module;
+}
