@@ -10,5 +10,7 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: true,
     maxWorkers: 2,
+    // Cells print through the real process.stdout, as in a kernel; vitest must not swap console.
+    disableConsoleIntercept: true,
   },
 });

@@ -19,7 +19,7 @@ export type ReplabErrorKind =
   | "io";
 
 export class ReplabError extends Error {
-  override readonly name = "ReplabError";
+  override readonly name: string = "ReplabError";
   constructor(
     readonly kind: ReplabErrorKind,
     message: string,

@@ -10,6 +10,7 @@ import { ReplabError } from "../errors.js";
 
 /** Raised when a cell was interrupted; reported with ename "Interrupted". */
 export class InterruptedError extends ReplabError {
+  override readonly name = "Interrupted";
   constructor() {
     super("interrupted", "The cell was interrupted.");
   }

@@ -1,0 +1,61 @@
+/**
+ * Interrupt stops a synchronous loop and a pending await, and earlier state survives.
+ * The engine runs in a child process because interrupts are signals to the whole process.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { ExecuteOutcome } from "../../runtime/session/types.js";
+
+let child: ChildProcess;
+
+beforeAll(async () => {
+  child = fork(fileURLToPath(new URL("./fixtures/interrupt-child.mjs", import.meta.url)), {
+    stdio: "ignore",
+  });
+  await new Promise((resolve) => child.once("message", resolve));
+});
+
+afterAll(() => {
+  child.kill("SIGKILL");
+});
+
+/** Run a cell; when `interrupt` is set, send SIGINT every 100 ms until the cell ends (at most 50 times). */
+function execute(code: string, interrupt = false): Promise<ExecuteOutcome> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let signals = 0;
+    const onMessage = (message: { running?: boolean; outcome?: ExecuteOutcome }) => {
+      if (message.running === true && interrupt) {
+        timer = setInterval(() => {
+          if (++signals > 50) reject(new Error("the cell did not stop after 50 interrupts"));
+          child.kill("SIGINT");
+        }, 100);
+      }
+      if (message.outcome !== undefined) {
+        clearInterval(timer);
+        child.off("message", onMessage);
+        resolve(message.outcome);
+      }
+    };
+    child.on("message", onMessage);
+    child.send({ code });
+  });
+}
+
+it("stops a synchronous infinite loop and keeps earlier state", async () => {
+  await execute("const kept: number = 7;");
+  const looped = await execute("let spins = 0;\nwhile (true) { spins++; }", true);
+  expect(looped.status).toBe("error");
+  expect(looped.status === "error" && looped.ename).toBe("Interrupted");
+  expect(looped.status === "error" && looped.evalue).toBe("The cell was interrupted.");
+  const after = await execute("kept * 6");
+  expect(after.status === "ok" && after.result?.data["text/plain"]).toBe("42");
+});
+
+it("stops a pending await", async () => {
+  const waited = await execute("await new Promise(() => {});", true);
+  expect(waited.status === "error" && waited.evalue).toBe("The cell was interrupted.");
+  const after = await execute("kept + 1");
+  expect(after.status === "ok" && after.result?.data["text/plain"]).toBe("8");
+});
