@@ -14,8 +14,21 @@ export interface CompiledCell extends RewrittenCell {
   sourceMap: SourceMap | undefined;
 }
 
-/** Compile one cell (no type check) into a script for the executor. */
+const cache = new Map<string, CompiledCell>();
+const CACHE_SIZE = 64;
+
+/** Compile one cell (no type check) into a script for the executor; re-runs hit a small cache. */
 export function compileCell(code: string, language: Language): CompiledCell {
+  const key = `${language}\0${code}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const compiled = compileUncached(code, language);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value ?? "");
+  cache.set(key, compiled);
+  return compiled;
+}
+
+function compileUncached(code: string, language: Language): CompiledCell {
   if (language === "javascript") return { ...rewriteCell(code), sourceMap: undefined };
   const output = ts.transpileModule(code, {
     compilerOptions: transpileOptions(),

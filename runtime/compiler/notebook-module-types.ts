@@ -24,6 +24,10 @@ const API = `
   };
   /** A display that later calls update in place (display_id). */
   export function newDisplay(): Display;
+  /** Ask the user for a line of input through the frontend (Jupyter input_request). */
+  export function input(prompt?: string): Promise<string>;
+  /** Like input, with the answer hidden as it is typed. */
+  export function password(prompt?: string): Promise<string>;
   /** The notebook seed in force. */
   export function seed(): number;
   /** The lineage graph recorded so far (replab.lineage/1). */

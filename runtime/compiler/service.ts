@@ -87,8 +87,8 @@ export class CellTypeChecker {
 
   private commit(syntax: CellSyntax): void {
     if (syntax.declaredNames.size === 0) {
-      // Nothing to carry forward: skip declaration emit, the costliest step for small cells.
-      this.setCell("", readCellSyntax("", this.cellFile, ts.ScriptKind.TS));
+      // Nothing to carry forward. The cell file stays as it is, so running the same cell
+      // again finds the program up to date and skips building a new one.
       return;
     }
     const output = this.service.getEmitOutput(this.cellFile, true);

@@ -2,6 +2,7 @@
  * The `replab` module cells import (`tslab` is an alias, so tslab notebooks run unchanged).
  * Display calls go to whatever sink the running cell writes to.
  */
+import { ReplabError } from "../errors.js";
 import type { LineageGraph } from "../lineage/types.js";
 import type { MimeBundle, OutputSink } from "../session/types.js";
 
@@ -18,6 +19,12 @@ const toBase64 = (b: Binary): string =>
   typeof b === "string" ? b : Buffer.from(b).toString("base64");
 
 let displayCounter = 0;
+
+function requireSink(host: NotebookModuleHost): OutputSink {
+  const sink = host.sink();
+  if (sink === undefined) throw new ReplabError("stdin-not-allowed", "input() works only while a cell runs.");
+  return sink;
+}
 
 /** Build the module object for one session. */
 export function createNotebookModule(host: NotebookModuleHost): Record<string, unknown> {
@@ -57,6 +64,9 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
     // Display ids are transient (never saved in the notebook), so a process-unique id is enough.
     newDisplay: () => makeDisplay(`${displayPrefix}-${++displayCounter}`),
     seed: () => host.seed(),
+    // Ask the user through the frontend (input_request); rejects where no frontend can answer.
+    input: (prompt = "") => requireSink(host).input(prompt, false),
+    password: (prompt = "") => requireSink(host).input(prompt, true),
     lineage: () => host.lineage(),
     isNode: () => true,
     isBrowser: () => false,
