@@ -7,13 +7,8 @@
  * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
  */
 import ts from "typescript";
+import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames } from "./syntax.js";
-
-/** Specifiers that resolve to replab's own notebook module instead of node_modules. */
-export const NOTEBOOK_MODULE_SPECIFIERS = new Set(["replab", "tslab"]);
-
-/** Global through which cells reach the notebook module and the import helper. */
-export const RUNTIME_GLOBAL = "__replab";
 
 export interface RewrittenCell {
   script: string;

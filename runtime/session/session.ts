@@ -1,14 +1,12 @@
 /**
  * One notebook's live state: compiles and runs cells, keeps history, and records lineage.
  * Used by the kernel (kernel/main.ts) and the headless runner alike; it never sees a socket.
+ * The compiler (and TypeScript with it) loads on first use or on `preload()`, so creating a
+ * session is cheap and a kernel can answer kernel_info at once.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import ts from "typescript";
-import type { CellTypeChecker } from "../compiler/service.js";
-import { compileCell, mapPosition, type CompiledCell } from "../compiler/compile.js";
-import { renderDiagnostics, toCellDiagnostic } from "../compiler/diagnostics.js";
-import { RUNTIME_GLOBAL } from "../compiler/rewrite.js";
+import type { CellTypeChecker, CompiledCell } from "../compiler/index.js";
+import { RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
 import { formatResult } from "../display/format.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
@@ -16,7 +14,7 @@ import { Executor } from "../executor/run.js";
 import { toCellError } from "../executor/traceback.js";
 import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
 import { parseMagic } from "../magics/registry.js";
-import { complete, inspectAt, isComplete } from "./introspection.js";
+import { banner, languageInfo } from "./info.js";
 import type {
   CellEngine,
   CellError,
@@ -31,6 +29,8 @@ import type {
   OutputSink,
 } from "./types.js";
 
+type Compiler = typeof import("../compiler/index.js");
+
 export interface SessionOptions {
   language: Language;
   notebookDir: string;
@@ -38,28 +38,7 @@ export interface SessionOptions {
   seed?: number | undefined;
 }
 
-/** Jupyter's language_info for each kernel. */
-export function languageInfo(language: Language): Record<string, unknown> {
-  return language === "typescript"
-    ? {
-        name: "typescript",
-        version: "6.0",
-        mimetype: "text/typescript",
-        file_extension: ".ts",
-        pygments_lexer: "typescript",
-        codemirror_mode: { name: "javascript", typescript: true },
-      }
-    : {
-        name: "javascript",
-        version: process.versions.node,
-        mimetype: "text/javascript",
-        file_extension: ".js",
-        pygments_lexer: "javascript",
-        codemirror_mode: "javascript",
-      };
-}
-
-/** Create a session; cheap (TypeScript loads on first use). */
+/** Create a session; cheap (the compiler loads on first use or on preload()). */
 export async function createSession(options: SessionOptions): Promise<Session> {
   return new Session(options);
 }
@@ -72,6 +51,7 @@ export class Session implements CellEngine {
   private readonly cells = new Map<string, CompiledCell>();
   private readonly historyEntries: HistoryEntry[] = [];
   private readonly lineageListeners = new Set<(graph: LineageGraph) => void>();
+  private compilerModule: Compiler | undefined;
   private checker: CellTypeChecker | undefined;
   private executionCount = 0;
   private seedValue: number;
@@ -92,8 +72,7 @@ export class Session implements CellEngine {
   }
 
   get banner(): string {
-    const lang = this.language === "typescript" ? "TypeScript" : "JavaScript";
-    return `replab: ${lang} on Node.js ${process.version}, reproducible by default (seed ${this.seedValue})`;
+    return banner(this.language, this.seedValue);
   }
 
   get languageInfo(): Record<string, unknown> {
@@ -104,13 +83,19 @@ export class Session implements CellEngine {
     return this.seedValue;
   }
 
+  /** Load the compiler (and for TypeScript, the type checker) ahead of the first cell. */
+  async preload(): Promise<void> {
+    const compiler = await this.compiler();
+    if (this.language === "typescript") this.typeChecker(compiler).check("");
+  }
+
   /** Run one cell. Never throws: failures come back as an error outcome. */
   async execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
-    if (request.storeHistory && !request.silent) this.executionCount++;
+    const counted = request.storeHistory && !request.silent;
+    if (counted) this.executionCount++;
     const executionCount = this.executionCount;
-    if (request.storeHistory && !request.silent) {
+    if (counted)
       this.historyEntries.push({ session: 1, line: executionCount, input: request.code });
-    }
     this.router.route(sink);
     const cellId = request.cellId ?? `count-${executionCount}`;
     try {
@@ -118,9 +103,8 @@ export class Session implements CellEngine {
       if (page !== undefined)
         return { status: "ok", executionCount, result: undefined, payload: [page] };
       const magic = parseMagic(request.code);
-      if (magic !== undefined) {
+      if (magic !== undefined)
         return { status: "error", executionCount, ...unknownMagic(magic.name) };
-      }
       return await this.runCell(request.code, cellId, executionCount);
     } catch (thrown) {
       return { status: "error", executionCount, ...this.cellError(thrown) };
@@ -129,36 +113,35 @@ export class Session implements CellEngine {
 
   private async runCell(
     code: string,
-    cellId: string,
+    _cellId: string,
     executionCount: number,
   ): Promise<ExecuteOutcome> {
-    if (this.language === "typescript") {
-      const checked = (await this.typeChecker()).check(code);
-      if (!checked.ok) {
-        const first = checked.diagnostics[0];
-        const evalue =
-          first === undefined ? "" : `${first.line}:${first.column} - ${first.message}`;
-        return {
-          status: "error",
-          executionCount,
-          ename: "TSError",
-          evalue,
-          traceback: renderDiagnostics(checked.diagnostics, code),
-        };
-      }
-      checked.commit();
-    } else {
-      const syntaxError = javascriptSyntaxError(code);
-      if (syntaxError !== undefined) return { status: "error", executionCount, ...syntaxError };
-    }
-    const compiled = compileCell(code, this.language);
-    const label = `cell ${executionCount}`;
-    const filename = join(this.notebookDir, `[${label}]`);
+    const compiler = await this.compiler();
+    const refused = this.refuse(compiler, code);
+    if (refused !== undefined) return { status: "error", executionCount, ...refused };
+    const compiled = compiler.compileCell(code, this.language);
+    const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
     const value = await this.executor.run(compiled.script, filename);
     const result = compiled.hasResult ? await formatResult(value) : undefined;
-    void cellId;
     return { status: "ok", executionCount, result, payload: [] };
+  }
+
+  /** Type errors (TypeScript) or syntax errors (JavaScript) stop a cell before it runs. */
+  private refuse(compiler: Compiler, code: string): CellError | undefined {
+    if (this.language === "javascript") return compiler.javascriptSyntaxError(code);
+    const checked = this.typeChecker(compiler).check(code);
+    if (checked.ok) {
+      checked.commit();
+      return undefined;
+    }
+    const first = checked.diagnostics[0];
+    const evalue = first === undefined ? "" : `${first.line}:${first.column} - ${first.message}`;
+    return {
+      ename: "TSError",
+      evalue,
+      traceback: compiler.renderDiagnostics(checked.diagnostics, code),
+    };
   }
 
   /** `name?` and `name??` open the pager with the inspection of `name`, as in IPython. */
@@ -166,52 +149,46 @@ export class Session implements CellEngine {
     const match = /^\s*([\p{ID_Start}$_][\p{ID_Continue}$.]*)\s*(\?\??)\s*$/u.exec(code);
     if (match === null) return undefined;
     const expression = match[1] ?? "";
-    const detail = match[2] === "??" ? 1 : 0;
-    const found = await this.inspect(expression, expression.length, detail);
+    const found = await this.inspect(expression, expression.length, match[2] === "??" ? 1 : 0);
     const data = found.found ? found.data : { "text/plain": `Object \`${expression}\` not found.` };
     return { source: "page", data, start: 0 };
-  }
-
-  private inspectSync(code: string, cursorPos: number, detailLevel: 0 | 1): InspectResult {
-    return inspectAt(
-      code,
-      cursorPos,
-      detailLevel,
-      this.language === "typescript" ? this.checker : undefined,
-    );
   }
 
   /** Format a thrown value, mapping stack frames to cell positions. */
   private cellError(thrown: unknown): CellError {
     return toCellError(thrown, (file, line, column) => {
       const cell = this.cells.get(file);
-      if (cell === undefined) return undefined;
+      if (cell === undefined || this.compilerModule === undefined) return undefined;
       const label = file.slice(file.lastIndexOf("[") + 1, -1);
-      const position = mapPosition(cell, line, column);
+      const position = this.compilerModule.mapPosition(cell, line, column);
       return position === undefined ? "wrapper" : { label, ...position };
     });
   }
 
-  private async typeChecker(): Promise<CellTypeChecker> {
-    if (this.checker === undefined) {
-      const { CellTypeChecker } = await import("../compiler/service.js");
-      this.checker = new CellTypeChecker(this.notebookDir);
-    }
+  private async compiler(): Promise<Compiler> {
+    this.compilerModule ??= await import("../compiler/index.js");
+    return this.compilerModule;
+  }
+
+  private typeChecker(compiler: Compiler): CellTypeChecker {
+    this.checker ??= new compiler.CellTypeChecker(this.notebookDir);
     return this.checker;
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
-    const checker = this.language === "typescript" ? await this.typeChecker() : undefined;
-    return complete(code, cursorPos, checker);
+    const compiler = await this.compiler();
+    const checker = this.language === "typescript" ? this.typeChecker(compiler) : undefined;
+    return compiler.complete(code, cursorPos, checker);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult> {
-    if (this.language === "typescript") await this.typeChecker();
-    return this.inspectSync(code, cursorPos, detailLevel);
+    const compiler = await this.compiler();
+    const checker = this.language === "typescript" ? this.typeChecker(compiler) : undefined;
+    return compiler.inspectAt(code, cursorPos, detailLevel, checker);
   }
 
-  isComplete(code: string): IsCompleteResult {
-    return isComplete(code);
+  async isComplete(code: string): Promise<IsCompleteResult> {
+    return (await this.compiler()).isComplete(code);
   }
 
   interrupt(): void {
@@ -236,17 +213,6 @@ export class Session implements CellEngine {
   }
 }
 
-/** Syntax errors in a JavaScript cell, reported at cell positions rather than in the wrapper. */
-function javascriptSyntaxError(code: string): CellError | undefined {
-  const file = ts.createSourceFile("cell.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
-  const parseErrors = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
-  if (parseErrors.length === 0) return undefined;
-  const diagnostics = parseErrors.map((d) => toCellDiagnostic(d, file));
-  const first = diagnostics[0];
-  const evalue = first === undefined ? "" : `${first.line}:${first.column} - ${first.message}`;
-  return { ename: "SyntaxError", evalue, traceback: renderDiagnostics(diagnostics, code) };
-}
-
 function seedFromEnvironment(): number | undefined {
   const raw = process.env["REPLAB_SEED"];
   if (raw === undefined || raw.trim() === "") return undefined;
@@ -267,8 +233,7 @@ function unknownMagic(name: string): CellError {
 /** Errors a cell's timers or promises throw later are shown, and the kernel lives on. */
 function installErrorReporters(router: OutputRouter, format: (e: unknown) => CellError): void {
   const report = (error: unknown): void => {
-    const { traceback } = format(error);
-    const text = `${traceback.join("\n")}\n`;
+    const text = `${format(error).traceback.join("\n")}\n`;
     const sink = router.current;
     if (sink === undefined) writeRealStderr(text);
     else sink.stream("stderr", text);
@@ -282,16 +247,9 @@ function silenceLoaderWarning(): void {
   const listeners = process.listeners("warning");
   process.removeAllListeners("warning");
   process.on("warning", (warning) => {
-    if (
+    const ours =
       warning.name === "ExperimentalWarning" &&
-      /USE_MAIN_CONTEXT_DEFAULT_LOADER/.test(warning.message)
-    )
-      return;
-    for (const listener of listeners) listener(warning);
+      /USE_MAIN_CONTEXT_DEFAULT_LOADER/.test(warning.message);
+    if (!ours) for (const listener of listeners) listener(warning);
   });
-}
-
-/** sha256 of a cell's source, as lineage records it. */
-export function sourceSha256(code: string): string {
-  return createHash("sha256").update(code, "utf8").digest("hex");
 }

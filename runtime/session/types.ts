@@ -93,7 +93,7 @@ export interface CellEngine {
   execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome>;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult>;
-  isComplete(code: string): IsCompleteResult;
+  isComplete(code: string): Promise<IsCompleteResult>;
   /** Stop the running cell: a pending await rejects; a synchronous loop is broken by SIGINT (see executor). */
   interrupt(): void;
   /** The notebook's lineage graph as of now (DESIGN.md "Lineage JSON"). */

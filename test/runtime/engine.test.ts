@@ -151,9 +151,9 @@ describe("introspection", () => {
     expect(result.data["text/plain"]).toContain("east: number");
   });
 
-  it("tells complete, incomplete and invalid code apart", () => {
-    expect(session.isComplete("const x = 1;").status).toBe("complete");
-    expect(session.isComplete("function f() {").status).toBe("incomplete");
-    expect(session.isComplete("const = ;").status).toBe("invalid");
+  it("tells complete, incomplete and invalid code apart", async () => {
+    expect((await session.isComplete("const x = 1;")).status).toBe("complete");
+    expect((await session.isComplete("function f() {")).status).toBe("incomplete");
+    expect((await session.isComplete("const = ;")).status).toBe("invalid");
   });
 });

@@ -1,0 +1,15 @@
+/** Syntax errors in JavaScript cells, reported at cell positions rather than in the wrapper. */
+import ts from "typescript";
+import type { CellError } from "../session/types.js";
+import { renderDiagnostics, toCellDiagnostic } from "./diagnostics.js";
+
+/** The cell's parse errors as a Jupyter error, or undefined when it parses. */
+export function javascriptSyntaxError(code: string): CellError | undefined {
+  const file = ts.createSourceFile("cell.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const parseErrors = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  if (parseErrors.length === 0) return undefined;
+  const diagnostics = parseErrors.map((d) => toCellDiagnostic(d, file));
+  const first = diagnostics[0];
+  const evalue = first === undefined ? "" : `${first.line}:${first.column} - ${first.message}`;
+  return { ename: "SyntaxError", evalue, traceback: renderDiagnostics(diagnostics, code) };
+}
