@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// `npm run bench`: replab against its peers, driven by the same client in the same run.
+// Writes bench/RESULTS.md (numbers, ratios against the issue's targets, machine, date).
+// Not a test: nothing here asserts; a missed target is reported, not hidden.
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const python = join(root, ".venv", "bin", "python");
+if (!existsSync(python)) {
+  console.error(
+    "bench: .venv is missing; run `npm test` once (its set-up creates the venv) or bash test/setup/prepare.sh",
+  );
+  process.exit(2);
+}
+
+const jupyterPath = mkdtempSync(join(os.tmpdir(), "replab-bench-"));
+execFileSync(
+  process.execPath,
+  [join(root, "dist/bin/replab.js"), "install", "--prefix", jupyterPath],
+  { stdio: "inherit" },
+);
+const kernels = join(jupyterPath, "share", "jupyter", "kernels");
+mkdirSync(join(kernels, "tslab"), { recursive: true });
+writeFileSync(
+  join(kernels, "tslab", "kernel.json"),
+  JSON.stringify({
+    argv: [
+      process.execPath,
+      join(root, "node_modules/tslab/bin/tslab"),
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ],
+    display_name: "TypeScript (tslab)",
+    language: "typescript",
+  }),
+);
+const env = { ...process.env, JUPYTER_PATH: join(jupyterPath, "share", "jupyter") };
+
+function bench(kernel, args) {
+  console.error(`bench: ${kernel} ${args.join(" ")}`);
+  const out = execFileSync(python, [join(root, "bench/kernel_bench.py"), kernel, ...args], {
+    env,
+    cwd: root,
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
+const importCell = 'import * as dfd from "danfojs-node";';
+const full = ["--repeat", "5", "--defines", "--cells", "300", "--import-cell", importCell];
+const results = { replab: bench("replab", full), tslab: bench("tslab", full) };
+try {
+  results.ipykernel = bench("python3", ["--repeat", "5"]);
+} catch (error) {
+  console.error(`bench: ipykernel not measured: ${error.message}`);
+}
+
+const extra = [];
+for (const script of ["repro.mjs", "run-export.mjs"]) {
+  const path = join(root, "bench", script);
+  if (!existsSync(path)) continue;
+  try {
+    extra.push({
+      script,
+      output: execFileSync(process.execPath, [path], { cwd: root, encoding: "utf8" }).trim(),
+    });
+  } catch (error) {
+    extra.push({ script, output: `failed: ${error.message}` });
+  }
+}
+
+const ms = (s) => (s === undefined ? "–" : `${(s * 1000).toFixed(1)} ms`);
+const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+const verdict = (r, target) => (r === undefined ? "not measured" : r <= target ? "met" : "MISSED");
+const r = results.replab;
+const t = results.tslab;
+const rows = [
+  ["start-up to kernel_info_reply", r.startup_s, t.startup_s, 0.5],
+  ["trivial `1 + 1` round trip", r.trivial_s, t.trivial_s, 1.0],
+  ["define cell at cell 10 (50 decls)", r.define_cell10_s, t.define_cell10_s, undefined],
+  ["define cell at cell 300 (50 decls)", r.define_cell300_s, t.define_cell300_s, undefined],
+  ["cell importing danfojs-node", r.import_s, t.import_s, 1.0],
+];
+const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+const lines = [
+  "# replab benchmarks",
+  "",
+  `Run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+  "Every kernel is driven by the same jupyter_client script (bench/kernel_bench.py) in the same run;",
+  "times are medians. Regenerate with `npm run bench`.",
+  "",
+  "| measure | replab | tslab 1.0.22 | replab / tslab | target | |",
+  "|---|---|---|---|---|---|",
+  ...rows.map(([name, a, b, target]) => {
+    const q = ratio(a, b);
+    return `| ${name} | ${ms(a)} | ${ms(b)} | ${q === undefined ? "–" : q.toFixed(2)} | ${target === undefined ? "" : `<= ${target}`} | ${target === undefined ? "" : verdict(q, target)} |`;
+  }),
+  "",
+  `Flat cost per cell: replab cell 300 / cell 10 = ${ratio(r.define_cell300_s, r.define_cell10_s)?.toFixed(2)} (target <= 1.2: ${verdict(ratio(r.define_cell300_s, r.define_cell10_s), 1.2)}); tslab: ${ratio(t.define_cell300_s, t.define_cell10_s)?.toFixed(2)}.`,
+  "",
+];
+if (results.ipykernel !== undefined) {
+  const i = results.ipykernel;
+  lines.push(
+    `ipykernel (Python, same client): start-up ${ms(i.startup_s)} (replab / ipykernel ${ratio(r.startup_s, i.startup_s)?.toFixed(2)}), trivial round trip ${ms(i.trivial_s)} (replab / ipykernel ${ratio(r.trivial_s, i.trivial_s)?.toFixed(2)}).`,
+    "",
+  );
+}
+for (const { script, output } of extra)
+  lines.push(`## bench/${script}`, "", "```", output, "```", "");
+lines.push("## Raw", "", "```json", JSON.stringify(results, null, 2), "```", "");
+const target = join(root, "bench", "RESULTS.md");
+writeFileSync(`${target}.tmp`, lines.join("\n"));
+renameSync(`${target}.tmp`, target);
+console.error(readFileSync(target, "utf8"));
