@@ -1,5 +1,112 @@
-/** Placeholder until this subcommand lands; it fails loudly rather than pretending. */
-export async function main(_args: string[]): Promise<number> {
-  process.stderr.write("replab: this command is not built yet\n");
-  return 70;
+/**
+ * `replab run`: run notebooks headless (DESIGN.md "CLI", issue 4 section 1). Exit 0 ok;
+ * 1 a cell failed or --check found different outputs; 2 usage or unreadable notebook, with
+ * nothing written. Never loads ZeroMQ or kernel/.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { writeRealStderr } from "../executor/capture.js";
+import { ReplabError } from "../errors.js";
+import { notebookLanguage, readNotebook } from "../notebook/read.js";
+import type { Notebook } from "../notebook/types.js";
+import { serializeNotebook, writeFileAtomic } from "../notebook/write.js";
+import { parseRunArgs, type RunOptions } from "../runner/args.js";
+import { firstDifference } from "../runner/check.js";
+import { checkMagics } from "../runner/magic-check.js";
+import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
+import { runParallel } from "../runner/parallel.js";
+import { injectParameters } from "../runner/parameters.js";
+import { createProgress } from "../runner/progress.js";
+import { executeNotebook, type CellFailure } from "../runner/run-notebook.js";
+import { runCommand } from "./exit.js";
+
+/** Entry point of `replab run`. */
+export async function main(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const options = parseRunArgs(args);
+    if (options.notebooks.length > 1 || options.jobs > 1) {
+      return runParallel(options.notebooks, childFlags(args, options.notebooks), options.jobs);
+    }
+    return runOne(options.notebooks[0] as string, options);
+  });
+}
+
+/** The arguments every child gets: all but the notebook paths and -j. */
+function childFlags(args: string[], notebooks: string[]): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "-j" || arg === "--jobs") i++;
+    else if (!notebooks.includes(arg) || flags.at(-1)?.startsWith("-")) flags.push(arg);
+  }
+  return flags;
+}
+
+/** Where the executed notebook goes, or undefined when nothing is written (--check alone). */
+export function outputPath(path: string, options: RunOptions): string | undefined {
+  if (options.inplace) return path;
+  if (options.output !== undefined) return resolve(options.output);
+  if (options.check) return undefined;
+  const target = resolve(dirname(path), `${basename(path, ".ipynb")}.out.ipynb`);
+  if (existsSync(target)) {
+    throw new ReplabError(
+      "usage",
+      `${target} exists; pass -o ${target} to replace it, or --inplace to update ${basename(path)}`,
+    );
+  }
+  return target;
+}
+
+async function runOne(file: string, options: RunOptions): Promise<number> {
+  const path = resolve(file);
+  const stored = await readNotebook(path);
+  const language = notebookLanguage(stored, file);
+  checkMagics(stored, file);
+  const target = outputPath(path, options);
+  const notebook = structuredClone(stored);
+  injectParameters(notebook, options.parameters, language);
+  const seed = resolveSeed(options.seed, notebook);
+  const began = performance.now();
+  const { createSession } = await import("../session/session.js");
+  const notebookDir = dirname(path);
+  // Cells read relative paths from the notebook's directory, as they do in Jupyter.
+  process.chdir(notebookDir);
+  const engine = await createSession({ language, notebookDir, seed });
+  const progress = createProgress(options.quiet);
+  const result = await executeNotebook(notebook, engine, { ...options, progress });
+  storeRunMetadata(notebook, seed, result.lineage);
+  await engine.dispose();
+  const failure = result.failures[0];
+  if (failure !== undefined) reportFailure(failure);
+  const differs = options.check ? reportCheck(stored, notebook, file) : false;
+  if (target !== undefined) await writeFileAtomic(target, serializeNotebook(notebook));
+  if (!options.quiet) {
+    const seconds = ((performance.now() - began) / 1000).toFixed(2);
+    const wrote = target === undefined ? "" : `; wrote ${target}`;
+    writeRealStderr(
+      `replab: ran ${result.cellsRun} cells of ${file} in ${seconds}s (seed ${seed})${wrote}\n`,
+    );
+  }
+  return failure !== undefined || differs ? 1 : 0;
+}
+
+function reportFailure(failure: CellFailure): void {
+  const { cellId, position, error } = failure;
+  writeRealStderr(
+    `replab: cell ${cellId} (code cell ${position}) failed: ${error.ename}: ${error.evalue}\n${error.traceback.join("\n")}\n`,
+  );
+}
+
+function reportCheck(stored: Notebook, fresh: Notebook, file: string): boolean {
+  const difference = firstDifference(stored, fresh);
+  if (difference === undefined) {
+    writeRealStderr(`replab: check ok: every cell of ${file} gave its stored outputs\n`);
+    return false;
+  }
+  const { cellId, position, diff } = difference;
+  writeRealStderr(
+    `replab: check failed: cell ${cellId} (code cell ${position}) gave different outputs\n${diff.join("\n")}\n`,
+  );
+  return true;
 }

@@ -1,0 +1,74 @@
+/**
+ * `replab run --check`: compare a fresh run's outputs with the ones stored in the notebook
+ * and name the first cell that differs, with a short line diff of what a reader would see.
+ */
+import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
+import { outputSha256 } from "./output-hash.js";
+
+export interface CheckDifference {
+  cellId: string;
+  position: number;
+  diff: string[];
+}
+
+/** The first code cell whose outputs differ between `stored` and `fresh`, or undefined. */
+export function firstDifference(stored: Notebook, fresh: Notebook): CheckDifference | undefined {
+  const before = codeCells(stored);
+  const after = codeCells(fresh);
+  for (const [i, cell] of after.entries()) {
+    const old = before.find((c) => c.id === cell.id);
+    const oldOutputs = old?.outputs ?? [];
+    if (outputSha256(oldOutputs) !== outputSha256(cell.outputs)) {
+      return {
+        cellId: cell.id,
+        position: i + 1,
+        diff: shortDiff(render(oldOutputs), render(cell.outputs)),
+      };
+    }
+  }
+  return undefined;
+}
+
+function codeCells(notebook: Notebook): CodeCell[] {
+  return notebook.cells.filter((c): c is CodeCell => c.cell_type === "code");
+}
+
+/** Outputs as the lines a reader sees: stream text, text/plain (or the MIME types shown), errors. */
+export function render(outputs: Output[]): string[] {
+  const lines: string[] = [];
+  for (const output of outputs) {
+    switch (output.output_type) {
+      case "stream":
+        lines.push(...joinSource(output.text).replace(/\n$/, "").split("\n"));
+        break;
+      case "display_data":
+      case "execute_result": {
+        const plain = output.data["text/plain"];
+        const text = Array.isArray(plain)
+          ? plain.join("")
+          : typeof plain === "string"
+            ? plain
+            : undefined;
+        lines.push(...(text ?? `<${Object.keys(output.data).sort().join(", ")}>`).split("\n"));
+        break;
+      }
+      case "error":
+        lines.push(`${output.ename}: ${output.evalue}`);
+        break;
+    }
+  }
+  return lines;
+}
+
+/** Lines around the first difference, "-" stored and "+" fresh, at most a few each. */
+export function shortDiff(before: string[], after: string[], context = 1, limit = 3): string[] {
+  let first = 0;
+  while (first < before.length && first < after.length && before[first] === after[first]) first++;
+  const from = Math.max(0, first - context);
+  const out = before.slice(from, first).map((l) => `  ${l}`);
+  const removed = before.slice(first, first + limit).map((l) => `- ${l}`);
+  const added = after.slice(first, first + limit).map((l) => `+ ${l}`);
+  if (removed.length === 0 && added.length === 0)
+    return ["(the outputs differ in data not shown as text)"];
+  return [...out, ...removed, ...added];
+}

@@ -1,0 +1,84 @@
+/**
+ * Notebook-level `metadata.replab`: the seed, the lineage of the run, the runtime that
+ * produced it and the hashes of the data files it read or wrote. Export and verify read it.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { FileNode, LineageGraph } from "../lineage/types.js";
+import type { Notebook } from "../notebook/types.js";
+import { PACKAGE_ROOT } from "../paths.js";
+
+export interface RuntimeVersions {
+  node: string;
+  replab: string;
+  typescript: string;
+  platform: string;
+}
+
+export interface DataHash {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface NotebookReplabMetadata {
+  seed: number;
+  lineage: LineageGraph;
+  runtime: RuntimeVersions;
+  data: DataHash[];
+}
+
+/** Seed precedence (DESIGN.md "Determinism rules"): --seed > REPLAB_SEED > metadata > 42. */
+export function resolveSeed(
+  flag: number | undefined,
+  notebook: Notebook,
+  env = process.env,
+): number {
+  if (flag !== undefined) return flag;
+  const raw = env["REPLAB_SEED"];
+  if (raw !== undefined && /^-?\d+$/.test(raw.trim())) return Number(raw);
+  const stored = storedReplab(notebook)?.["seed"];
+  if (typeof stored === "number" && Number.isSafeInteger(stored)) return stored;
+  return 42;
+}
+
+/** `metadata.replab` as stored, or undefined. */
+export function storedReplab(notebook: Notebook): Record<string, unknown> | undefined {
+  const value = notebook.metadata["replab"];
+  return value !== null && typeof value === "object"
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The versions that produced a run. */
+export function runtimeVersions(): RuntimeVersions {
+  const version = (file: string): string =>
+    String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown");
+  const require = createRequire(join(PACKAGE_ROOT, "package.json"));
+  return {
+    node: process.versions.node,
+    replab: version(join(PACKAGE_ROOT, "package.json")),
+    typescript: version(require.resolve("typescript/package.json")),
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+/** Data hashes from the lineage's file nodes, sorted by path. */
+export function dataHashes(lineage: LineageGraph): DataHash[] {
+  return lineage.nodes
+    .filter((n): n is FileNode => n.kind === "file")
+    .map((n) => ({ path: n.path, sha256: n.sha256, bytes: n.bytes }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Store the run's metadata in the notebook. */
+export function storeRunMetadata(notebook: Notebook, seed: number, lineage: LineageGraph): void {
+  const replab: NotebookReplabMetadata = {
+    seed,
+    lineage,
+    runtime: runtimeVersions(),
+    data: dataHashes(lineage),
+  };
+  notebook.metadata = { ...notebook.metadata, replab };
+}

@@ -1,0 +1,40 @@
+/**
+ * Parameters (`-p NAME=VALUE`) follow papermill's convention: a new cell tagged
+ * `injected-parameters` is inserted right after the cell tagged `parameters` (or first,
+ * when no cell has that tag), so the defaults run and are then overridden.
+ */
+import { createHash } from "node:crypto";
+import type { Language } from "../session/types.js";
+import { splitLines, type CodeCell, type Notebook } from "../notebook/types.js";
+
+/** Insert the injected-parameters cell; returns its index, or -1 when there are no parameters. */
+export function injectParameters(
+  notebook: Notebook,
+  parameters: Map<string, unknown>,
+  language: Language,
+): number {
+  if (parameters.size === 0) return -1;
+  const tagged = notebook.cells.findIndex((c) => tagsOf(c.metadata).includes("parameters"));
+  const index = tagged + 1;
+  const keyword = language === "typescript" ? "let" : "var";
+  const lines = [...parameters].map(
+    ([name, value]) => `${keyword} ${name} = ${JSON.stringify(value)};\n`,
+  );
+  const source = `// Parameters\n${lines.join("")}`;
+  const cell: CodeCell = {
+    cell_type: "code",
+    // Derived from the content, so the same parameters give the same notebook.
+    id: `injected-${createHash("sha256").update(source).digest("hex").slice(0, 8)}`,
+    source: splitLines(source),
+    metadata: { tags: ["injected-parameters"] },
+    execution_count: null,
+    outputs: [],
+  };
+  notebook.cells.splice(index, 0, cell);
+  return index;
+}
+
+function tagsOf(metadata: Record<string, unknown>): string[] {
+  const tags = metadata["tags"];
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
+}

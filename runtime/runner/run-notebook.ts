@@ -1,0 +1,106 @@
+/**
+ * Runs a parsed notebook through a CellEngine, top to bottom, with the notebook's own cell
+ * ids, and fills in outputs, execution counts and replab metadata. It knows nothing about
+ * files or the command line (runtime/cli/run.ts does that) and never loads ZeroMQ.
+ */
+import { performance } from "node:perf_hooks";
+import type { LineageGraph } from "../lineage/types.js";
+import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
+import type { CellEngine, CellError } from "../session/types.js";
+import { NotebookOutputSink } from "./outputs.js";
+import { outputSha256, sha256 } from "./output-hash.js";
+import type { Progress } from "./progress.js";
+import { withTimeout } from "./timeout.js";
+
+export interface ExecuteOptions {
+  allowErrors: boolean;
+  timeoutMs: number | undefined;
+  progress: Progress;
+}
+
+/** The first failing cell of a run. */
+export interface CellFailure {
+  cellId: string;
+  /** 1-based position among the notebook's code cells. */
+  position: number;
+  error: CellError;
+}
+
+export interface ExecuteResult {
+  failures: CellFailure[];
+  lineage: LineageGraph;
+  /** stdout of each executed cell, by id (the export's expected pipeline output). */
+  cellsRun: number;
+}
+
+/** Execute every code cell of `notebook` in place. */
+export async function executeNotebook(
+  notebook: Notebook,
+  engine: CellEngine,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
+  const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code");
+  const failures: CellFailure[] = [];
+  let cellsRun = 0;
+  for (const [i, cell] of cells.entries()) {
+    const stop = failures.length > 0 && !options.allowErrors;
+    if (stop || joinSource(cell.source).trim() === "") {
+      clearCell(cell);
+      continue;
+    }
+    const error = await executeCell(cell, engine, options, i + 1, cells.length);
+    cellsRun++;
+    if (error !== undefined) failures.push({ cellId: cell.id, position: i + 1, error });
+  }
+  options.progress.done();
+  return { failures, lineage: engine.lineage(), cellsRun };
+}
+
+async function executeCell(
+  cell: CodeCell,
+  engine: CellEngine,
+  options: ExecuteOptions,
+  position: number,
+  total: number,
+): Promise<CellError | undefined> {
+  const code = joinSource(cell.source);
+  const sink = new NotebookOutputSink();
+  options.progress.start(position, total, cell.id);
+  const began = performance.now();
+  const request = { code, cellId: cell.id, silent: false, storeHistory: true, allowStdin: false };
+  const { value: outcome, timedOut } = await withTimeout(
+    () => engine.execute(request, sink),
+    options.timeoutMs,
+    () => engine.interrupt(),
+  );
+  const durationMs = Math.round(performance.now() - began);
+  let error: CellError | undefined;
+  if (outcome.status === "ok") {
+    if (outcome.result !== undefined) sink.result(outcome.result, outcome.executionCount);
+  } else {
+    error = timedOut ? timeoutError(outcome, options.timeoutMs ?? 0) : outcome;
+    sink.error(error.ename, error.evalue, error.traceback);
+  }
+  cell.outputs = sink.outputs();
+  cell.execution_count = outcome.executionCount;
+  cell.metadata = {
+    ...cell.metadata,
+    replab: { sourceSha256: sha256(code), outputSha256: outputSha256(cell.outputs), durationMs },
+  };
+  options.progress.finish(position, total, cell.id, error === undefined, durationMs);
+  return error;
+}
+
+function timeoutError(error: CellError, ms: number): CellError {
+  const evalue = `the cell ran longer than --timeout ${ms / 1000} s and was interrupted`;
+  return { ename: "Timeout", evalue, traceback: [`Timeout: ${evalue}`, ...error.traceback] };
+}
+
+/** A cell this run did not execute keeps no outputs from an earlier run. */
+function clearCell(cell: CodeCell): void {
+  cell.outputs = [];
+  cell.execution_count = null;
+  const metadata = { ...cell.metadata };
+  delete metadata["replab"];
+  cell.metadata = metadata;
+}

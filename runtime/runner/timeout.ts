@@ -1,0 +1,41 @@
+/**
+ * Per-cell time limits. A cell waiting on a promise is stopped through engine.interrupt();
+ * a cell stuck in a synchronous loop blocks this thread's timers, so a worker thread sends
+ * the process SIGINT, which the executor's vm breakOnSigint turns into an interrupt.
+ */
+import { Worker } from "node:worker_threads";
+
+const WATCHDOG = `
+const { workerData } = require("node:worker_threads");
+setTimeout(() => process.kill(workerData.pid, "SIGINT"), workerData.ms);
+`;
+
+/** Run `work`; after `ms` call `interrupt` (and SIGINT this process); reports whether time ran out. */
+export async function withTimeout<T>(
+  work: () => Promise<T>,
+  ms: number | undefined,
+  interrupt: () => void,
+): Promise<{ value: T; timedOut: boolean }> {
+  if (ms === undefined) return { value: await work(), timedOut: false };
+  let timedOut = false;
+  const onSigint = (): void => {
+    timedOut = true;
+    interrupt();
+  };
+  // While our listener is installed, SIGINT outside a running script interrupts instead of killing us.
+  process.on("SIGINT", onSigint);
+  const timer = setTimeout(onSigint, ms);
+  const watchdog = new Worker(WATCHDOG, {
+    eval: true,
+    workerData: { pid: process.pid, ms: ms + 50 },
+  });
+  watchdog.unref();
+  try {
+    const value = await work();
+    return { value, timedOut };
+  } finally {
+    clearTimeout(timer);
+    await watchdog.terminate();
+    process.off("SIGINT", onSigint);
+  }
+}
