@@ -1,0 +1,86 @@
+/**
+ * Export (issue 4 section 2): an ExportSource becomes the directory of DESIGN.md "Export
+ * directory". Every file is a pure function of the source and the Node version, so two
+ * exports of the same run are byte-identical.
+ */
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, normalize } from "node:path";
+import { ReplabError } from "../errors.js";
+import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
+import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
+import { pipelineMjs, pipelineTs } from "./pipeline.js";
+import { sliceToTarget } from "./slice.js";
+import type { ExportSource } from "./source.js";
+import { writeDirectory } from "./write-dir.js";
+
+export interface ExportOptions {
+  dir: string;
+  target: string | undefined;
+  includeData: boolean;
+  force: boolean;
+}
+
+/** Generate the export's files in memory (relative path -> content). */
+export async function exportFiles(
+  full: ExportSource,
+  target: string | undefined,
+  includeData: boolean,
+): Promise<Map<string, string | Uint8Array>> {
+  const source = target === undefined ? full : sliceToTarget(full, target);
+  if (source.cells.length === 0)
+    throw new ReplabError("export-failed", `${source.name}: no executed code cells to export`);
+  const node = process.versions.node;
+  const platform = `${process.platform}-${process.arch}`;
+  const slug = source.name
+    .replace(/\.ipynb$/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const packages = packageFiles(
+    findProjectRoot(source.notebookDir),
+    `${slug || "notebook"}-pipeline`,
+    importedPackages(source.cells.map((c) => c.source)),
+  );
+  const ts = pipelineTs(source, includeData);
+  const files = new Map<string, string | Uint8Array>([
+    ["pipeline.ts", ts],
+    ["pipeline.mjs", pipelineMjs(ts)],
+    ["package.json", packages.packageJson],
+    ["package-lock.json", packages.packageLock],
+    ["repro.lock.json", reproLock(source, includeData, node, platform)],
+    ["tsconfig.json", TSCONFIG],
+    ["Dockerfile", dockerfile(source, node)],
+    [".dockerignore", DOCKERIGNORE],
+    ["README.md", readme(source, includeData, node)],
+  ]);
+  if (includeData) await addData(files, source);
+  return files;
+}
+
+/** Export `source` into `options.dir`. */
+export async function exportPipeline(
+  source: ExportSource,
+  options: ExportOptions,
+): Promise<number> {
+  const files = await exportFiles(source, options.target, options.includeData);
+  await writeDirectory(options.dir, files, options.force);
+  return files.size;
+}
+
+async function addData(
+  files: Map<string, string | Uint8Array>,
+  source: ExportSource,
+): Promise<void> {
+  for (const cell of source.cells) {
+    for (const file of cell.reads) {
+      const path = normalize(file.path);
+      if (isAbsolute(path) || path.startsWith("..")) {
+        throw new ReplabError(
+          "export-failed",
+          `--include-data: ${file.path} is outside the notebook's directory and cannot be copied into data/`,
+        );
+      }
+      files.set(join("data", path), await readFile(join(source.notebookDir, path)));
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/** The small text files of an export directory; each is a pure function of the ExportSource. */
+import { createHash } from "node:crypto";
+import type { DataFile, ExportSource } from "./source.js";
+
+/** repro.lock.json: what a re-run must reproduce (DESIGN.md "Export directory"). */
+export function reproLock(
+  source: ExportSource,
+  dataIncluded: boolean,
+  nodeVersion: string,
+  platform: string,
+): string {
+  const data = new Map<string, DataFile>();
+  for (const cell of source.cells) for (const f of cell.reads) data.set(f.path, f);
+  const lock = {
+    schema: "replab.repro-lock/1",
+    notebook: source.name,
+    language: source.language,
+    seed: source.seed,
+    node: nodeVersion,
+    platform,
+    dataIncluded,
+    data: [...data.values()].sort((a, b) => a.path.localeCompare(b.path, "en")),
+    cells: source.cells.map((c) => ({
+      id: c.id,
+      executionCount: c.executionCount,
+      sourceSha256: c.sourceSha256,
+      ...(c.outputSha256 === undefined ? {} : { outputSha256: c.outputSha256 }),
+      stdout:
+        c.stdout === undefined
+          ? null
+          : { sha256: sha256Text(c.stdout), bytes: Buffer.byteLength(c.stdout) },
+      reads: c.reads.map((f) => f.path),
+    })),
+  };
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}
+
+const sha256Text = (text: string): string =>
+  createHash("sha256").update(text, "utf8").digest("hex");
+
+/** The Dockerfile: Node pinned to the version that ran the notebook, UTC, a fixed locale. */
+export function dockerfile(source: ExportSource, nodeVersion: string): string {
+  return `# Reproduces ${source.name} (exported by replab). Build: docker build -t pipeline .
+FROM node:${nodeVersion}-bookworm-slim
+ENV TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NODE_ENV=production
+WORKDIR /pipeline
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+CMD ["node", "pipeline.mjs"]
+`;
+}
+
+/** Files Docker must not copy: a local install would shadow the locked one. */
+export const DOCKERIGNORE = "node_modules\nnpm-debug.log\n.git\n";
+
+/** Compiler settings under which pipeline.ts type-checks (`npx tsc --noEmit`). */
+export const TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2023"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      types: ["node"],
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    files: ["pipeline.ts"],
+  },
+  null,
+  2,
+)}\n`;
+
+/** README.md of the export: how to run and check it, and what it does and does not reproduce. */
+export function readme(source: ExportSource, dataIncluded: boolean, nodeVersion: string): string {
+  const files = [...new Set(source.cells.flatMap((c) => c.reads.map((f) => f.path)))].sort();
+  const data = dataIncluded
+    ? "The data files the cells read are in `data/`, under their paths relative to the notebook."
+    : "Data files are not included (export with `--include-data` to copy them). Run the pipeline from the notebook's directory, or set `REPLAB_DATA_DIR` to it.";
+  return `# Pipeline exported from ${source.name}
+
+Exported by replab. ${source.cells.length} cells, in the order of the executions that produced
+the notebook's outputs; seed ${source.seed}; Node.js ${nodeVersion}.
+
+## Run
+
+    npm ci
+    node pipeline.mjs
+
+or with Docker: \`docker build -t pipeline . && docker run --rm pipeline\`.
+To check the run against \`repro.lock.json\`: \`replab verify .\`
+
+${data}
+${files.length === 0 ? "" : `\nFiles read: ${files.map((f) => `\`${f}\``).join(", ")}.\n`}
+## What it reproduces
+
+- Each cell's \`Math.random\` stream is reseeded before it runs, from the seed and the cell id,
+  exactly as in the notebook (\`seedrandom("replab:<seed>:<cell id>")\`).
+- Before a cell that reads a file runs, the file's sha256 and size are checked against the
+  notebook's run; a difference stops the pipeline with exit 1 naming the file.
+- stdout is the cells' printed output, in order, and nothing else. Rich displays
+  (\`display.html\`, charts, images) are dropped: a script has no screen for them.
+  \`repro.lock.json\` holds the sha256 of each cell's expected stdout.
+
+\`pipeline.ts\` is the readable source (\`npx tsc --noEmit\` type-checks it);
+\`pipeline.mjs\` is the same code with the types removed, and is what runs.
+`;
+}

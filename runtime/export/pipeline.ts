@@ -1,0 +1,134 @@
+/**
+ * Generates pipeline.ts (readable, type-checks) and pipeline.mjs (what runs, transpiled
+ * from pipeline.ts so the two never disagree). The pipeline reseeds Math.random per cell
+ * exactly as the notebook did (`seedrandom("replab:" + seed + ":" + cellId)`), checks each
+ * data file's sha256 and size before the cell that reads it, and prints only the cells'
+ * own stdout.
+ */
+import ts from "typescript";
+import type { ExportCell, ExportSource } from "./source.js";
+import { declaredNames, transformCell } from "./transform.js";
+
+/** The TypeScript pipeline text. */
+export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
+  const counts = new Map<string, number>();
+  for (const cell of source.cells) {
+    for (const name of new Set(declaredNames(cell.source)))
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const redeclared = new Set([...counts].filter(([, n]) => n > 1).map(([name]) => name));
+  const declared = new Set<string>();
+  const cells = source.cells.map((cell) =>
+    cellBlock(cell, transformCell(cell.source, declared, redeclared)),
+  );
+  const nocheck =
+    source.language === "javascript"
+      ? "// @ts-nocheck: the notebook's cells are JavaScript.\n"
+      : "";
+  return `${nocheck}${header(source, dataIncluded)}\n${cells.join("\n\n")}\n`;
+}
+
+/** pipeline.mjs: pipeline.ts with the types erased. */
+export function pipelineMjs(ts_: string): string {
+  const out = ts.transpileModule(ts_, {
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      removeComments: false,
+      verbatimModuleSyntax: false,
+    },
+    fileName: "pipeline.ts",
+  });
+  return out.outputText.replace("// @ts-nocheck: the notebook's cells are JavaScript.\n", "");
+}
+
+function cellBlock(cell: ExportCell, code: string): string {
+  const files = cell.reads.map(
+    (f) => `  { path: ${JSON.stringify(f.path)}, sha256: "${f.sha256}", bytes: ${f.bytes} },`,
+  );
+  const check = files.length === 0 ? "[]" : `[\n${files.join("\n")}\n]`;
+  const title = `// ── cell ${cell.id} (execution ${cell.executionCount}) `;
+  return `${title.padEnd(90, "─")}\n__startCell(${JSON.stringify(cell.id)}, ${check});\n${code}`;
+}
+
+function header(source: ExportSource, dataIncluded: boolean): string {
+  const dataDir = dataIncluded
+    ? `process.env["REPLAB_DATA_DIR"] ?? __path.join(__path.dirname(__url.fileURLToPath(import.meta.url)), "data")`
+    : `process.env["REPLAB_DATA_DIR"] ?? process.cwd()`;
+  return `// Pipeline exported by replab from ${source.name}: its cells in the order of the
+// executions that produced the notebook's outputs. Generated; re-export instead of editing.
+// Run: npm ci && node pipeline.mjs   (pipeline.mjs is this file with the types removed)
+// The helpers' names start with "__" so they cannot clash with the cells' own names.
+import * as __crypto from "node:crypto";
+import * as __fs from "node:fs";
+import * as __path from "node:path";
+import * as __url from "node:url";
+import __seedrandom from "seedrandom";
+
+const __SEED = ${source.seed};
+
+// Relative paths in cells are read from here: the notebook's directory${dataIncluded ? " as copied into data/" : " (run from it, or set REPLAB_DATA_DIR)"}.
+process.chdir(${dataDir});
+
+/** Each cell's stdout, kept to compare with repro.lock.json (\`replab verify\` sets REPLAB_REPORT). */
+const __printed: { id: string; stdout: string }[] = [];
+const __writeStdout = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  const current = __printed.at(-1);
+  if (current !== undefined) current.stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+  return __writeStdout(chunk, ...rest);
+}) as typeof process.stdout.write;
+process.on("exit", () => {
+  const reportPath = process.env["REPLAB_REPORT"];
+  if (reportPath === undefined) return;
+  const sha256 = (text: string): string => __crypto.createHash("sha256").update(text, "utf8").digest("hex");
+  const cells = __printed.map((c) => ({ id: c.id, stdoutSha256: sha256(c.stdout), bytes: Buffer.byteLength(c.stdout) }));
+  __fs.writeFileSync(reportPath, JSON.stringify({ cells }));
+});
+
+/** Stop with exit 1 when a data file is not the one the notebook read. */
+function __checkFile(file: { path: string; sha256: string; bytes: number }): void {
+  let data: Buffer;
+  try {
+    data = __fs.readFileSync(file.path);
+  } catch {
+    __fail(\`data file \${file.path} is missing: expected sha256 \${file.sha256} (\${file.bytes} bytes)\`);
+  }
+  const actual = __crypto.createHash("sha256").update(data).digest("hex");
+  if (actual !== file.sha256 || data.length !== file.bytes) {
+    __fail(\`data file \${file.path} changed: expected sha256 \${file.sha256} (\${file.bytes} bytes), found \${actual} (\${data.length} bytes)\`);
+  }
+}
+
+function __fail(message: string): never {
+  process.stderr.write(\`pipeline: \${message}\\n\`);
+  process.exit(1);
+}
+
+/** Start a cell as the notebook did: its own random stream, then its input files checked. */
+function __startCell(id: string, files: { path: string; sha256: string; bytes: number }[]): void {
+  Math.random = __seedrandom(\`replab:\${__SEED}:\${id}\`);
+  for (const file of files) __checkFile(file);
+  __printed.push({ id, stdout: "" });
+}
+
+/**
+ * The notebook module (\`replab\` / \`tslab\`) for a plain script. Rich displays (HTML,
+ * images, charts) have no screen here and are dropped, so stdout stays exactly the cells'
+ * printed text; seed() and lineage() answer as in the notebook.
+ */
+const __ignore = (..._args: unknown[]): void => {};
+const __displays = {
+  html: __ignore, markdown: __ignore, svg: __ignore, png: __ignore, jpeg: __ignore, gif: __ignore,
+  pdf: __ignore, latex: __ignore, json: __ignore, text: __ignore, javascript: __ignore, raw: __ignore,
+};
+const __notebook = {
+  display: { ...__displays, clear: __ignore },
+  newDisplay: () => ({ ...__displays }),
+  seed: (): number => __SEED,
+  lineage: () => ({ schema: "replab.lineage/1", seed: __SEED, nodes: [], edges: [] }),
+  isNode: (): boolean => true,
+  isBrowser: (): boolean => false,
+};
+`;
+}

@@ -1,0 +1,189 @@
+/**
+ * What an export is made from, whichever side it comes from: an executed notebook (its
+ * stored lineage and outputs) or a live engine (for `%repro export`). Both become the same
+ * ExportSource, so the generator has one input.
+ */
+import { basename } from "node:path";
+import { ReplabError } from "../errors.js";
+import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
+import { parseMagic } from "../magics/registry.js";
+import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
+import { outputSha256, sha256, stdoutOf } from "../runner/output-hash.js";
+import type { HistoryEntry, Language } from "../session/types.js";
+
+/** A data file a cell reads, checked before that cell runs. */
+export interface DataFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ExportCell {
+  id: string;
+  executionCount: number;
+  source: string;
+  sourceSha256: string;
+  /** What the cell printed to stdout in the run being exported; undefined when unknown. */
+  stdout: string | undefined;
+  outputSha256: string | undefined;
+  reads: DataFile[];
+  defines: string[];
+}
+
+export interface ExportSource {
+  /** File name of the notebook (no directory: exports hold no absolute paths). */
+  name: string;
+  language: Language;
+  notebookDir: string;
+  seed: number;
+  /** Executed cells in execution order (magic cells left out). */
+  cells: ExportCell[];
+  lineage: LineageGraph;
+}
+
+/** Build the source from an executed notebook. */
+export function fromNotebook(
+  notebook: Notebook,
+  path: string,
+  notebookDir: string,
+  language: Language,
+): ExportSource {
+  const replab = notebook.metadata["replab"] as
+    { seed?: unknown; lineage?: LineageGraph } | undefined;
+  const lineage = replab?.lineage;
+  if (replab === undefined || lineage === undefined || !Array.isArray(lineage.nodes)) {
+    throw new ReplabError(
+      "export-failed",
+      `${basename(path)} has no replab run metadata; run it first: replab run ${basename(path)} --inplace`,
+    );
+  }
+  const seed = typeof replab.seed === "number" ? replab.seed : lineage.seed;
+  const codeCells = new Map(
+    notebook.cells.filter((c): c is CodeCell => c.cell_type === "code").map((c) => [c.id, c]),
+  );
+  const cells = executedCells(lineage, codeCells).map((node) => {
+    const cell = codeCells.get(node.id);
+    if (cell === undefined) {
+      throw new ReplabError(
+        "export-failed",
+        `cell ${node.id} is in the lineage but not in the notebook`,
+      );
+    }
+    const source = joinSource(cell.source);
+    checkUnchanged(node, source);
+    return {
+      ...base(node, source, lineage),
+      stdout: stdoutOf(cell.outputs),
+      outputSha256: outputSha256(cell.outputs),
+    };
+  });
+  return { name: basename(path), language, notebookDir, seed, cells: dropMagics(cells), lineage };
+}
+
+/** What `%repro export` needs from the live session. */
+export interface LiveEngine {
+  readonly language: Language;
+  readonly notebookDir: string;
+  lineage(): LineageGraph;
+  history(): readonly HistoryEntry[];
+}
+
+/** Build the source from a live engine; `stdoutOf` gives a cell's printed text when the session kept it. */
+export function fromEngine(
+  engine: LiveEngine,
+  name: string,
+  stdoutOfCell?: (cellId: string) => string | undefined,
+): ExportSource {
+  const lineage = engine.lineage();
+  const inputs = new Map(engine.history().map((h) => [h.line, h.input]));
+  const cells = executedCells(lineage, undefined).map((node) => {
+    const source = inputs.get(node.executionCount ?? -1);
+    if (source === undefined) {
+      throw new ReplabError(
+        "export-failed",
+        `no source recorded for cell ${node.id} (execution ${node.executionCount})`,
+      );
+    }
+    return {
+      ...base(node, source, lineage),
+      stdout: stdoutOfCell?.(node.id),
+      outputSha256: undefined,
+    };
+  });
+  const { language, notebookDir } = engine;
+  return { name, language, notebookDir, seed: lineage.seed, cells: dropMagics(cells), lineage };
+}
+
+/**
+ * The cells that produced the current state, in execution order. Without cell nodes in the
+ * lineage (a notebook run before lineage was recorded) the notebook's execution counts give
+ * the order.
+ */
+function executedCells(
+  lineage: LineageGraph,
+  fallback: Map<string, CodeCell> | undefined,
+): CellNode[] {
+  let nodes = lineage.nodes.filter((n): n is CellNode => n.kind === "cell");
+  if (nodes.length === 0 && fallback !== undefined) nodes = nodesFromCounts(fallback);
+  return nodes
+    .filter((n) => n.executionCount !== null && n.status === "ok")
+    .sort((a, b) => (a.executionCount ?? 0) - (b.executionCount ?? 0));
+}
+
+function nodesFromCounts(cells: Map<string, CodeCell>): CellNode[] {
+  return [...cells.values()].map((c) => ({
+    kind: "cell",
+    id: c.id,
+    executionCount: c.execution_count,
+    sourceSha256: sha256(joinSource(c.source)),
+    defines: [],
+    uses: [],
+    status: c.outputs.some((o) => o.output_type === "error") ? "error" : "ok",
+    stale: false,
+    nondeterminism: [],
+  }));
+}
+
+function base(
+  node: CellNode,
+  source: string,
+  lineage: LineageGraph,
+): Omit<ExportCell, "stdout" | "outputSha256"> {
+  return {
+    id: node.id,
+    executionCount: node.executionCount ?? 0,
+    source,
+    sourceSha256: sha256(source),
+    reads: readsOf(node.id, lineage),
+    defines: node.defines,
+  };
+}
+
+function checkUnchanged(node: CellNode, source: string): void {
+  if (node.sourceSha256 !== sha256(source)) {
+    throw new ReplabError(
+      "export-failed",
+      `cell ${node.id} was edited after it ran, so its outputs are not what its code gives; run the notebook again before exporting`,
+    );
+  }
+}
+
+/** The files a cell read, from the lineage's read edges, sorted by path. */
+function readsOf(cellId: string, lineage: LineageGraph): DataFile[] {
+  const files = new Map(
+    lineage.nodes.filter((n): n is FileNode => n.kind === "file").map((n) => [n.id, n]),
+  );
+  const reads = lineage.edges
+    .filter((e) => e.kind === "read" && e.to === cellId)
+    .map((e) => files.get(e.from))
+    .filter((f): f is FileNode => f !== undefined)
+    .map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes }));
+  return [...new Map(reads.map((r) => [r.path, r])).values()].sort((a, b) =>
+    a.path.localeCompare(b.path, "en"),
+  );
+}
+
+/** Magic cells (`%lineage`, `%repro ...`) talk to the kernel; a plain script has none. */
+function dropMagics(cells: ExportCell[]): ExportCell[] {
+  return cells.filter((c) => parseMagic(c.source) === undefined);
+}

@@ -1,0 +1,175 @@
+/**
+ * One cell's code as statements of the exported pipeline module. All cells share one
+ * module scope, so:
+ * - a name declared by several executions is declared once (`let`, the first time) and
+ *   later declarations become assignments;
+ * - imports become `await import()` at the cell's place, so packages load in the order the
+ *   notebook loaded them, after the cell's random stream is seeded;
+ * - `replab`/`tslab` imports bind the inline `__notebook` shim;
+ * - `export` keywords go (a pipeline exports nothing).
+ */
+import ts from "typescript";
+import { bindingNames } from "../compiler/syntax.js";
+
+const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Names each cell declares at top level, in order. */
+export function declaredNames(code: string): string[] {
+  const file = parse(code);
+  const names: string[] = [];
+  for (const statement of file.statements) names.push(...statementNames(statement));
+  return names;
+}
+
+/**
+ * Rewrite a cell. `declared` holds names earlier cells declared (updated in place);
+ * `redeclaredLater` the names some later cell declares again (their `const` becomes `let`).
+ */
+export function transformCell(
+  code: string,
+  declared: Set<string>,
+  redeclaredLater: Set<string>,
+): string {
+  const file = parse(code);
+  const edits: Edit[] = [];
+  for (const statement of file.statements) {
+    const start = statement.getStart(file);
+    if (ts.isImportDeclaration(statement)) {
+      if (statement.importClause?.isTypeOnly === true) continue;
+      edits.push({ start, end: statement.end, text: importText(statement, declared) });
+      continue;
+    }
+    if (ts.isExportDeclaration(statement)) {
+      edits.push({ start, end: statement.end, text: "" });
+      continue;
+    }
+    removeExport(statement, file, edits);
+    if (ts.isVariableStatement(statement))
+      variableEdits(statement, file, declared, redeclaredLater, edits);
+    else for (const name of statementNames(statement)) declared.add(name);
+  }
+  return applyEdits(code, edits).trim();
+}
+
+function parse(code: string): ts.SourceFile {
+  return ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+}
+
+function statementNames(statement: ts.Statement): string[] {
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  }
+  if (
+    (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
+    statement.name !== undefined
+  ) {
+    return [statement.name.text];
+  }
+  if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly !== true) {
+    return importBindings(statement).map((b) => b.local);
+  }
+  return [];
+}
+
+function variableEdits(
+  statement: ts.VariableStatement,
+  file: ts.SourceFile,
+  declared: Set<string>,
+  redeclaredLater: Set<string>,
+  edits: Edit[],
+): void {
+  const declarations = statement.declarationList.declarations;
+  const names = declarations.flatMap((d) => bindingNames(d.name));
+  const start = statement.getStart(file);
+  const list = statement.declarationList;
+  if (names.some((n) => declared.has(n))) {
+    // Declared by an earlier execution: assign instead, as re-running the cell did.
+    const parts = declarations.map((d) => {
+      const init = d.initializer === undefined ? "undefined" : d.initializer.getText(file);
+      return ts.isIdentifier(d.name)
+        ? `${d.name.text} = ${init};`
+        : `(${d.name.getText(file)} = ${init});`;
+    });
+    const newNames = names.filter((n) => !declared.has(n));
+    const hoist = newNames.length > 0 ? `let ${newNames.join(", ")};\n` : "";
+    edits.push({ start, end: statement.end, text: hoist + parts.join("\n") });
+  } else if ((list.flags & ts.NodeFlags.Const) !== 0 && names.some((n) => redeclaredLater.has(n))) {
+    const keyword = list.getStart(file);
+    edits.push({ start: keyword, end: keyword + "const".length, text: "let" });
+  }
+  for (const name of names) declared.add(name);
+}
+
+interface ImportBinding {
+  local: string;
+  /** "default", "*", or the exported name. */
+  imported: string;
+}
+
+function importBindings(node: ts.ImportDeclaration): ImportBinding[] {
+  const clause = node.importClause;
+  if (clause === undefined) return [];
+  const out: ImportBinding[] = [];
+  if (clause.name !== undefined) out.push({ local: clause.name.text, imported: "default" });
+  const named = clause.namedBindings;
+  if (named !== undefined && ts.isNamespaceImport(named))
+    out.push({ local: named.name.text, imported: "*" });
+  else if (named !== undefined) {
+    for (const e of named.elements) {
+      if (!e.isTypeOnly)
+        out.push({ local: e.name.text, imported: (e.propertyName ?? e.name).text });
+    }
+  }
+  return out;
+}
+
+/** `import a, { b as c } from "x"` -> `const __x = await import("x"); const a = __x.default; ...`. */
+function importText(node: ts.ImportDeclaration, declared: Set<string>): string {
+  const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+  const source = NOTEBOOK_MODULES.has(specifier)
+    ? "__notebook"
+    : `await import(${JSON.stringify(specifier)})`;
+  const bindings = importBindings(node);
+  if (bindings.length === 0) return NOTEBOOK_MODULES.has(specifier) ? "" : `${source};`;
+  const isShim = NOTEBOOK_MODULES.has(specifier);
+  const lines = bindings.map(({ local, imported }) => {
+    const keyword = declared.has(local) ? "" : "const ";
+    declared.add(local);
+    if (imported === "*" || (isShim && imported === "default"))
+      return `${keyword}${local} = ${wrap(source)};`;
+    const member = imported === "default" ? "default" : imported;
+    const access = /^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(member)
+      ? `.${member}`
+      : `[${JSON.stringify(member)}]`;
+    return `${keyword}${local} = ${wrap(source)}${access};`;
+  });
+  return lines.join("\n");
+}
+
+const wrap = (source: string): string => (source.startsWith("await") ? `(${source})` : source);
+
+function removeExport(statement: ts.Statement, file: ts.SourceFile, edits: Edit[]): void {
+  if (!ts.canHaveModifiers(statement)) return;
+  for (const m of ts.getModifiers(statement) ?? []) {
+    if (m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword) {
+      edits.push({ start: m.getStart(file), end: m.end + 1, text: "" });
+    }
+  }
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let out = "";
+  let cursor = 0;
+  for (const edit of sorted) {
+    out += text.slice(cursor, edit.start) + edit.text;
+    cursor = Math.max(cursor, edit.end);
+  }
+  return out + text.slice(cursor);
+}
