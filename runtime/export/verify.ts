@@ -27,11 +27,19 @@ export interface VerifyResult {
   files: number;
 }
 
-/** Verify `dir`; data files are read from `dataDir` (default: DIR/data when included, else the current directory). */
-export async function verifyExport(dir: string, dataDir?: string): Promise<VerifyResult> {
+/**
+ * Verify `dir`. Data files are read from `dataDir`; by default from DIR/data when the export
+ * includes them, else from `fallbackDataDir` (the notebook's directory for the magic, the
+ * current directory for the CLI).
+ */
+export async function verifyExport(
+  dir: string,
+  dataDir?: string,
+  fallbackDataDir = process.cwd(),
+): Promise<VerifyResult> {
   const lock = await readLock(dir);
   await checkInstalled(dir);
-  const root = resolve(dataDir ?? (lock.dataIncluded ? join(dir, "data") : process.cwd()));
+  const root = resolve(dataDir ?? (lock.dataIncluded ? join(dir, "data") : fallbackDataDir));
   for (const file of lock.data) await checkData(root, file);
   const report = await runPipeline(dir, root);
   compareCells(lock.cells, report);

@@ -1,0 +1,33 @@
+/**
+ * `%repro export DIR [--target X] [--include-data] [--force]` (DESIGN.md "Magics"): export
+ * the live session's lineage as a pipeline directory. DIR is relative to the notebook.
+ */
+import { isAbsolute, join } from "node:path";
+import { parseExportArgs } from "../cli/export.js";
+import { exportPipeline } from "../export/export.js";
+import { fromEngine, type LiveEngine } from "../export/source.js";
+import type { MagicHandler } from "./registry.js";
+
+/** What the magic needs from the session. */
+export interface ReproExportServices {
+  engine: LiveEngine;
+  /** The notebook's file name, for the export's README; "notebook.ipynb" when the client did not say. */
+  notebookName?: string | undefined;
+  /** A cell's stdout in its latest execution, when the session keeps it; the lockfile then records its hash. */
+  stdoutOf?: ((cellId: string) => string | undefined) | undefined;
+}
+
+/** The handler for `%repro export`; accepts its arguments with or without the leading "export". */
+export const reproExport: MagicHandler<ReproExportServices> = async ({ args, sink, services }) => {
+  const words = args[0] === "export" ? args.slice(1) : args;
+  const options = parseExportArgs(words, true);
+  const { engine } = services;
+  const dir = isAbsolute(options.dir) ? options.dir : join(engine.notebookDir, options.dir);
+  const source = fromEngine(engine, services.notebookName ?? "notebook.ipynb", services.stdoutOf);
+  const count = await exportPipeline(source, { ...options, dir });
+  sink.stream(
+    "stdout",
+    `exported ${source.cells.length} cells to ${options.dir} (${count} files)\n`,
+  );
+  return undefined;
+};
