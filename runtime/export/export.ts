@@ -24,9 +24,11 @@ export interface ExportOptions {
 export async function exportFiles(
   full: ExportSource,
   target: string | undefined,
-  includeData: boolean,
+  includeDataFlag: boolean,
 ): Promise<Map<string, string | Uint8Array>> {
   const source = target === undefined ? full : sliceToTarget(full, target);
+  // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
+  const includeData = includeDataFlag && source.cells.some((c) => c.reads.length > 0);
   if (source.cells.length === 0)
     throw new ReplabError("export-failed", `${source.name}: no executed code cells to export`);
   const node = process.versions.node;
