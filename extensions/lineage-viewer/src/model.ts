@@ -1,0 +1,125 @@
+/**
+ * The viewer's state: which graph is shown, where it came from, which node is selected.
+ * No DOM: views listen to `changed` and re-render (the extension-examples shape).
+ */
+import { Signal, type ISignal } from "@lumino/signaling";
+import { GraphIndex } from "./graph";
+import { isLineageFormatError, parseLineage, type LineageGraph } from "./schema";
+
+/** Where the shown graph came from. */
+export type LineageSource = "live" | "stored" | "inline" | "none";
+
+/** What changed: the graph (relayout), the selection (restyle) or the status line. */
+export type LineageChange = "graph" | "selection" | "status";
+
+/** State of one lineage view. */
+export class LineageModel {
+  private _graph: LineageGraph | null = null;
+  private _index: GraphIndex | null = null;
+  private _source: LineageSource = "none";
+  private _selected: string | null = null;
+  private _error: string | null = null;
+  private _status = "";
+  private _version = 0;
+  private readonly _changed = new Signal<this, LineageChange>(this);
+
+  /** Emits after every change, with what changed. */
+  get changed(): ISignal<this, LineageChange> {
+    return this._changed;
+  }
+
+  /** The graph shown, or null. */
+  get graph(): LineageGraph | null {
+    return this._graph;
+  }
+
+  /** The shown graph indexed for lookups, or null. */
+  get index(): GraphIndex | null {
+    return this._index;
+  }
+
+  /** Where the graph came from. */
+  get source(): LineageSource {
+    return this._source;
+  }
+
+  /** Why the last input was refused, or null. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** Selected node id, or null. */
+  get selected(): string | null {
+    return this._selected;
+  }
+
+  /** A one-line message for the user (e.g. where an export wrote). */
+  get status(): string {
+    return this._status;
+  }
+
+  /** Increases with every accepted graph; lets tests and benches wait for a given update. */
+  get version(): number {
+    return this._version;
+  }
+
+  /**
+   * Shows untrusted JSON after checking it against the schema; on a bad graph the model
+   * keeps nothing from it and reports the error instead. Returns whether it was accepted.
+   */
+  setData(value: unknown, source: LineageSource): boolean {
+    if (value === undefined || value === null) {
+      this.clear();
+      return false;
+    }
+    try {
+      this.setGraph(parseLineage(value), source);
+      return true;
+    } catch (e) {
+      if (!isLineageFormatError(e)) throw e;
+      this._graph = null;
+      this._index = null;
+      this._source = "none";
+      this._error = e.message;
+      this._version++;
+      this._changed.emit("graph");
+      return false;
+    }
+  }
+
+  /** Shows a graph that was already validated. */
+  setGraph(graph: LineageGraph, source: LineageSource): void {
+    this._graph = graph;
+    this._index = new GraphIndex(graph);
+    this._source = source;
+    this._error = null;
+    if (this._selected !== null && !this._index.nodes.has(this._selected)) this._selected = null;
+    this._version++;
+    this._changed.emit("graph");
+  }
+
+  /** Shows nothing. */
+  clear(): void {
+    if (this._graph === null && this._error === null && this._source === "none") return;
+    this._graph = null;
+    this._index = null;
+    this._source = "none";
+    this._error = null;
+    this._version++;
+    this._changed.emit("graph");
+  }
+
+  /** Selects a node (or nothing); the view highlights its upstream and downstream. */
+  select(id: string | null): void {
+    if (id === this._selected) return;
+    this._selected = id;
+    this._changed.emit("selection");
+  }
+
+  /** Sets the status line. */
+  setStatus(text: string): void {
+    if (text === this._status) return;
+    this._status = text;
+    this._changed.emit("status");
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The sidebar panel: follows the active notebook, owns its session's `replab.lineage` comm,
+ * and falls back to the lineage stored in the notebook's metadata when no kernel sends one.
+ */
+import type { ISessionContext } from "@jupyterlab/apputils";
+import { NotebookActions, type INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { Panel, Widget } from "@lumino/widgets";
+import { LineageModel } from "./model";
+import { LINEAGE_COMM_TARGET, type LineageGraph } from "./schema";
+import { LineageView } from "./widget";
+
+/** The metadata key that holds replab's data (DESIGN.md: `metadata.replab.lineage`). */
+export const METADATA_KEY = "replab";
+
+/** Reads the lineage stored in a notebook's metadata, or undefined. */
+export function storedLineage(nb: NotebookPanel): unknown {
+  const replab = nb.model?.getMetadata(METADATA_KEY) as { lineage?: unknown } | undefined;
+  return replab?.lineage;
+}
+
+/** Selects, scrolls to and focuses the cell with the given nbformat id; false if absent. */
+export function activateCell(nb: NotebookPanel, cellId: string): boolean {
+  const notebook = nb.content;
+  const index = notebook.widgets.findIndex((c) => c.model.id === cellId);
+  if (index < 0) return false;
+  notebook.deselectAll();
+  notebook.activeCellIndex = index;
+  void notebook.scrollToCell(notebook.widgets[index], "center");
+  return true;
+}
+
+/** Commands the panel's buttons run. */
+export interface PanelCommands {
+  exportPipeline: () => void;
+}
+
+/** The lineage sidebar. */
+export class LineagePanel extends Panel {
+  /** The model the view renders. */
+  readonly model = new LineageModel();
+  private readonly view: LineageView;
+  private readonly statusLine: HTMLDivElement;
+  private current: NotebookPanel | null = null;
+  private comm: Kernel.IComm | null = null;
+  /** True once the current kernel has sent a graph; until then the stored one is shown. */
+  private live = false;
+  /** A kernel that closed our comm without a graph (not a replab kernel): not asked again. */
+  private refusedBy: Kernel.IKernelConnection | null = null;
+
+  constructor(
+    private readonly tracker: INotebookTracker,
+    commands: PanelCommands,
+  ) {
+    super();
+    this.id = "replab-lineage-panel";
+    this.addClass("rl-panel");
+    this.title.caption = "Cell lineage";
+
+    const bar = document.createElement("div");
+    bar.className = "rl-toolbar";
+    const heading = document.createElement("span");
+    heading.className = "rl-heading";
+    heading.textContent = "Lineage";
+    const exportButton = document.createElement("button");
+    exportButton.className = "rl-button jp-mod-styled rl-export";
+    exportButton.textContent = "Export pipeline";
+    exportButton.title = "Run %repro export in the kernel";
+    exportButton.addEventListener("click", () => commands.exportPipeline());
+    bar.append(heading, exportButton);
+    this.statusLine = document.createElement("div");
+    this.statusLine.className = "rl-status";
+    this.statusLine.setAttribute("role", "status");
+    const header = new Widget({ node: document.createElement("div") });
+    header.node.append(bar, this.statusLine);
+    header.addClass("rl-header");
+    this.addWidget(header);
+
+    this.view = new LineageView(this.model, {
+      onActivateCell: (id) => {
+        if (this.current) activateCell(this.current, id);
+      },
+      emptyText: "No lineage yet: open a notebook and run it with the replab kernel.",
+    });
+    this.addWidget(this.view);
+
+    this.model.changed.connect((_, change) => {
+      if (change === "status") this.statusLine.textContent = this.model.status;
+    });
+    tracker.currentChanged.connect(this.onNotebookChanged, this);
+    NotebookActions.executed.connect(this.onExecuted, this);
+    this.onNotebookChanged();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.tracker.currentChanged.disconnect(this.onNotebookChanged, this);
+    NotebookActions.executed.disconnect(this.onExecuted, this);
+    this.unfollow();
+    super.dispose();
+  }
+
+  /** The notebook the panel shows. */
+  get notebook(): NotebookPanel | null {
+    return this.current;
+  }
+
+  /** Asks the kernel for the graph again (`{ request: "lineage" }`). */
+  refresh(): void {
+    if (this.comm && !this.comm.isDisposed) this.comm.send({ request: "lineage" });
+    else this.showStored();
+  }
+
+  private onNotebookChanged(): void {
+    const next = this.tracker.currentWidget;
+    if (next === this.current) return;
+    this.unfollow();
+    this.current = next;
+    this.model.setStatus("");
+    if (!next) {
+      this.model.clear();
+      return;
+    }
+    next.sessionContext.kernelChanged.connect(this.onKernelChanged, this);
+    next.sessionContext.statusChanged.connect(this.onKernelStatus, this);
+    next.content.activeCellChanged.connect(this.onActiveCell, this);
+    next.disposed.connect(this.onNotebookDisposed, this);
+    void next.context.ready.then(() => {
+      if (this.current !== next) return;
+      next.model?.metadataChanged.connect(this.onMetadataChanged, this);
+      this.showStored();
+      this.openComm();
+    });
+  }
+
+  private onNotebookDisposed(): void {
+    this.unfollow();
+    this.current = null;
+    this.model.clear();
+  }
+
+  private unfollow(): void {
+    const nb = this.current;
+    if (nb) {
+      nb.sessionContext.kernelChanged.disconnect(this.onKernelChanged, this);
+      nb.sessionContext.statusChanged.disconnect(this.onKernelStatus, this);
+      nb.content.activeCellChanged.disconnect(this.onActiveCell, this);
+      nb.disposed.disconnect(this.onNotebookDisposed, this);
+      nb.model?.metadataChanged.disconnect(this.onMetadataChanged, this);
+    }
+    this.closeComm();
+  }
+
+  private onKernelChanged(): void {
+    this.closeComm();
+    this.showStored();
+    this.openComm();
+  }
+
+  private onKernelStatus(_: ISessionContext, status: Kernel.Status): void {
+    // A restart drops the kernel's comms: show the stored graph, reopen when it is back.
+    if (status === "restarting" || status === "autorestarting" || status === "dead") {
+      this.closeComm();
+      this.showStored();
+    } else if (status === "idle" && this.comm === null) {
+      this.openComm();
+    }
+  }
+
+  private onMetadataChanged(): void {
+    if (!this.live) this.showStored();
+  }
+
+  private onActiveCell(): void {
+    const id = this.current?.content.activeCell?.model.id ?? null;
+    if (id !== null && this.model.index?.nodes.has(id)) {
+      this.model.select(id);
+      this.view.reveal(id);
+    } else {
+      this.model.select(null);
+    }
+  }
+
+  private onExecuted(_: unknown, args: { notebook: unknown }): void {
+    if (this.current && args.notebook === this.current.content) {
+      this.node.dataset.executedAt = String(performance.timeOrigin + performance.now());
+    }
+  }
+
+  private showStored(): void {
+    this.live = false;
+    const nb = this.current;
+    const stored = nb ? storedLineage(nb) : undefined;
+    if (stored === undefined) this.model.clear();
+    else this.model.setData(stored, "stored");
+    this.onActiveCell();
+  }
+
+  private openComm(): void {
+    const kernel = this.current?.sessionContext.session?.kernel ?? null;
+    if (!kernel || this.comm !== null || kernel === this.refusedBy) return;
+    let comm: Kernel.IComm;
+    try {
+      comm = kernel.createComm(LINEAGE_COMM_TARGET);
+    } catch {
+      // The kernel connection refuses comms (e.g. it is being disposed): keep the stored view.
+      return;
+    }
+    this.comm = comm;
+    let heard = false;
+    comm.onMsg = (msg) => {
+      heard = true;
+      this.onCommMsg(comm, msg);
+    };
+    comm.onClose = () => {
+      if (this.comm !== comm) return;
+      this.comm = null;
+      if (!heard) this.refusedBy = kernel;
+    };
+    comm.open({});
+  }
+
+  private closeComm(): void {
+    const comm = this.comm;
+    this.comm = null;
+    if (!comm || comm.isDisposed) return;
+    try {
+      // Tell the kernel, so it stops pushing to a comm nobody reads.
+      comm.close();
+    } catch {
+      // The kernel already went away (restart, shutdown): nothing to tell it.
+    }
+    if (!comm.isDisposed) comm.dispose();
+  }
+
+  private onCommMsg(comm: Kernel.IComm, msg: KernelMessage.ICommMsgMsg): void {
+    if (comm !== this.comm) return;
+    const data = msg.content.data as { type?: unknown; graph?: unknown };
+    if (data.type !== "lineage") return;
+    if (this.model.setData(data.graph, "live")) {
+      this.live = true;
+      this.persist(this.model.graph);
+      this.onActiveCell();
+    }
+  }
+
+  /** Keeps the live graph in the notebook's metadata, so a saved notebook shows it later. */
+  private persist(graph: LineageGraph | null): void {
+    const nbModel = this.current?.model;
+    if (!nbModel || graph === null) return;
+    const prev = (nbModel.getMetadata(METADATA_KEY) as Record<string, unknown> | undefined) ?? {};
+    if (JSON.stringify(prev.lineage) === JSON.stringify(graph)) return;
+    nbModel.setMetadata(METADATA_KEY, { ...prev, lineage: graph });
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * A hand-written mirror of schema/lineage.schema.json (DESIGN.md, "Lineage JSON").
+ *
+ * The extension may not import runtime/, so the types live here too; the constant tables
+ * below are what test/schema.test.ts compares with the schema file, so a change to the
+ * schema that this mirror misses fails a test rather than a user's notebook.
+ */
+
+/** Version tag every graph carries. */
+export const LINEAGE_SCHEMA = "replab.lineage/1";
+
+/** MIME type of a lineage bundle (the `%lineage` output). */
+export const LINEAGE_MIME = "application/vnd.replab.lineage+json";
+
+/** Comm target the kernel pushes the graph over. */
+export const LINEAGE_COMM_TARGET = "replab.lineage";
+
+/** Cell statuses, in the schema's enum order. */
+export const CELL_STATUSES = ["ok", "error", "not-run"] as const;
+
+/** Edge kinds, in the schema's enum order. */
+export const EDGE_KINDS = ["var", "read", "write", "frame"] as const;
+
+/** How a cell's last execution ended. */
+export type CellStatus = (typeof CELL_STATUSES)[number];
+
+/** What an edge stands for: var cell->cell, read file->cell, write cell->file, frame cell->frame. */
+export type EdgeKind = (typeof EDGE_KINDS)[number];
+
+/** A notebook cell in the graph. */
+export interface CellNode {
+  kind: "cell";
+  id: string;
+  executionCount: number | null;
+  sourceSha256: string;
+  defines: string[];
+  uses: string[];
+  status: CellStatus;
+  stale: boolean;
+  nondeterminism: string[];
+}
+
+/** A file a cell read or wrote, hashed. */
+export interface FileNode {
+  kind: "file";
+  id: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** A dataframe a cell held, with its canonical content hash. */
+export interface FrameNode {
+  kind: "frame";
+  id: string;
+  sha256: string;
+  rows: number;
+  columns: string[];
+}
+
+/** Any node of the graph. */
+export type LineageNode = CellNode | FileNode | FrameNode;
+
+/** A labelled, directed edge. */
+export interface LineageEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  label: string;
+}
+
+/** The whole lineage of one notebook. */
+export interface LineageGraph {
+  schema: typeof LINEAGE_SCHEMA;
+  seed: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
+
+/** Required fields per object kind, as the schema lists them (compared by the schema test). */
+export const REQUIRED_FIELDS = {
+  graph: ["schema", "seed", "nodes", "edges"],
+  cellNode: [
+    "kind",
+    "id",
+    "executionCount",
+    "sourceSha256",
+    "defines",
+    "uses",
+    "status",
+    "stale",
+    "nondeterminism",
+  ],
+  fileNode: ["kind", "id", "path", "sha256", "bytes"],
+  frameNode: ["kind", "id", "sha256", "rows", "columns"],
+  edge: ["from", "to", "kind", "label"],
+} as const;
+
+/** Why incoming lineage JSON was refused; `code` is stable, `message` names the bad field. */
+export class LineageFormatError extends Error {
+  /** Stable code for tests and callers. */
+  readonly code = "LINEAGE_FORMAT" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "LineageFormatError";
+  }
+}
+
+/** True when `e` is a LineageFormatError. */
+export function isLineageFormatError(e: unknown): e is LineageFormatError {
+  return e instanceof LineageFormatError;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+type Obj = Record<string, unknown>;
+
+function fail(where: string, what: string): never {
+  throw new LineageFormatError(`${where}: ${what}`);
+}
+
+function obj(v: unknown, where: string): Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(where, "expected an object");
+  return v as Obj;
+}
+
+function str(o: Obj, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== "string") fail(`${where}.${key}`, "expected a string");
+  return v;
+}
+
+function int(o: Obj, key: string, where: string, min = -Infinity): number {
+  const v = o[key];
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    fail(
+      `${where}.${key}`,
+      min > -Infinity ? `expected an integer >= ${min}` : "expected an integer",
+    );
+  }
+  return v;
+}
+
+function strings(o: Obj, key: string, where: string): string[] {
+  const v = o[key];
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) {
+    fail(`${where}.${key}`, "expected an array of strings");
+  }
+  return v as string[];
+}
+
+function sha(o: Obj, key: string, where: string): string {
+  const v = str(o, key, where);
+  if (!SHA256.test(v)) fail(`${where}.${key}`, "expected 64 lowercase hex digits");
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, where: string, allowed: readonly T[]): T {
+  const v = o[key];
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+    fail(`${where}.${key}`, `expected one of ${allowed.join(", ")}`);
+  }
+  return v as T;
+}
+
+function parseNode(v: unknown, where: string): LineageNode {
+  const o = obj(v, where);
+  const kind = oneOf(o, "kind", where, ["cell", "file", "frame"] as const);
+  switch (kind) {
+    case "cell": {
+      const id = str(o, "id", where);
+      if (id.length === 0) fail(`${where}.id`, "must not be empty");
+      const ec = o.executionCount;
+      if (ec !== null && (typeof ec !== "number" || !Number.isInteger(ec))) {
+        fail(`${where}.executionCount`, "expected an integer or null");
+      }
+      const stale = o.stale;
+      if (typeof stale !== "boolean") fail(`${where}.stale`, "expected a boolean");
+      return {
+        ...o,
+        kind,
+        id,
+        executionCount: ec,
+        sourceSha256: sha(o, "sourceSha256", where),
+        defines: strings(o, "defines", where),
+        uses: strings(o, "uses", where),
+        status: oneOf(o, "status", where, CELL_STATUSES),
+        stale,
+        nondeterminism: strings(o, "nondeterminism", where),
+      };
+    }
+    case "file": {
+      const id = str(o, "id", where);
+      if (!id.startsWith("file:")) fail(`${where}.id`, 'must start with "file:"');
+      return {
+        ...o,
+        kind,
+        id,
+        path: str(o, "path", where),
+        sha256: sha(o, "sha256", where),
+        bytes: int(o, "bytes", where, 0),
+      };
+    }
+    case "frame": {
+      const id = str(o, "id", where);
+      if (!id.startsWith("frame:")) fail(`${where}.id`, 'must start with "frame:"');
+      return {
+        ...o,
+        kind,
+        id,
+        sha256: sha(o, "sha256", where),
+        rows: int(o, "rows", where, 0),
+        columns: strings(o, "columns", where),
+      };
+    }
+  }
+}
+
+function parseEdge(v: unknown, where: string): LineageEdge {
+  const o = obj(v, where);
+  return {
+    ...o,
+    from: str(o, "from", where),
+    to: str(o, "to", where),
+    kind: oneOf(o, "kind", where, EDGE_KINDS),
+    label: str(o, "label", where),
+  };
+}
+
+/**
+ * Checks untrusted JSON (comm message, MIME bundle, notebook metadata) against the lineage
+ * schema and returns it typed; throws LineageFormatError naming the first bad field.
+ * Unknown extra fields are kept: the schema lets the kernel add fields.
+ */
+export function parseLineage(value: unknown): LineageGraph {
+  const o = obj(value, "lineage");
+  if (o.schema !== LINEAGE_SCHEMA) {
+    fail("lineage.schema", `expected "${LINEAGE_SCHEMA}", got ${JSON.stringify(o.schema)}`);
+  }
+  const seed = int(o, "seed", "lineage");
+  if (!Array.isArray(o.nodes)) fail("lineage.nodes", "expected an array");
+  if (!Array.isArray(o.edges)) fail("lineage.edges", "expected an array");
+  const nodes = o.nodes.map((n, i) => parseNode(n, `lineage.nodes[${i}]`));
+  const edges = o.edges.map((e, i) => parseEdge(e, `lineage.edges[${i}]`));
+  return { ...o, schema: LINEAGE_SCHEMA, seed, nodes, edges };
+}
