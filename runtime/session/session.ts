@@ -13,6 +13,7 @@ import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
 import { toCellError } from "../executor/traceback.js";
 import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
+import type { MagicServices } from "../magics/dispatch.js";
 import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
 import type {
@@ -36,6 +37,8 @@ export interface SessionOptions {
   notebookDir: string;
   /** Resolved notebook seed; when absent, REPLAB_SEED or 42. */
   seed?: number | undefined;
+  /** The notebook's file name when known (for export READMEs). */
+  notebookName?: string | undefined;
 }
 
 /** Create a session; cheap (the compiler loads on first use or on preload()). */
@@ -54,11 +57,14 @@ export class Session implements CellEngine {
   private compilerModule: Compiler | undefined;
   private checker: CellTypeChecker | undefined;
   private executionCount = 0;
+  private readonly stdoutByCell = new Map<string, string>();
+  private readonly notebookName: string | undefined;
   private seedValue: number;
 
   constructor(options: SessionOptions) {
     this.language = options.language;
     this.notebookDir = options.notebookDir;
+    this.notebookName = options.notebookName;
     this.seedValue = options.seed ?? seedFromEnvironment() ?? 42;
     const notebookModule = createNotebookModule({
       sink: () => this.router.current,
@@ -103,19 +109,46 @@ export class Session implements CellEngine {
       if (page !== undefined)
         return { status: "ok", executionCount, result: undefined, payload: [page] };
       const magic = parseMagic(request.code);
-      if (magic !== undefined)
-        return { status: "error", executionCount, ...unknownMagic(magic.name) };
-      return await this.runCell(request.code, cellId, executionCount);
+      if (magic !== undefined) {
+        const { runMagic } = await import("../magics/dispatch.js");
+        const result = await runMagic(magic, sink, this.magicServices());
+        return { status: "ok", executionCount, result, payload: [] };
+      }
+      this.keepStdout(cellId, sink);
+      return await this.runCell(request.code, executionCount);
     } catch (thrown) {
       return { status: "error", executionCount, ...this.cellError(thrown) };
     }
   }
 
-  private async runCell(
-    code: string,
-    _cellId: string,
-    executionCount: number,
-  ): Promise<ExecuteOutcome> {
+  private magicServices(): MagicServices {
+    return {
+      engine: this,
+      notebookName: this.notebookName,
+      stdoutOf: (cellId) => this.stdoutByCell.get(cellId),
+      seed: () => this.seedValue,
+      setSeed: (seed) => {
+        this.seedValue = seed;
+      },
+    };
+  }
+
+  /** Keep what a cell prints, for `%repro export` to record in the lockfile. */
+  private keepStdout(cellId: string, sink: OutputSink): void {
+    this.stdoutByCell.set(cellId, "");
+    this.router.route({
+      stream: (name, text) => {
+        if (name === "stdout")
+          this.stdoutByCell.set(cellId, (this.stdoutByCell.get(cellId) ?? "") + text);
+        sink.stream(name, text);
+      },
+      display: (...args) => sink.display(...args),
+      clearOutput: (wait) => sink.clearOutput(wait),
+      input: (prompt, password) => sink.input(prompt, password),
+    });
+  }
+
+  private async runCell(code: string, executionCount: number): Promise<ExecuteOutcome> {
     const compiler = await this.compiler();
     const refused = this.refuse(compiler, code);
     if (refused !== undefined) return { status: "error", executionCount, ...refused };
@@ -222,12 +255,6 @@ function seedFromEnvironment(): number | undefined {
     return undefined;
   }
   return value;
-}
-
-function unknownMagic(name: string): CellError {
-  const known = "%repro export|seed|status|verify, %lineage";
-  const evalue = `Unknown magic %${name}. Known magics: ${known}.`;
-  return { ename: "UnknownMagic", evalue, traceback: [evalue] };
 }
 
 /** Errors a cell's timers or promises throw later are shown, and the kernel lives on. */

@@ -1,0 +1,81 @@
+/**
+ * Which module handles which magic. Handlers load on first use, so a session that never
+ * exports never loads the export code.
+ */
+import { ReplabError } from "../errors.js";
+import type { ExecuteResultValue, OutputSink } from "../session/types.js";
+import type { MagicLine } from "./registry.js";
+import type { ReproExportServices } from "./repro-export.js";
+import type { ReproVerifyServices } from "./repro-verify.js";
+
+/** Everything any magic may need from the session. */
+export type MagicServices = ReproExportServices & ReproVerifyServices & ReproStateServices;
+
+/** The seed and lineage magics act on the session's reproducibility state. */
+export interface ReproStateServices {
+  seed(): number;
+  setSeed(seed: number): void;
+}
+
+type Handler = (
+  line: MagicLine,
+  sink: OutputSink,
+  services: MagicServices,
+) => Promise<ExecuteResultValue | undefined>;
+
+const REPRO_SUBCOMMANDS: Record<string, Handler> = {
+  export: async (line, sink, services) => {
+    const { reproExport } = await import("./repro-export.js");
+    return reproExport({ args: line.args, body: line.body, sink, services });
+  },
+  verify: async (line, sink, services) => {
+    const { reproVerify } = await import("./repro-verify.js");
+    return reproVerify({ args: line.args, body: line.body, sink, services });
+  },
+  seed: async (line, sink, services) => seedMagic(line.args.slice(1), sink, services),
+};
+
+/** Run a magic line; throws ReplabError "unknown-magic" for names and subcommands replab does not have. */
+export async function runMagic(
+  line: MagicLine,
+  sink: OutputSink,
+  services: MagicServices,
+): Promise<ExecuteResultValue | undefined> {
+  if (line.name === "repro") {
+    const sub = line.args[0] ?? "";
+    const handler = REPRO_SUBCOMMANDS[sub];
+    if (handler === undefined) {
+      throw new ReplabError(
+        "unknown-magic",
+        `Unknown subcommand '%repro ${sub}'. Use one of: ${Object.keys(REPRO_SUBCOMMANDS).join(", ")}.`,
+      );
+    }
+    return handler(line, sink, services);
+  }
+  throw new ReplabError(
+    "unknown-magic",
+    `Unknown magic %${line.name}. replab has %repro (${Object.keys(REPRO_SUBCOMMANDS).join(", ")}) and %lineage.`,
+  );
+}
+
+/** `%repro seed` prints the seed; `%repro seed N` sets it for every later execution. */
+async function seedMagic(
+  args: string[],
+  sink: OutputSink,
+  services: MagicServices,
+): Promise<undefined> {
+  const [raw] = args;
+  if (raw === undefined) {
+    sink.stream("stdout", `seed ${services.seed()}\n`);
+    return undefined;
+  }
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed) || args.length > 1)
+    throw new ReplabError(
+      "usage",
+      `usage: %repro seed [N] (N an integer), got '${args.join(" ")}'`,
+    );
+  services.setSeed(seed);
+  sink.stream("stdout", `seed ${seed}\n`);
+  return undefined;
+}
