@@ -237,6 +237,9 @@ export class LineagePanel extends Panel {
     if (comm !== this.comm) return;
     const data = msg.content.data as { type?: unknown; graph?: unknown };
     if (data.type !== "lineage") return;
+    // A fresh kernel knows no cells yet; its empty graph must not hide the stored lineage.
+    const empty = (data.graph as { nodes?: unknown[] } | null)?.nodes?.length === 0;
+    if (empty && !this.live && this.model.source === "stored") return;
     if (this.model.setData(data.graph, "live")) {
       this.live = true;
       this.persist(this.model.graph);

@@ -82,6 +82,8 @@ export class LineageView extends Widget {
     this.svg = renderSvg(layout, (id) => this.activateNode(id));
     applyHighlight(this.svg, index, this.model.selected);
     this.canvas.appendChild(this.svg);
+    // The graph is usually wider than the sidebar: start centred rather than at its left edge.
+    this.canvas.scrollLeft = Math.max(0, (this.canvas.scrollWidth - this.canvas.clientWidth) / 2);
     this.lastRenderMs = performance.now() - started;
     this.node.dataset.renderMs = this.lastRenderMs.toFixed(1);
     this.node.dataset.renderedAt = String(performance.timeOrigin + performance.now());

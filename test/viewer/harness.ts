@@ -1,0 +1,241 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The browser test's world: a JupyterLab 4.6.4 server on 127.0.0.1 with a token, its own
+ * temporary Jupyter dirs holding the replab kernelspecs and the built lineage viewer, and
+ * Debian's Chromium driven by playwright-core (never a downloaded browser).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Where screenshots go (ignored by git, kept by CI as test output). */
+export const OUTPUT = join(ROOT, "test-output", "viewer");
+const CHROMIUM = process.env.REPLAB_CHROMIUM ?? "/usr/bin/chromium";
+const EXTENSION = join(ROOT, "extensions", "lineage-viewer", "labextension");
+
+/** The jupyter executable: the repo's test venv, or REPLAB_VIEWER_VENV while it is missing. */
+export function jupyterBin(): string {
+  const venv = process.env.REPLAB_VIEWER_VENV ?? join(ROOT, ".venv");
+  const bin = join(venv, "bin", "jupyter");
+  if (!existsSync(bin)) {
+    throw new Error(`no jupyter at ${bin}: run test/setup/prepare.sh (it makes .venv)`);
+  }
+  return bin;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      s.close(() =>
+        typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** A running JupyterLab with its notebook directory. */
+export interface Lab {
+  url: string;
+  token: string;
+  notebooks: string;
+  /** True when `replab install` put the kernelspecs in (the live tests need them). */
+  hasKernel: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs kernel and viewer into a fresh prefix with `replab install --prefix`, the way a
+ * user does; when the installer cannot (not built yet), copies the viewer by hand so the
+ * kernel-free tests still run.
+ */
+function installInto(prefix: string): boolean {
+  const cli = join(ROOT, "dist", "bin", "replab.js");
+  const r = existsSync(cli)
+    ? spawnSync(process.execPath, [cli, "install", "--prefix", prefix], { encoding: "utf8" })
+    : null;
+  const kernels = join(prefix, "share", "jupyter", "kernels", "replab", "kernel.json");
+  const ext = join(prefix, "share", "jupyter", "labextensions", "@replab", "lineage-viewer");
+  if (!existsSync(join(ext, "package.json"))) {
+    if (!existsSync(join(EXTENSION, "package.json"))) {
+      throw new Error("extension not built: run bash extensions/lineage-viewer/build.sh");
+    }
+    mkdirSync(ext, { recursive: true });
+    cpSync(EXTENSION, ext, { recursive: true });
+  }
+  return r?.status === 0 && existsSync(kernels);
+}
+
+/** Starts JupyterLab on a free loopback port and waits until it answers. */
+export async function startLab(notebooks: Record<string, unknown>): Promise<Lab> {
+  const base = mkdtempSync(join(tmpdir(), "replab-viewer-"));
+  const prefix = join(base, "prefix");
+  const config = join(base, "config");
+  const nbDir = join(base, "notebooks");
+  mkdirSync(nbDir, { recursive: true });
+  mkdirSync(join(config, "labconfig"), { recursive: true });
+  // No news pop-up: it would cover the notebook in screenshots and asks the network.
+  writeFileSync(
+    join(config, "labconfig", "page_config.json"),
+    JSON.stringify({
+      disabledExtensions: { "@jupyterlab/apputils-extension:announcements": true },
+    }),
+  );
+  const hasKernel = installInto(prefix);
+  for (const [name, nb] of Object.entries(notebooks)) {
+    writeFileSync(join(nbDir, name), JSON.stringify(nb, null, 1));
+  }
+  const port = await freePort();
+  const token = `t${Math.random().toString(36).slice(2)}`;
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: join(prefix, "share", "jupyter"),
+    JUPYTER_DATA_DIR: join(base, "data"),
+    JUPYTER_CONFIG_DIR: config,
+    JUPYTER_RUNTIME_DIR: join(base, "runtime"),
+    JUPYTER_PLATFORM_DIRS: "1",
+    REPLAB_SEED: "42",
+  };
+  const proc: ChildProcess = spawn(
+    jupyterBin(),
+    [
+      "lab",
+      "--no-browser",
+      "--ServerApp.ip=127.0.0.1",
+      `--ServerApp.port=${port}`,
+      "--ServerApp.port_retries=0",
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${nbDir}`,
+      "--ServerApp.allow_root=True",
+      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  proc.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  proc.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`jupyter lab exited:\n${log}`);
+    try {
+      const r = await fetch(`${url}/api/status?token=${token}`);
+      if (r.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`jupyter lab did not start in 60 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    token,
+    notebooks: nbDir,
+    hasKernel,
+    async stop() {
+      const exited = new Promise<void>((ok) => proc.once("exit", () => ok()));
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches Chromium from apt with a fresh profile. */
+export async function startBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium`);
+  const profile = mkdtempSync(join(tmpdir(), "replab-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a notebook in JupyterLab and waits until its kernel question is settled. */
+export async function openNotebook(page: Page, lab: Lab, name: string): Promise<void> {
+  await page.goto(`${lab.url}/lab/tree/${encodeURIComponent(name)}?token=${lab.token}&reset`);
+  await page.locator(".jp-NotebookPanel .jp-Cell").first().waitFor({ timeout: 60_000 });
+  await settleKernel(page);
+}
+
+/**
+ * Waits until the notebook's kernel is idle, or answers JupyterLab's "Select Kernel" dialog
+ * with "No Kernel" (it comes up when the notebook's kernelspec is not installed).
+ */
+export async function settleKernel(page: Page): Promise<void> {
+  const state = await page.waitForFunction(
+    () => {
+      if (document.querySelector(".jp-Dialog")) return "dialog";
+      const bar = document.querySelector("#jp-main-statusbar")?.textContent ?? "";
+      return /\|\s*Idle/.test(bar) ? "idle" : null;
+    },
+    undefined,
+    { timeout: 90_000, polling: 100 },
+  );
+  if ((await state.jsonValue()) === "dialog") {
+    await page.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click();
+    await page.locator(".jp-Dialog").waitFor({ state: "detached" });
+  }
+}
+
+/** Shows the lineage sidebar (clicks its tab unless it is already open). */
+export async function showLineagePanel(page: Page): Promise<void> {
+  const panel = page.locator("#replab-lineage-panel");
+  if (!(await panel.isVisible())) {
+    await page.locator('.jp-SideBar [data-id="replab-lineage-panel"]').click();
+  }
+  await panel.waitFor({ state: "visible" });
+}
+
+/** A notebook with the given code cells (ids are the keys), kernelspec replab. */
+export function notebook(
+  cells: { id: string; source: string; outputs?: unknown[]; count?: number | null }[],
+  metadata: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: "replab", display_name: "TypeScript (replab)", language: "typescript" },
+      language_info: { name: "typescript" },
+      ...metadata,
+    },
+    cells: cells.map((c) => ({
+      cell_type: "code",
+      id: c.id,
+      metadata: {},
+      execution_count: c.count ?? null,
+      source: c.source,
+      outputs: c.outputs ?? [],
+    })),
+  };
+}

@@ -1,0 +1,202 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The lineage viewer in a real browser: JupyterLab 4.6.4 + Debian's Chromium. The kernel-free
+// part shows lineage stored in a notebook and a %lineage output written by hand; the live part
+// runs the replab kernel. Screenshots land in test-output/viewer/; timings in
+// bench/viewer-results.json (measured, never asserted).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bigGraph, sampleGraph } from "../../extensions/lineage-viewer/test/fixtures.js";
+import {
+  notebook,
+  openNotebook,
+  OUTPUT,
+  ROOT,
+  showLineagePanel,
+  startBrowser,
+  startLab,
+  type Lab,
+} from "./harness.js";
+
+const MIME = "application/vnd.replab.lineage+json";
+const BENCH = join(ROOT, "bench", "viewer-results.json");
+
+const stored = notebook(
+  [
+    { id: "c1", source: 'const df = readCsv("data.csv");', count: 1 },
+    { id: "c2", source: "const stats = describe(df);", count: 2 },
+    { id: "c3", source: 'writeJson("out.json", { stats, at: Date.now() });', count: 3 },
+    { id: "c4", source: "const plot = draw(df);", count: 4 },
+    {
+      id: "c5",
+      source: "%lineage",
+      count: 5,
+      outputs: [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: {
+            [MIME]: sampleGraph(),
+            "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+            "text/plain": "lineage: 4 cells",
+          },
+        },
+      ],
+    },
+  ],
+  { replab: { seed: 42, lineage: sampleGraph() } },
+);
+
+const big = notebook(
+  Array.from({ length: 200 }, (_, i) => ({ id: `cell-${i}`, source: `const v${i} = ${i};` })),
+  { replab: { seed: 7, lineage: bigGraph(200) } },
+);
+
+const live = notebook([
+  { id: "c1", source: "const xs = [1, 2, 3];" },
+  { id: "c2", source: "const total = xs.reduce((a, b) => a + b, 0);" },
+  { id: "c3", source: "console.log(total * 2);" },
+  { id: "c4", source: "%lineage" },
+]);
+
+let lab: Lab;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let page: Page;
+const bench: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  lab = await startLab({ "stored.ipynb": stored, "big.ipynb": big, "live.ipynb": live });
+  browser = await startBrowser();
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.stop();
+  if (Object.keys(bench).length > 0) {
+    let prev: Record<string, unknown> = {};
+    try {
+      prev = JSON.parse(readFileSync(BENCH, "utf8")) as Record<string, unknown>;
+    } catch {
+      // First run: nothing to merge with.
+    }
+    writeFileSync(BENCH, `${JSON.stringify({ ...prev, ...bench }, null, 2)}\n`);
+  }
+});
+
+const node = (id: string) => page.locator(`#replab-lineage-panel g.rl-node[data-id="${id}"]`);
+/** expect.poll with room for a loaded CI machine (its default gives up after 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
+
+/** The active cell's 0-based index, read from the status bar's "Cell N/M" item. */
+const activeCellId = async (): Promise<number> => {
+  const bar = (await page.locator("#jp-main-statusbar").textContent()) ?? "";
+  const m = /Cell (\d+)\/\d+/.exec(bar);
+  return m ? Number(m[1]) - 1 : -1;
+};
+
+/** Whether the visible notebook shows the cell at `index` inside its scrolled viewport. */
+const cellInView = (index: number): Promise<boolean> =>
+  page.evaluate((i) => {
+    const panel = [...document.querySelectorAll(".jp-NotebookPanel")].find(
+      (p) => !p.classList.contains("lm-mod-hidden"),
+    );
+    const cell = panel?.querySelector(`.jp-Cell[data-windowed-list-index="${i}"]`);
+    const outer = panel?.querySelector(".jp-WindowedPanel-outer");
+    if (!cell || !outer) return false;
+    const c = cell.getBoundingClientRect();
+    const o = outer.getBoundingClientRect();
+    return c.top >= o.top && c.bottom <= o.bottom;
+  }, index);
+
+describe("lineage viewer without a kernel", () => {
+  it("shows the lineage stored in the notebook's metadata", async () => {
+    await openNotebook(page, lab, "stored.ipynb");
+    await showLineagePanel(page);
+    const view = page.locator("#replab-lineage-panel .rl-view");
+    await poll(() => view.getAttribute("data-source")).toBe("stored");
+    expect(await page.locator("#replab-lineage-panel g.rl-node").count()).toBe(7);
+    expect(await page.locator("#replab-lineage-panel g.rl-node.rl-kind-cell").count()).toBe(4);
+    // Cell nodes show the execution count, file and frame nodes a short hash.
+    await poll(() => node("c1").locator(".rl-title").textContent()).toBe("[1]");
+    const file = await node("file:data.csv").locator(".rl-detail").textContent();
+    expect(file).toMatch(/^[0-9a-f]{8} · 2\.0 kB$/);
+    // Edges are labelled with the variable or file.
+    const edge = page.locator('#replab-lineage-panel g.rl-edge[data-from="c1"][data-to="c2"]');
+    expect(await edge.locator(".rl-edge-label").textContent()).toBe("df");
+    expect(
+      await page
+        .locator('#replab-lineage-panel g.rl-edge[data-to="file:out.json"] text')
+        .textContent(),
+    ).toBe("out.json");
+    // Stale and nondeterministic cells are marked.
+    expect(await node("c4").getAttribute("class")).toContain("rl-stale");
+    expect(await node("c3").getAttribute("class")).toContain("rl-nondet");
+    expect(await page.locator("#replab-lineage-panel .rl-summary").textContent()).toContain(
+      "1 stale",
+    );
+    await page.screenshot({ path: join(OUTPUT, "stored-panel.png") });
+  });
+
+  it("clicking a cell node selects that cell and highlights its upstream and downstream", async () => {
+    await node("c3").click();
+    await poll(activeCellId).toBe(2);
+    expect(await node("c3").getAttribute("class")).toContain("rl-selected");
+    expect(await node("c1").getAttribute("class")).toContain("rl-upstream");
+    expect(await node("file:data.csv").getAttribute("class")).toContain("rl-upstream");
+    expect(await node("file:out.json").getAttribute("class")).toContain("rl-downstream");
+    expect(await node("c4").getAttribute("class")).not.toMatch(/rl-(upstream|downstream)/);
+    await page.screenshot({ path: join(OUTPUT, "stored-selected.png") });
+  });
+
+  it("selecting a cell in the notebook highlights it in the panel", async () => {
+    await page
+      .locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell")
+      .nth(1)
+      .locator(".jp-InputPrompt")
+      .click();
+    await poll(() => node("c2").getAttribute("class")).toContain("rl-selected");
+    expect(await node("c3").getAttribute("class")).toContain("rl-downstream");
+  });
+
+  it("is keyboard reachable: Tab reaches the nodes and Enter activates one", async () => {
+    await node("c1").focus();
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(
+      () => (document.activeElement as SVGElement | null)?.dataset?.id,
+    );
+    expect(focused).toBe("c2");
+    await node("c4").focus();
+    await page.keyboard.press("Enter");
+    await poll(activeCellId).toBe(3);
+  });
+
+  it("renders a %lineage output as the interactive graph inline", async () => {
+    const inline = page.locator(".jp-OutputArea .rl-inline svg.rl-graph");
+    await inline.scrollIntoViewIfNeeded();
+    expect(await inline.locator("g.rl-node").count()).toBe(7);
+    expect(await inline.locator("g.rl-edge").count()).toBe(6);
+    await page.screenshot({ path: join(OUTPUT, "stored-inline.png") });
+  });
+
+  it("renders a 200-cell graph (measured)", async () => {
+    const started = Date.now();
+    await openNotebook(page, lab, "big.ipynb");
+    await showLineagePanel(page);
+    const view = page.locator("#replab-lineage-panel .rl-view");
+    await poll(() => view.getAttribute("data-source")).toBe("stored");
+    expect(await page.locator("#replab-lineage-panel g.rl-node.rl-kind-cell").count()).toBe(200);
+    const renderMs = Number(await view.getAttribute("data-render-ms"));
+    bench.render200CellsMs = renderMs;
+    bench.open200CellNotebookToGraphMs = Date.now() - started;
+    bench.render200CellsNote =
+      "layout (dagre) + SVG build of 200 cells, 20 files, 417 edges, inside Chromium; target < 500 ms";
+    await node("cell-120").click();
+    await poll(activeCellId).toBe(120);
+    await poll(() => cellInView(120)).toBe(true);
+    await page.screenshot({ path: join(OUTPUT, "big-200-cells.png") });
+  });
+});
