@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<number> {
   return runCommand(async () => {
     const options = parseExportArgs(args);
     const path = resolve(options.notebook);
-    const notebook = await readNotebook(path);
+    const notebook = await readNotebook(path, options.notebook);
     const language = notebookLanguage(notebook, options.notebook);
     const dir = resolve(options.dir);
     checkTarget(dir, options.force);

@@ -19,7 +19,7 @@ type Format = (typeof FORMATS)[number];
 export async function main(args: string[]): Promise<number> {
   return runCommand(async () => {
     const { notebook, format, output } = parseArgs(args);
-    const nb = await readNotebook(resolve(notebook));
+    const nb = await readNotebook(resolve(notebook), notebook);
     const graph = (nb.metadata["replab"] as { lineage?: LineageGraph } | undefined)?.lineage;
     if (graph === undefined) {
       throw new ReplabError(

@@ -20,15 +20,15 @@ const KERNEL_LANGUAGES: Record<string, Language> = {
 
 const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
-/** Read, parse and validate a notebook file. */
-export async function readNotebook(path: string): Promise<Notebook> {
+/** Read, parse and validate a notebook file; `name` (default: the path) is how messages call it. */
+export async function readNotebook(path: string, name = path): Promise<Notebook> {
   const info = await stat(path).catch(() => undefined);
-  if (info === undefined) throw new ReplabError("notebook-unreadable", `${path}: no such file`);
-  if (!info.isFile()) throw new ReplabError("notebook-unreadable", `${path}: not a file`);
+  if (info === undefined) throw new ReplabError("notebook-unreadable", `${name}: no such file`);
+  if (!info.isFile()) throw new ReplabError("notebook-unreadable", `${name}: not a file`);
   const text = await readFile(path, "utf8").catch((cause: unknown) => {
-    throw new ReplabError("notebook-unreadable", `${path}: cannot read (${String(cause)})`);
+    throw new ReplabError("notebook-unreadable", `${name}: cannot read (${String(cause)})`);
   });
-  return parseNotebook(text, path);
+  return parseNotebook(text, name);
 }
 
 /** Parse and validate notebook JSON; `name` is used in messages. */

@@ -23,7 +23,7 @@ export function checkMagics(notebook: Notebook, name: string): void {
       subcommands !== undefined &&
       (subcommands.length === 0 || (sub !== undefined && subcommands.includes(sub)));
     if (!known) {
-      const line = `%${magic.name}${sub === undefined ? "" : ` ${sub}`}`;
+      const line = magic.name === "repro" && sub !== undefined ? `%repro ${sub}` : `%${magic.name}`;
       throw new ReplabError(
         "unknown-magic",
         `${name}: cell ${cell.id} uses unknown magic ${line} (replab has %lineage and %repro export|seed|status|verify)`,

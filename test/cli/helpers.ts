@@ -25,7 +25,7 @@ export function replab(
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, REPLAB_SEED: "", ...options.env },
     encoding: "utf8",
-    timeout: 240_000,
+    timeout: 180_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
@@ -98,9 +98,7 @@ export function writeNotebook(
 }
 
 /** Read a notebook's JSON. */
-export function readJson(
-  path: string,
-): Record<string, unknown> & {
+export function readJson(path: string): Record<string, unknown> & {
   cells: Record<string, unknown>[];
   metadata: Record<string, unknown>;
 } {

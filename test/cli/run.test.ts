@@ -1,0 +1,275 @@
+/**
+ * `replab run` as a user meets it: exit codes, messages (golden files in test/fixtures/cli),
+ * what is written and what is not.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  expectGolden,
+  nbformatErrors,
+  normalise,
+  readJson,
+  replab,
+  scratch,
+  writeNotebook,
+} from "./helpers.js";
+
+let dir: string;
+beforeAll(() => {
+  dir = scratch("run");
+});
+
+const outputs = (path: string, index: number): unknown => readJson(path).cells[index]?.["outputs"];
+
+describe("replab run refuses bad input with exit 2 and writes nothing", () => {
+  const cases: [string, (d: string) => string[]][] = [
+    ["missing-file", () => ["run", "nope.ipynb"]],
+    ["directory", () => ["run", "."]],
+    [
+      "invalid-json",
+      (d) => (writeFileSync(join(d, "bad.ipynb"), "{ not json"), ["run", "bad.ipynb"]),
+    ],
+    [
+      "nbformat-3",
+      (d) => (
+        writeFileSync(
+          join(d, "old.ipynb"),
+          '{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}',
+        ),
+        ["run", "old.ipynb"]
+      ),
+    ],
+    [
+      "python-kernel",
+      (d) => (writeNotebook(join(d, "py.ipynb"), ["print(1)"], "python3"), ["run", "py.ipynb"]),
+    ],
+    [
+      "unknown-magic",
+      (d) => (
+        writeNotebook(join(d, "magic.ipynb"), ["const a = 1", "%timeit a + 1"]),
+        ["run", "magic.ipynb"]
+      ),
+    ],
+    ["usage", () => ["run", "x.ipynb", "--seed", "abc"]],
+  ];
+  for (const [name, setup] of cases) {
+    it(name, () => {
+      const d = scratch(`bad-${name}`);
+      const args = setup(d);
+      const before = readdirSync(d).sort();
+      const result = replab(args, { cwd: d });
+      expect(result.code).toBe(2);
+      expectGolden(`cli/run-${name}.txt`, normalise(result.stderr, d));
+      expect(readdirSync(d).sort()).toEqual(before);
+    });
+  }
+});
+
+describe("replab run executes a notebook", () => {
+  it("writes outputs, execution counts and replab metadata that nbformat accepts", () => {
+    const nb = join(dir, "ok.ipynb");
+    writeNotebook(nb, [
+      'console.log("hello");\nconsole.error("careful");\nconst x: number = 20;',
+      "x + 22",
+      'import { display } from "replab";\ndisplay.html("<b>bold</b>");',
+    ]);
+    const result = replab(["run", "ok.ipynb", "-o", "ok.out.ipynb", "--seed", "7"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(normalise(result.stderr, dir)).toContain(
+      "replab: ran 3 cells of ok.ipynb in <t>s (seed 7); wrote <dir>/ok.out.ipynb",
+    );
+    const out = join(dir, "ok.out.ipynb");
+    expect(nbformatErrors(out)).toBe("");
+    const written = readJson(out);
+    expect(written.cells.map((c) => c["execution_count"])).toEqual([1, 2, 3]);
+    expect(outputs(out, 0)).toEqual([
+      { output_type: "stream", name: "stdout", text: ["hello\n"] },
+      { output_type: "stream", name: "stderr", text: ["careful\n"] },
+    ]);
+    expect(outputs(out, 1)).toEqual([
+      {
+        output_type: "execute_result",
+        execution_count: 2,
+        data: { "text/plain": "42" },
+        metadata: {},
+      },
+    ]);
+    expect(outputs(out, 2)).toEqual([
+      { output_type: "display_data", data: { "text/html": "<b>bold</b>" }, metadata: {} },
+    ]);
+    const replabMeta = written.metadata["replab"] as Record<string, unknown>;
+    expect(replabMeta).toMatchObject({
+      seed: 7,
+      runtime: { node: process.versions.node },
+      data: [],
+    });
+    expect(replabMeta["lineage"]).toMatchObject({ schema: "replab.lineage/1", seed: 7 });
+    const cellMeta = (written.cells[1]?.["metadata"] as Record<string, Record<string, unknown>>)[
+      "replab"
+    ];
+    expect(cellMeta?.["sourceSha256"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(cellMeta?.["outputSha256"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof cellMeta?.["durationMs"]).toBe("number");
+    expect(readJson(nb).cells[0]?.["outputs"]).toEqual([]);
+  });
+
+  it("replaces an existing output only when -o or --inplace says so", () => {
+    const nb = join(dir, "twice.ipynb");
+    writeNotebook(nb, ["1 + 1"]);
+    expect(replab(["run", "twice.ipynb", "--quiet"], { cwd: dir }).code).toBe(0);
+    const first = readFileSync(join(dir, "twice.out.ipynb"), "utf8");
+    const again = replab(["run", "twice.ipynb"], { cwd: dir });
+    expect(again.code).toBe(2);
+    expectGolden("cli/run-output-exists.txt", normalise(again.stderr, dir));
+    expect(readFileSync(join(dir, "twice.out.ipynb"), "utf8")).toBe(first);
+    expect(
+      replab(["run", "twice.ipynb", "-o", "twice.out.ipynb", "--quiet"], { cwd: dir }).code,
+    ).toBe(0);
+    expect(replab(["run", "twice.ipynb", "--inplace", "--quiet"], { cwd: dir }).code).toBe(0);
+    expect(readJson(nb).cells[0]?.["execution_count"]).toBe(1);
+  });
+
+  it("stops at the first failing cell, names it, and exits 1; --allow-errors runs on", () => {
+    const nb = join(dir, "fails.ipynb");
+    writeNotebook(nb, [
+      'console.log("before")',
+      { id: "boom", source: 'const a = 1;\nthrow new Error("no data for 2013")' },
+      'console.log("after")',
+    ]);
+    const failed = replab(["run", "fails.ipynb", "-o", "fails.out.ipynb", "--quiet"], { cwd: dir });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(
+      "replab: cell boom (code cell 2) failed: Error: no data for 2013",
+    );
+    expect(failed.stderr).toMatch(/cell 2:2:7/);
+    const out = join(dir, "fails.out.ipynb");
+    expect(nbformatErrors(out)).toBe("");
+    expect(outputs(out, 1)).toMatchObject([
+      { output_type: "error", ename: "Error", evalue: "no data for 2013" },
+    ]);
+    expect(readJson(out).cells[2]?.["execution_count"]).toBe(null);
+    const allowed = replab(
+      ["run", "fails.ipynb", "-o", "fails.out.ipynb", "--quiet", "--allow-errors"],
+      { cwd: dir },
+    );
+    expect(allowed.code).toBe(0);
+    expect(outputs(out, 2)).toEqual([{ output_type: "stream", name: "stdout", text: ["after\n"] }]);
+  });
+
+  it("injects -p parameters after the cell tagged parameters", () => {
+    const nb = join(dir, "params.ipynb");
+    writeNotebook(nb, [
+      { source: 'const year = 2012;\nconst city = "Seattle";', tags: ["parameters"] },
+      "console.log(city, year + 1)",
+    ]);
+    const result = replab(
+      [
+        "run",
+        "params.ipynb",
+        "-o",
+        "params.out.ipynb",
+        "-p",
+        "year=2015",
+        "-p",
+        "city=Tokyo",
+        "--quiet",
+      ],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    const out = readJson(join(dir, "params.out.ipynb"));
+    expect(out.cells[1]?.["metadata"]).toMatchObject({ tags: ["injected-parameters"] });
+    expect((out.cells[1]?.["source"] as string[]).join("")).toBe(
+      '// Parameters\nlet year = 2015;\nlet city = "Tokyo";\n',
+    );
+    expect(out.cells[2]?.["outputs"]).toEqual([
+      { output_type: "stream", name: "stdout", text: ["Tokyo 2016\n"] },
+    ]);
+  });
+
+  it("takes the seed from --seed, then REPLAB_SEED, then the notebook, then 42", () => {
+    const nb = join(dir, "seed.ipynb");
+    writeNotebook(nb, ["1"]);
+    const seedOf = (args: string[], env: Record<string, string> = {}): unknown => {
+      expect(
+        replab(["run", "seed.ipynb", "-o", "seed.out.ipynb", "--quiet", ...args], { cwd: dir, env })
+          .code,
+      ).toBe(0);
+      return (readJson(join(dir, "seed.out.ipynb")).metadata["replab"] as Record<string, unknown>)[
+        "seed"
+      ];
+    };
+    expect(seedOf([])).toBe(42);
+    expect(seedOf([], { REPLAB_SEED: "5" })).toBe(5);
+    expect(seedOf(["--seed", "9"], { REPLAB_SEED: "5" })).toBe(9);
+    const stored = readJson(nb);
+    stored.metadata["replab"] = { seed: 77 };
+    writeFileSync(nb, JSON.stringify(stored));
+    expect(seedOf([])).toBe(77);
+    expect(seedOf([], { REPLAB_SEED: "5" })).toBe(5);
+  });
+
+  it("--check names the first cell whose outputs changed, with a short diff", () => {
+    const nb = join(dir, "check.ipynb");
+    writeNotebook(nb, [
+      'console.log("stable")',
+      { id: "total", source: 'console.log("total: 42")' },
+    ]);
+    expect(replab(["run", "check.ipynb", "--inplace", "--quiet"], { cwd: dir }).code).toBe(0);
+    const same = replab(["run", "check.ipynb", "--check"], { cwd: dir });
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain(
+      "replab: check ok: every cell of check.ipynb gave its stored outputs",
+    );
+    const stored = readJson(nb);
+    (stored.cells[1] as { outputs: unknown[] }).outputs = [
+      { output_type: "stream", name: "stdout", text: ["total: 41\n"] },
+    ];
+    writeFileSync(nb, JSON.stringify(stored));
+    const changed = replab(["run", "check.ipynb", "--check", "--quiet"], { cwd: dir });
+    expect(changed.code).toBe(1);
+    expectGolden("cli/run-check-differs.txt", normalise(changed.stderr, dir));
+    expect(readJson(nb).cells[1]?.["outputs"]).toEqual([
+      { output_type: "stream", name: "stdout", text: ["total: 41\n"] },
+    ]);
+  });
+
+  it("--timeout interrupts a cell that waits and one that loops", () => {
+    const nb = join(dir, "slow.ipynb");
+    writeNotebook(nb, [
+      { id: "waits", source: "await new Promise((r) => setTimeout(r, 120_000));" },
+    ]);
+    const waits = replab(
+      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
+      { cwd: dir },
+    );
+    expect(waits.code).toBe(1);
+    expect(waits.stderr).toContain(
+      "replab: cell waits (code cell 1) failed: Timeout: the cell ran longer than --timeout 0.5 s",
+    );
+    writeNotebook(nb, [{ id: "loops", source: "while (true) {}" }]);
+    const loops = replab(
+      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
+      { cwd: dir },
+    );
+    expect(loops.code).toBe(1);
+    expect(loops.stderr).toContain("replab: cell loops (code cell 1) failed: Timeout");
+  });
+
+  it("runs several notebooks in parallel with -j, one summary line each", () => {
+    writeNotebook(join(dir, "p1.ipynb"), ['console.log("one")']);
+    writeNotebook(join(dir, "p2.ipynb"), [{ id: "bad", source: "throw new Error('two')" }]);
+    const result = replab(["run", "p1.ipynb", "p2.ipynb", "-j", "2", "--inplace"], { cwd: dir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n").sort();
+    expect(lines).toEqual([
+      "FAIL p2.ipynb  replab: cell bad (code cell 1) failed: Error: two",
+      "ok   p1.ipynb",
+    ]);
+    expect(existsSync(join(dir, "p1.ipynb"))).toBe(true);
+    expect(outputs(join(dir, "p1.ipynb"), 0)).toEqual([
+      { output_type: "stream", name: "stdout", text: ["one\n"] },
+    ]);
+  });
+});
