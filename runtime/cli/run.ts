@@ -83,7 +83,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const notebookDir = dirname(path);
   // Cells read relative paths from the notebook's directory, as they do in Jupyter.
   process.chdir(notebookDir);
-  const engine = await createSession({ language, notebookDir, seed });
+  const engine = await createSession({ language, notebookDir, seed, notebookName: basename(path) });
   const progress = createProgress(options.quiet);
   const result = await executeNotebook(notebook, engine, { ...options, progress });
   storeRunMetadata(notebook, seed, result.lineage);
