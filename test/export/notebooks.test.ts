@@ -1,0 +1,35 @@
+/**
+ * The example notebooks (notebooks/) as a user runs them: headless, exported with their
+ * data, and the export verified, which re-runs every cell in a fresh process and compares
+ * its stdout and the data hashes with the notebook's run.
+ */
+import { cpSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, nbformatErrors, replab, scratch } from "../cli/helpers.js";
+
+const NOTEBOOKS = ["quickstart", "penguins-danfo", "tfjs-regression"];
+
+describe.each(NOTEBOOKS)("notebooks/%s.ipynb", (name) => {
+  it("runs headless, exports, and its export verifies", () => {
+    const dir = scratch(name);
+    // A copy next to its data, so the test never writes into notebooks/.
+    cpSync(join(ROOT, "notebooks/data"), join(dir, "data"), { recursive: true });
+    cpSync(join(ROOT, `notebooks/${name}.ipynb`), join(dir, `${name}.ipynb`));
+    const run = replab(["run", `${name}.ipynb`, "--inplace", "--quiet"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const executed = join(dir, `${name}.ipynb`);
+    expect(nbformatErrors(executed)).toBe("");
+    const again = replab(["run", `${name}.ipynb`, "--check", "--quiet"], { cwd: dir });
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    const exported = replab(["export", `${name}.ipynb`, "-o", "pipeline", "--include-data"], { cwd: dir });
+    expect(exported.code).toBe(0);
+    const verify = replab(["verify", "pipeline"], { cwd: dir });
+    expect(verify.stderr).toMatch(/^replab: verified pipeline: \d+ cells and \d+ data files match repro.lock.json\n$/);
+    expect(verify.code).toBe(0);
+    const lock = JSON.parse(readFileSync(join(dir, "pipeline/repro.lock.json"), "utf8")) as { seed: number };
+    expect(lock.seed).toBe(42);
+  });
+});
