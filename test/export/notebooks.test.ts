@@ -24,12 +24,18 @@ describe.each(NOTEBOOKS)("notebooks/%s.ipynb", (name) => {
     const again = replab(["run", `${name}.ipynb`, "--check", "--quiet"], { cwd: dir });
     expect(again.stderr).toBe("");
     expect(again.code).toBe(0);
-    const exported = replab(["export", `${name}.ipynb`, "-o", "pipeline", "--include-data"], { cwd: dir });
+    const exported = replab(["export", `${name}.ipynb`, "-o", "pipeline", "--include-data"], {
+      cwd: dir,
+    });
     expect(exported.code).toBe(0);
     const verify = replab(["verify", "pipeline"], { cwd: dir });
-    expect(verify.stderr).toMatch(/^replab: verified pipeline: \d+ cells and \d+ data files match repro.lock.json\n$/);
+    expect(verify.stderr).toMatch(
+      /^replab: verified pipeline: \d+ cells and \d+ data files match repro.lock.json\n$/,
+    );
     expect(verify.code).toBe(0);
-    const lock = JSON.parse(readFileSync(join(dir, "pipeline/repro.lock.json"), "utf8")) as { seed: number };
+    const lock = JSON.parse(readFileSync(join(dir, "pipeline/repro.lock.json"), "utf8")) as {
+      seed: number;
+    };
     expect(lock.seed).toBe(42);
   });
 });
