@@ -86,7 +86,8 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const engine = await createSession({ language, notebookDir, seed, notebookName: basename(path) });
   const progress = createProgress(options.quiet);
   const result = await executeNotebook(notebook, engine, { ...options, progress });
-  storeRunMetadata(notebook, seed, result.lineage);
+  // `%repro seed N` in a cell overrides every other source; the engine's graph carries it.
+  storeRunMetadata(notebook, result.lineage.seed, result.lineage);
   await engine.dispose();
   const failure = result.failures[0];
   if (failure !== undefined) reportFailure(failure);
