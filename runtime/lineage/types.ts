@@ -22,6 +22,8 @@ export interface CellNode {
   sourceSha256: string;
   defines: string[];
   uses: string[];
+  /** Names the cell changed in place (`x.push(1)`, `df.addColumn(...)`); it is their latest writer. */
+  mutates?: string[];
   status: CellStatus;
   /** True when a name this cell used was written again by another execution after it ran. */
   stale: boolean;
@@ -66,4 +68,6 @@ export interface LineageGraph {
   seed: number;
   nodes: LineageNode[];
   edges: LineageEdge[];
+  /** Environment variables replab set for determinism (e.g. TF_DETERMINISTIC_OPS=1). */
+  environment?: Record<string, string>;
 }

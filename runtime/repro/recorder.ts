@@ -1,0 +1,212 @@
+/**
+ * The reproducibility facade the cell engine calls around every execution: seeds the cell's
+ * stream, traces what the cell touches, hashes files and dataframes, records the execution
+ * in the lineage graph and appends it to the crash-safe journal (DESIGN.md "Data flow").
+ */
+import { sep } from "node:path";
+import { join } from "node:path";
+import { hashFrame } from "../hashing/frame.js";
+import { HashQueue } from "../hashing/queue.js";
+import { sha256Hex } from "../hashing/sha256.js";
+import type { ExecutionRecord, FileRecord, FrameRecord } from "../lineage/execution.js";
+import { LineageBuilder } from "../lineage/graph.js";
+import { Journal } from "../lineage/journal.js";
+import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
+import { SeededRandom } from "../seed/stream.js";
+import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
+import { applyDeterminismEnvironment } from "./environment.js";
+import { lineagePath } from "./paths.js";
+
+type Analyzer = typeof import("../lineage/analysis.js");
+
+/** How a recorder is set up; the seed is already resolved by the caller's precedence. */
+export interface RecorderOptions {
+  notebookDir: string;
+  seed: number;
+  /** Default `<notebookDir>/.replab`. */
+  journalDir?: string;
+  /** Default true. */
+  journal?: boolean;
+  /** Journal file name without extension; default `session-<pid>-<start time>`. */
+  journalName?: string;
+}
+
+/** What the engine knows about an execution once it has finished. */
+export interface CellFacts {
+  cellId: string;
+  executionCount: number;
+  code: string;
+  language: "typescript" | "javascript";
+  status: "ok" | "error";
+  /** Values of the names this cell defined or mutated, read from the global scope after the run. */
+  bindings: ReadonlyMap<string, unknown>;
+}
+
+/** The cell being traced, between beginCell and endCell. */
+interface ActiveCell {
+  cellId: string;
+  trace: CellTrace;
+  reads: Map<string, Promise<FileRecord | undefined>>;
+}
+
+const startedAt = Date.now();
+
+/** Seeding, tracing, hashing and lineage for one notebook session. */
+export class Recorder {
+  private seedValue: number;
+  private readonly notebookDir: string;
+  private readonly journalDir: string;
+  private readonly random = new SeededRandom();
+  private readonly state = new TraceState();
+  private readonly queue = new HashQueue();
+  private readonly builder: LineageBuilder;
+  private readonly environment: Record<string, string>;
+  private readonly listeners = new Set<(graph: LineageGraph) => void>();
+  private uninstall: (() => void) | undefined;
+  private journal: Journal | undefined;
+  private journalWanted: boolean;
+  private readonly journalName: string;
+  private active: ActiveCell | undefined;
+  private analyzer: Analyzer | undefined;
+
+  constructor(options: RecorderOptions) {
+    this.notebookDir = options.notebookDir;
+    this.seedValue = options.seed;
+    this.journalDir = options.journalDir ?? join(options.notebookDir, ".replab");
+    this.journalWanted = options.journal ?? true;
+    this.journalName = options.journalName ?? `session-${process.pid}-${startedAt}`;
+    this.environment = applyDeterminismEnvironment();
+    this.builder = new LineageBuilder(this.seedValue, this.environment);
+    this.uninstall = installTracers(this.state);
+  }
+
+  /** The notebook seed. */
+  get seed(): number {
+    return this.seedValue;
+  }
+
+  /** `%repro seed N`: every later execution draws from streams of the new seed. */
+  setSeed(seed: number): void {
+    this.seedValue = seed;
+    this.builder.setSeed(seed);
+    this.openJournal()?.append({ type: "seed", seed });
+  }
+
+  /** Path of the journal file, once the first record was written. */
+  get journalPath(): string | undefined {
+    return this.journal?.path;
+  }
+
+  /** Before user code runs: reseed Math.random with the cell's stream and start tracing. */
+  beginCell(cellId: string, _executionCount: number): void {
+    this.random.reseed(this.seedValue, cellId);
+    const reads = new Map<string, Promise<FileRecord | undefined>>();
+    const trace = this.state.begin((absolute) => {
+      const path = this.recordable(absolute);
+      if (path !== undefined) reads.set(absolute, this.hashAs(path, absolute));
+    });
+    this.active = { cellId, trace, reads };
+  }
+
+  /** After the cell finished: stop tracing, hash what it touched, record and journal it. */
+  async endCell(facts: CellFacts): Promise<void> {
+    this.state.end();
+    const active = this.active?.cellId === facts.cellId ? this.active : undefined;
+    this.active = undefined;
+    const analyzer = (this.analyzer ??= await import("../lineage/analysis.js"));
+    const analysis = analyzer.analyzeCell(facts.code, facts.language, this.builder.knownNames());
+    const record: ExecutionRecord = {
+      cellId: facts.cellId,
+      executionCount: facts.executionCount,
+      seed: this.seedValue,
+      language: facts.language,
+      sourceSha256: sha256Hex(facts.code),
+      status: facts.status,
+      ...analysis,
+      reads: active === undefined ? [] : await settle([...active.reads.values()]),
+      writes: active === undefined ? [] : await this.hashWrites(active.trace.writes),
+      frames: frames(facts.bindings),
+      nondeterminism: active === undefined ? [] : [...active.trace.nondeterminism].sort(),
+    };
+    this.builder.apply(record);
+    this.openJournal()?.append({ type: "execution", ...record });
+    const graph = this.listeners.size > 0 ? this.builder.graph() : undefined;
+    for (const listener of this.listeners) listener(graph as LineageGraph);
+  }
+
+  /** The lineage graph as of now. */
+  graph(): LineageGraph {
+    return this.builder.graph();
+  }
+
+  /** Cell ids in the order of the executions that produced the current state. */
+  executionOrder(): string[] {
+    return this.builder.executionOrder();
+  }
+
+  /** Called with the new graph after every recorded execution; returns the unsubscribe. */
+  onChange(listener: (graph: LineageGraph) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Restore every patched global and module and close the journal. */
+  dispose(): void {
+    this.state.end();
+    this.uninstall?.();
+    this.uninstall = undefined;
+    this.random.dispose();
+    this.journal?.close();
+    this.journalWanted = false;
+  }
+
+  private recordable(absolute: string): string | undefined {
+    if (absolute === this.journalDir || absolute.startsWith(this.journalDir + sep))
+      return undefined;
+    return lineagePath(this.notebookDir, absolute);
+  }
+
+  private async hashAs(path: string, absolute: string): Promise<FileRecord | undefined> {
+    const hash = await this.queue.hash(absolute);
+    return hash === undefined ? undefined : { path, ...hash };
+  }
+
+  private async hashWrites(writes: ReadonlySet<string>): Promise<FileRecord[]> {
+    const pending: Promise<FileRecord | undefined>[] = [];
+    for (const absolute of writes) {
+      const path = this.recordable(absolute);
+      if (path !== undefined) pending.push(this.hashAs(path, absolute));
+    }
+    return settle(pending);
+  }
+
+  private openJournal(): Journal | undefined {
+    if (this.journal === undefined && this.journalWanted) {
+      this.journal = Journal.open(this.journalDir, this.journalName);
+      this.journal.append({
+        type: "session",
+        schema: LINEAGE_SCHEMA,
+        seed: this.seedValue,
+        environment: this.environment,
+      });
+    }
+    return this.journal;
+  }
+}
+
+async function settle(pending: Promise<FileRecord | undefined>[]): Promise<FileRecord[]> {
+  const done = await Promise.all(pending);
+  return done
+    .filter((f): f is FileRecord => f !== undefined)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Canonical hashes of the DataFrames among a cell's bindings, by name. */
+function frames(bindings: ReadonlyMap<string, unknown>): FrameRecord[] {
+  const found: FrameRecord[] = [];
+  for (const name of [...bindings.keys()].sort()) {
+    const hash = hashFrame(bindings.get(name));
+    if (hash !== undefined) found.push({ name, ...hash });
+  }
+  return found;
+}

@@ -1,0 +1,60 @@
+/**
+ * What the tracers collect for the cell that is running. Only one cell runs at a time, so
+ * one active slot suffices; async completions arriving after the cell ended find it empty
+ * and are dropped (they belong to no execution).
+ */
+import { calledFromOwnCode } from "./origin.js";
+
+/** Everything observed while one cell execution was active. */
+export class CellTrace {
+  /** Absolute paths read, in first-seen order. */
+  readonly reads = new Set<string>();
+  /** Absolute paths written, in first-seen order. */
+  readonly writes = new Set<string>();
+  /** Labels such as "clock:Date.now". */
+  readonly nondeterminism = new Set<string>();
+}
+
+/** Receives reads as they are first seen, so their content is hashed close to the read. */
+export type ReadListener = (absolutePath: string) => void;
+
+/** The active-cell slot shared by all tracers. */
+export class TraceState {
+  private current: CellTrace | undefined;
+  private readListener: ReadListener | undefined;
+
+  /** Start collecting for a new execution. */
+  begin(onRead?: ReadListener): CellTrace {
+    this.current = new CellTrace();
+    this.readListener = onRead;
+    return this.current;
+  }
+
+  /** Stop collecting; later observations are dropped. */
+  end(): void {
+    this.current = undefined;
+    this.readListener = undefined;
+  }
+
+  /** Note a source of nondeterminism; cheap when already noted or no cell is active. */
+  nondeterminism(label: string): void {
+    const trace = this.current;
+    if (trace === undefined || trace.nondeterminism.has(label) || calledFromOwnCode()) return;
+    trace.nondeterminism.add(label);
+  }
+
+  /** Note a file access (already resolved and filtered). */
+  file(kind: "read" | "write", absolutePath: string): void {
+    const trace = this.current;
+    if (trace === undefined) return;
+    const set = kind === "read" ? trace.reads : trace.writes;
+    if (set.has(absolutePath) || calledFromOwnCode()) return;
+    set.add(absolutePath);
+    if (kind === "read") this.readListener?.(absolutePath);
+  }
+
+  /** True while a cell is running. */
+  get active(): boolean {
+    return this.current !== undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Traces every file a cell reads or writes through `fs`: sync, callback, promise and stream
+ * APIs. The module objects themselves are patched (CommonJS callers such as danfo.js and
+ * xlsx look functions up on them at call time), and syncBuiltinESMExports makes ESM named
+ * imports see the same functions.
+ */
+import fs from "node:fs";
+import { constants } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TraceState } from "./cell-trace.js";
+import { patchMethod, type Unpatch } from "./patch.js";
+
+type Access = "read" | "write";
+
+const READS = ["readFile", "readFileSync", "createReadStream"];
+const WRITES = [
+  "writeFile",
+  "writeFileSync",
+  "appendFile",
+  "appendFileSync",
+  "createWriteStream",
+  "truncate",
+  "truncateSync",
+];
+const OPENS = ["open", "openSync"];
+const COPIES = ["copyFile", "copyFileSync", "cp", "cpSync"];
+const PROMISE_READS = ["readFile"];
+const PROMISE_WRITES = ["writeFile", "appendFile", "truncate"];
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+
+/** Patch fs and fs.promises; returns the undo. */
+export function traceFs(state: TraceState): Unpatch {
+  const note = (access: Access, path: unknown): void => {
+    if (!state.active) return;
+    const absolute = toPath(path);
+    if (absolute !== undefined) state.file(access, absolute);
+  };
+  const undo: Unpatch[] = [];
+  const on = (target: object, names: string[], observe: (args: readonly unknown[]) => void) => {
+    for (const name of names) undo.push(patchMethod(target, name, observe));
+  };
+  const openObserver = (args: readonly unknown[]): void => {
+    for (const access of openAccess(args[1])) note(access, args[0]);
+  };
+  const copyObserver = (args: readonly unknown[]): void => {
+    note("read", args[0]);
+    note("write", args[1]);
+  };
+  on(fs, READS, (args) => note("read", args[0]));
+  on(fs, WRITES, (args) => note("write", args[0]));
+  on(fs, OPENS, openObserver);
+  on(fs, COPIES, copyObserver);
+  on(fs.promises, PROMISE_READS, (args) => note("read", args[0]));
+  on(fs.promises, PROMISE_WRITES, (args) => note("write", args[0]));
+  on(fs.promises, ["open"], openObserver);
+  on(fs.promises, ["copyFile", "cp"], copyObserver);
+  syncBuiltinESMExports();
+  return () => {
+    for (const u of undo.reverse()) u();
+    syncBuiltinESMExports();
+  };
+}
+
+/** The access an open flag grants: "r" reads, "w"/"a" write, "+" both. */
+export function openAccess(flags: unknown): Access[] {
+  if (flags === undefined || flags === null) return ["read"];
+  if (typeof flags === "number") {
+    const writes = (flags & WRITE_FLAGS) !== 0;
+    const reads = (flags & constants.O_WRONLY) === 0;
+    return [...(reads ? (["read"] as const) : []), ...(writes ? (["write"] as const) : [])];
+  }
+  const text = String(flags);
+  const plus = text.includes("+");
+  if (text.startsWith("r")) return plus ? ["read", "write"] : ["read"];
+  return plus ? ["read", "write"] : ["write"];
+}
+
+/** A path argument as an absolute path; file descriptors and FileHandles are not paths. */
+function toPath(path: unknown): string | undefined {
+  if (typeof path === "string") return resolve(path);
+  if (Buffer.isBuffer(path)) return resolve(path.toString("utf8"));
+  if (path instanceof URL) return path.protocol === "file:" ? fileURLToPath(path) : undefined;
+  return undefined;
+}
