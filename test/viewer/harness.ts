@@ -216,6 +216,18 @@ export async function showLineagePanel(page: Page): Promise<void> {
   await panel.waitFor({ state: "visible" });
 }
 
+/** Drags the left sidebar's edge so the panel is `width` px wide (for readable screenshots). */
+export async function widenLeftSidebar(page: Page, width: number): Promise<void> {
+  const stack = await page.locator("#jp-left-stack").boundingBox();
+  if (!stack) return;
+  const y = stack.y + stack.height / 2;
+  const edge = stack.x + stack.width + 2;
+  await page.mouse.move(edge, y);
+  await page.mouse.down();
+  await page.mouse.move(stack.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** A notebook with the given code cells (ids are the keys), kernelspec replab. */
 export function notebook(
   cells: { id: string; source: string; outputs?: unknown[]; count?: number | null }[],

@@ -85,8 +85,8 @@ function drawEdge(e: PlacedEdge): SVGGElement {
     const t = el("text", {
       class: "rl-edge-label",
       x: e.labelX.toFixed(1),
-      y: (e.labelY + 4).toFixed(1),
-      "text-anchor": "middle",
+      y: (e.labelY + (e.labelAnchor === "middle" ? 4 : 0)).toFixed(1),
+      "text-anchor": e.labelAnchor,
     });
     t.textContent = e.label;
     g.appendChild(t);

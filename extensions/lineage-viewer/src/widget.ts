@@ -21,6 +21,9 @@ export class LineageView extends Widget {
   private readonly summary: HTMLDivElement;
   private readonly canvas: HTMLDivElement;
   private svg: SVGSVGElement | null = null;
+  private layoutSize = { width: 0, height: 0 };
+  private zoom = 1;
+  private readonly zoomLabel: HTMLSpanElement;
   /** Milliseconds the last layout and draw took (read by the e2e bench). */
   lastRenderMs = 0;
 
@@ -32,9 +35,23 @@ export class LineageView extends Widget {
     this.addClass("rl-view");
     this.summary = document.createElement("div");
     this.summary.className = "rl-summary";
+    const controls = document.createElement("div");
+    controls.className = "rl-zoom";
+    this.zoomLabel = document.createElement("span");
+    this.zoomLabel.className = "rl-zoom-label";
+    controls.append(
+      this.zoomButton("−", "Zoom out", () => this.setZoom(this.zoom / 1.25)),
+      this.zoomLabel,
+      this.zoomButton("+", "Zoom in", () => this.setZoom(this.zoom * 1.25)),
+      this.zoomButton("Fit", "Fit the graph's width", () => this.fitWidth()),
+    );
+    const top = document.createElement("div");
+    top.className = "rl-topline";
+    top.append(this.summary, controls);
     this.canvas = document.createElement("div");
     this.canvas.className = "rl-canvas";
-    this.node.append(this.summary, this.canvas);
+    this.node.append(top, this.canvas);
+    this.updateZoomLabel();
     model.changed.connect(this.onModelChanged, this);
     this.renderGraph();
   }
@@ -79,7 +96,9 @@ export class LineageView extends Widget {
     ];
     this.summary.textContent = parts.filter(Boolean).join(" · ");
     const layout = layoutGraph(index);
+    this.layoutSize = { width: layout.width, height: layout.height };
     this.svg = renderSvg(layout, (id) => this.activateNode(id));
+    this.applyZoom();
     applyHighlight(this.svg, index, this.model.selected);
     this.canvas.appendChild(this.svg);
     // The graph is usually wider than the sidebar: start centred rather than at its left edge.
@@ -100,6 +119,42 @@ export class LineageView extends Widget {
     this.model.select(id);
     const node = this.model.index?.nodes.get(id);
     if (node?.kind === "cell") this.options.onActivateCell?.(id);
+  }
+
+  private zoomButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
+    const b = document.createElement("button");
+    b.className = "rl-button rl-zoom-button";
+    b.textContent = text;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  /** Sets the zoom factor (1 = node text at its normal size), kept within 0.2 to 2. */
+  setZoom(zoom: number): void {
+    this.zoom = Math.min(2, Math.max(0.2, zoom));
+    this.applyZoom();
+  }
+
+  /** Zooms so the whole width of the graph fits the view (never above 1). */
+  fitWidth(): void {
+    const available = this.canvas.clientWidth - 4;
+    if (available > 0 && this.layoutSize.width > 0) {
+      this.setZoom(Math.min(1, available / this.layoutSize.width));
+    }
+  }
+
+  private applyZoom(): void {
+    this.updateZoomLabel();
+    if (!this.svg) return;
+    // Only the drawn size changes; the viewBox keeps layout coordinates.
+    this.svg.setAttribute("width", String(Math.ceil(this.layoutSize.width * this.zoom)));
+    this.svg.setAttribute("height", String(Math.ceil(this.layoutSize.height * this.zoom)));
+  }
+
+  private updateZoomLabel(): void {
+    this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
   }
 
   /** Scrolls the graph so the node is visible (used when the notebook selection moves). */

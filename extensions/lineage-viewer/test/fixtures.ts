@@ -88,3 +88,18 @@ export function bigGraph(cells: number): LineageGraph {
   }
   return { schema: "replab.lineage/1", seed: 7, nodes, edges };
 }
+
+/**
+ * The shape dagre handles worst: one dataframe (`df`, cell-0) used by every third cell,
+ * plus a chain through the previous cell; `cells` cells.
+ */
+export function fanGraph(cells: number): LineageGraph {
+  const g = bigGraph(cells);
+  g.edges = g.edges.filter(
+    (e) => e.kind !== "var" || e.from === `cell-${Number(e.to.slice("cell-".length)) - 1}`,
+  );
+  for (let i = 2; i < cells; i += 3) {
+    g.edges.push({ from: "cell-0", to: `cell-${i}`, kind: "var", label: "df" });
+  }
+  return g;
+}

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { GraphIndex } from "../src/graph.js";
-import { edgeLabelText, layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Layout } from "../src/layout.js";
-import { bigGraph, sampleGraph } from "./fixtures.js";
+import {
+  DAGRE_MAX_NODES,
+  edgeLabelText,
+  layoutColumns,
+  layoutGraph,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type Layout,
+} from "../src/layout.js";
+import { bigGraph, fanGraph, sampleGraph } from "./fixtures.js";
 
 function overlaps(layout: Layout): number {
   let n = 0;
@@ -50,16 +58,59 @@ describe("layoutGraph", () => {
     expect(edgeLabelText("df")).toBe("df");
   });
 
-  it("lays out 200 cells with no overlapping nodes at full size", () => {
-    const index = new GraphIndex(bigGraph(200));
-    const started = performance.now();
-    const layout = layoutGraph(index);
-    const ms = performance.now() - started;
-    expect(layout.nodes).toHaveLength(220);
-    expect(overlaps(layout)).toBe(0);
-    // Readability: node boxes keep their size; the view scrolls instead of shrinking them.
-    expect(layout.nodes.every((n) => n.width === NODE_WIDTH)).toBe(true);
-    // Measured, not asserted (tests never assert on wall time).
-    process.stderr.write(`layout of 200 cells: ${ms.toFixed(0)} ms\n`);
+  it("uses dagre up to DAGRE_MAX_NODES nodes and the notebook-order layout above", () => {
+    const small = layoutGraph(new GraphIndex(bigGraph(40)));
+    const large = layoutGraph(new GraphIndex(bigGraph(60)));
+    expect(new GraphIndex(bigGraph(40)).nodes.size).toBeLessThanOrEqual(DAGRE_MAX_NODES);
+    // The notebook-order layout keeps every cell in one column.
+    expect(
+      new Set(small.nodes.filter((n) => n.node.kind === "cell").map((n) => n.x)).size,
+    ).toBeGreaterThan(1);
+    expect(new Set(large.nodes.filter((n) => n.node.kind === "cell").map((n) => n.x)).size).toBe(1);
+  });
+
+  for (const [name, graph] of [
+    ["a 200-cell chain", bigGraph(200)],
+    ["a 200-cell fan-out (one frame used by 66 cells)", fanGraph(200)],
+  ] as const) {
+    it(`lays out ${name} readably: full-size nodes, no overlaps, bounded width`, () => {
+      const index = new GraphIndex(graph);
+      const started = performance.now();
+      const layout = layoutGraph(index);
+      const ms = performance.now() - started;
+      expect(layout.nodes).toHaveLength(220);
+      expect(overlaps(layout)).toBe(0);
+      expect(layout.nodes.every((n) => n.width === NODE_WIDTH)).toBe(true);
+      // One cell column, lanes and one side column: a sidebar can show it at 100 %.
+      expect(layout.width).toBeLessThan(1000);
+      // Cells keep notebook order top to bottom.
+      const ys = layout.nodes.filter((n) => n.node.kind === "cell").map((n) => n.y);
+      expect(ys).toEqual([...ys].sort((a, b) => a - b));
+      // Measured, not asserted (tests never assert on wall time).
+      process.stderr.write(`layout of ${name}: ${ms.toFixed(0)} ms, ${layout.width} px wide\n`);
+    });
+  }
+
+  it("routes cell-to-cell edges on lanes left of the cells, ending at the target", () => {
+    const layout = layoutColumns(new GraphIndex(fanGraph(100)));
+    const pos = new Map(layout.nodes.map((n) => [n.id, n]));
+    for (const e of layout.edges.filter((x) => x.kind === "var")) {
+      const to = pos.get(e.to)!;
+      const last = e.points[e.points.length - 1];
+      expect(last.x).toBe(to.x - NODE_WIDTH / 2);
+      expect(Math.abs(last.y - to.y)).toBeLessThanOrEqual(NODE_HEIGHT / 2);
+      expect(Math.min(...e.points.map((p) => p.x))).toBeLessThan(to.x - NODE_WIDTH / 2);
+      expect(e.labelAnchor).toBe("end");
+    }
+    // One (source, variable) pair shares a lane: all 33 "df" edges run on one vertical line.
+    const dfLanes = new Set(layout.edges.filter((e) => e.label === "df").map((e) => e.points[1].x));
+    expect(dfLanes.size).toBe(1);
+  });
+
+  it("puts each file beside the first cell that touches it", () => {
+    const layout = layoutColumns(new GraphIndex(bigGraph(100)));
+    const pos = new Map(layout.nodes.map((n) => [n.id, n]));
+    expect(pos.get("file:data/part-50.csv")!.y).toBe(pos.get("cell-50")!.y);
+    expect(pos.get("file:data/part-50.csv")!.x).toBeGreaterThan(pos.get("cell-50")!.x);
   });
 });
