@@ -26,7 +26,7 @@ export async function main(args: string[]): Promise<number> {
   return runCommand(async () => {
     const options = parseRunArgs(args);
     if (options.notebooks.length > 1 || options.jobs > 1) {
-      return runParallel(options.notebooks, childFlags(args, options.notebooks), options.jobs);
+      return runParallel(options.notebooks, childFlags(options), options.jobs);
     }
     const code = await runOne(options.notebooks[0] as string, options);
     exitWhenIdleOrNot(code);
@@ -43,14 +43,16 @@ function exitWhenIdleOrNot(code: number): void {
   setTimeout(() => process.exit(code), 0).unref();
 }
 
-/** The arguments every child gets: all but the notebook paths and -j. */
-function childFlags(args: string[], notebooks: string[]): string[] {
+/** The flags every child of a parallel run gets (each writes its own NAME.out.ipynb or in place). */
+function childFlags(options: RunOptions): string[] {
   const flags: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "-j" || arg === "--jobs") i++;
-    else if (!notebooks.includes(arg) || flags.at(-1)?.startsWith("-")) flags.push(arg);
-  }
+  if (options.inplace) flags.push("--inplace");
+  for (const [name, value] of options.parameters)
+    flags.push("-p", `${name}=${JSON.stringify(value)}`);
+  if (options.seed !== undefined) flags.push("--seed", String(options.seed));
+  if (options.check) flags.push("--check");
+  if (options.allowErrors) flags.push("--allow-errors");
+  if (options.timeoutMs !== undefined) flags.push("--timeout", String(options.timeoutMs / 1000));
   return flags;
 }
 
@@ -97,7 +99,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
     const seconds = ((performance.now() - began) / 1000).toFixed(2);
     const wrote = target === undefined ? "" : `; wrote ${target}`;
     writeRealStderr(
-      `replab: ran ${result.cellsRun} cells of ${file} in ${seconds}s (seed ${seed})${wrote}\n`,
+      `replab: ran ${result.cellsRun} cells of ${file} in ${seconds}s (seed ${result.lineage.seed})${wrote}\n`,
     );
   }
   // --allow-errors asks for the notebook with its errors recorded (nbconvert's meaning): that is a success.

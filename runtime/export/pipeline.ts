@@ -29,8 +29,8 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
 }
 
 /** pipeline.mjs: pipeline.ts with the types erased. */
-export function pipelineMjs(ts_: string): string {
-  const out = ts.transpileModule(ts_, {
+export function pipelineMjs(source: string): string {
+  const out = ts.transpileModule(source, {
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,

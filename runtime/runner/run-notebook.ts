@@ -29,7 +29,7 @@ export interface CellFailure {
 export interface ExecuteResult {
   failures: CellFailure[];
   lineage: LineageGraph;
-  /** stdout of each executed cell, by id (the export's expected pipeline output). */
+  /** How many cells ran (empty cells and those after a stopping failure do not). */
   cellsRun: number;
 }
 
