@@ -114,6 +114,33 @@ describe("replab run executes a notebook", () => {
     expect(readJson(nb).cells[0]?.["outputs"]).toEqual([]);
   });
 
+  it("gives an nbformat 4.4 notebook stable cell ids and writes valid 4.5", () => {
+    const nb = join(dir, "old44.ipynb");
+    const cell = {
+      cell_type: "code",
+      metadata: {},
+      source: "1 + 1",
+      outputs: [],
+      execution_count: null,
+    };
+    writeFileSync(
+      nb,
+      JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells: [cell, cell] }),
+    );
+    const ids = (): unknown[] => {
+      expect(
+        replab(["run", "old44.ipynb", "-o", "old44.out.ipynb", "--quiet"], { cwd: dir }).code,
+      ).toBe(0);
+      expect(nbformatErrors(join(dir, "old44.out.ipynb"))).toBe("");
+      const out = readJson(join(dir, "old44.out.ipynb"));
+      expect(out["nbformat_minor"]).toBe(5);
+      return out.cells.map((c) => c["id"]);
+    };
+    const first = ids();
+    expect(new Set(first).size).toBe(2);
+    expect(ids()).toEqual(first);
+  });
+
   it("replaces an existing output only when -o or --inplace says so", () => {
     const nb = join(dir, "twice.ipynb");
     writeNotebook(nb, ["1 + 1"]);
