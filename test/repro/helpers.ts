@@ -1,8 +1,9 @@
 /** Helpers for the reproducibility tests: a temporary notebook directory and a recorder driver. */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import ts from "typescript";
 import { Recorder, type CellFacts } from "../../runtime/repro/recorder.js";
 
 /** A fresh directory to act as the notebook's. */
@@ -37,4 +38,38 @@ export async function runCell(
     ...cell,
   });
   return value;
+}
+
+/**
+ * Transpile the reproducibility modules to plain JavaScript under test-output/, so a child
+ * process (Node without a TypeScript loader) can import them. Inside the repo, so bare imports
+ * such as "typescript" and "seedrandom" resolve from its node_modules.
+ */
+export function transpileForChild(): string {
+  const root = join(import.meta.dirname, "..", "..");
+  const out = mkdtempSync(join(root, "test-output", "repro-child-"));
+  const dirs = ["hashing", "lineage", "lineage/render", "repro", "seed", "trace"];
+  const files = [
+    "runtime/errors.ts",
+    ...dirs.flatMap((d) =>
+      readdirSync(join(root, "runtime", d))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `runtime/${d}/${f}`),
+    ),
+  ];
+  for (const file of files) {
+    const source = readFileSync(join(root, file), "utf8");
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    });
+    const target = join(out, file.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  return out;
 }
