@@ -163,6 +163,36 @@ describe("replab export", () => {
   });
 });
 
+describe("replab export refuses what it cannot reproduce", () => {
+  it("a cell edited after it ran, naming it", () => {
+    const d = scratch("edited");
+    const { path } = writeStoredRun(d);
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace("Math.random() * 100", "Math.random() * 10"),
+    );
+    const result = replab(["export", "stored.ipynb", "-o", "out"], { cwd: d });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "replab: cell noise was edited after it ran, so its outputs are not what its code gives; run the notebook again before exporting\n",
+    );
+    expect(existsSync(join(d, "out"))).toBe(false);
+  });
+
+  it("a notebook that never ran under replab", () => {
+    const d = scratch("never-ran");
+    writeFileSync(
+      join(d, "plain.ipynb"),
+      JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
+    );
+    const result = replab(["export", "plain.ipynb", "-o", "out"], { cwd: d });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "replab: plain.ipynb has no replab run metadata; run it first: replab run plain.ipynb --inplace\n",
+    );
+  });
+});
+
 describe("replab verify and the pipeline's data checks", () => {
   it("passes when every cell's stdout and every data file match", () => {
     const result = replab(["verify", "full"], { cwd: dir });
