@@ -1,12 +1,12 @@
 /**
  * `replab lineage NB.ipynb [--format json|svg|dot|html] [-o FILE]`: print the lineage a run
- * stored in `metadata.replab.lineage`. json and dot are rendered here; svg and html come
- * from the lineage renderers (runtime/lineage/render/) when they are part of the build.
+ * stored in `metadata.replab.lineage`, rendered by runtime/lineage/render/ (the same
+ * renderers the kernel and the viewer use).
  */
 import { resolve } from "node:path";
 import { writeRealStdout } from "../executor/capture.js";
 import { ReplabError } from "../errors.js";
-import type { LineageGraph, LineageNode } from "../lineage/types.js";
+import type { LineageGraph } from "../lineage/types.js";
 import { readNotebook } from "../notebook/read.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { runCommand } from "./exit.js";
@@ -62,55 +62,16 @@ function usage(message: string): never {
   throw new ReplabError("usage", `${message}\n${USAGE}`);
 }
 
+/** The reproducibility core's renderers (runtime/lineage/render/), loaded only for the format asked. */
 async function render(graph: LineageGraph, format: Format): Promise<string> {
   switch (format) {
     case "json":
       return `${JSON.stringify(graph, null, 2)}\n`;
     case "dot":
-      return toDot(graph);
+      return (await import("../lineage/render/dot.js")).renderDot(graph);
     case "svg":
+      return (await import("../lineage/render/svg.js")).renderSvg(graph);
     case "html":
-      return renderWithViewer(graph, format);
+      return (await import("../lineage/render/html.js")).renderHtml(graph);
   }
-}
-
-/** Graphviz DOT: cells as boxes (with execution counts), files as notes, frames as ellipses. */
-export function toDot(graph: LineageGraph): string {
-  const q = (s: string): string => JSON.stringify(s);
-  const nodes = graph.nodes.map((n) => `  ${q(n.id)} [${nodeAttributes(n)}];`);
-  const edges = graph.edges.map(
-    (e) =>
-      `  ${q(e.from)} -> ${q(e.to)} [label=${q(e.label)}${e.kind === "var" ? "" : `, style=dashed`}];`,
-  );
-  return `digraph lineage {\n  rankdir=LR;\n  node [fontname="Helvetica"];\n${[...nodes, ...edges].join("\n")}\n}\n`;
-}
-
-function nodeAttributes(node: LineageNode): string {
-  const q = (s: string): string => JSON.stringify(s);
-  switch (node.kind) {
-    case "cell": {
-      const count = node.executionCount === null ? " " : String(node.executionCount);
-      const color = node.status === "error" ? ", color=red" : node.stale ? ", style=dashed" : "";
-      return `shape=box, label=${q(`[${count}] ${node.id}`)}${color}`;
-    }
-    case "file":
-      return `shape=note, label=${q(`${node.path}\n${node.sha256.slice(0, 12)}`)}`;
-    case "frame":
-      return `shape=ellipse, label=${q(`${node.rows}×${node.columns.length} ${node.sha256.slice(0, 12)}`)}`;
-  }
-}
-
-/** svg and html belong to the lineage renderers; a build without them says so instead of guessing. */
-async function renderWithViewer(graph: LineageGraph, format: "svg" | "html"): Promise<string> {
-  const path = `../lineage/render/${format}.js`;
-  const module = (await import(path).catch(() => undefined)) as
-    Record<string, ((g: LineageGraph) => string | Promise<string>) | undefined> | undefined;
-  const renderer = module?.[format === "svg" ? "renderSvg" : "renderHtml"];
-  if (renderer === undefined) {
-    throw new ReplabError(
-      "usage",
-      `--format ${format} needs the lineage renderers, not in this build; use json or dot`,
-    );
-  }
-  return renderer(graph);
 }

@@ -1,4 +1,5 @@
 /** `replab lineage`: what a run stored, as JSON or DOT (golden files). */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeStoredRun } from "../export/stored-run.js";
@@ -25,6 +26,21 @@ describe("replab lineage", () => {
     expect(
       replab(["lineage", "stored.ipynb", "--format", "dot", "-o", "graph.dot"], { cwd: dir }).code,
     ).toBe(0);
+  });
+
+  it("renders SVG and self-contained HTML with the shared renderers", () => {
+    const svg = replab(["lineage", "stored.ipynb", "--format", "svg"], { cwd: dir });
+    expect(svg.code).toBe(0);
+    expect(svg.stdout).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const id of ["load", "noise", "total", "data/numbers.csv"])
+      expect(svg.stdout).toContain(id);
+    const html = replab(["lineage", "stored.ipynb", "--format", "html", "-o", "graph.html"], {
+      cwd: dir,
+    });
+    expect(html.code).toBe(0);
+    const page = readFileSync(join(dir, "graph.html"), "utf8");
+    expect(page).toMatch(/<html/i);
+    expect(page).toContain("<svg");
   });
 
   it("exits 2 naming the problem for a notebook without a run, or a bad format", () => {
