@@ -6,12 +6,21 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -250,4 +259,55 @@ export function notebook(
       outputs: c.outputs ?? [],
     })),
   };
+}
+
+/** A node of the sidebar's graph. */
+export function panelNode(page: Page, id: string): Locator {
+  return page.locator(`#replab-lineage-panel g.rl-node[data-id="${CSS_ESCAPE(id)}"]`);
+}
+
+// Ids in the tests are plain; quotes are the one thing that would break the selector.
+const CSS_ESCAPE = (s: string): string => s.replace(/["\\]/g, "\\$&");
+
+/** expect.poll with room for a loaded CI machine (its default gives up after 1 s). */
+export function poll<T>(fn: () => T | Promise<T>) {
+  return expect.poll(fn, { timeout: 30_000, interval: 50 });
+}
+
+/** The active cell's 0-based index, read from the status bar's "Cell N/M" item. */
+export async function activeCellIndex(page: Page): Promise<number> {
+  const bar = (await page.locator("#jp-main-statusbar").textContent()) ?? "";
+  const m = /Cell (\d+)\/\d+/.exec(bar);
+  return m ? Number(m[1]) - 1 : -1;
+}
+
+/** Whether the visible notebook shows the cell at `index` inside its scrolled viewport. */
+export function cellIndexInView(page: Page, index: number): Promise<boolean> {
+  return page.evaluate((i) => {
+    const panel = [...document.querySelectorAll(".jp-NotebookPanel")].find(
+      (p) => !p.classList.contains("lm-mod-hidden"),
+    );
+    const cell = panel?.querySelector(`.jp-Cell[data-windowed-list-index="${i}"]`);
+    const outer = panel?.querySelector(".jp-WindowedPanel-outer");
+    if (!cell || !outer) return false;
+    const c = cell.getBoundingClientRect();
+    const o = outer.getBoundingClientRect();
+    return c.top >= o.top && c.bottom <= o.bottom;
+  }, index);
+}
+
+const BENCH = join(ROOT, "bench", "viewer-results.json");
+
+/** Merges measured figures into bench/viewer-results.json (for the bench report). */
+export function writeBench(figures: Record<string, unknown>): void {
+  if (Object.keys(figures).length === 0) return;
+  let prev: Record<string, unknown> = {};
+  try {
+    prev = JSON.parse(readFileSync(BENCH, "utf8")) as Record<string, unknown>;
+  } catch {
+    // First run: nothing to merge with.
+  }
+  const keys = Object.keys({ ...prev, ...figures }).sort();
+  const merged = Object.fromEntries(keys.map((k) => [k, figures[k] ?? prev[k]]));
+  writeFileSync(BENCH, `${JSON.stringify(merged, null, 2)}\n`);
 }

@@ -4,7 +4,7 @@
 // part shows lineage stored in a notebook and a %lineage output written by hand; the live part
 // runs the replab kernel. Screenshots land in test-output/viewer/; timings in
 // bench/viewer-results.json (measured, never asserted).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,11 @@ import {
   notebook,
   openNotebook,
   OUTPUT,
-  ROOT,
+  activeCellIndex,
+  cellIndexInView,
+  panelNode,
+  poll,
+  writeBench,
   settleKernel,
   widenLeftSidebar,
   showLineagePanel,
@@ -23,7 +27,6 @@ import {
 } from "./harness.js";
 
 const MIME = "application/vnd.replab.lineage+json";
-const BENCH = join(ROOT, "bench", "viewer-results.json");
 
 const stored = notebook(
   [
@@ -56,21 +59,17 @@ const big = notebook(
   { replab: { seed: 7, lineage: bigGraph(200) } },
 );
 
-const live = notebook([
-  { id: "c1", source: "const xs = [1, 2, 3];" },
-  { id: "c2", source: "const total = xs.reduce((a, b) => a + b, 0);" },
-  { id: "c3", source: "console.log(total * 2);" },
-  { id: "c4", source: "%lineage" },
-]);
-
 let lab: Lab;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
 const bench: Record<string, unknown> = {};
+const node = (id: string) => panelNode(page, id);
+const activeCellId = () => activeCellIndex(page);
+const cellInView = (index: number) => cellIndexInView(page, index);
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  lab = await startLab({ "stored.ipynb": stored, "big.ipynb": big, "live.ipynb": live });
+  lab = await startLab({ "stored.ipynb": stored, "big.ipynb": big });
   browser = await startBrowser();
   page = await browser.context.newPage();
 });
@@ -78,41 +77,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await lab?.stop();
-  if (Object.keys(bench).length > 0) {
-    let prev: Record<string, unknown> = {};
-    try {
-      prev = JSON.parse(readFileSync(BENCH, "utf8")) as Record<string, unknown>;
-    } catch {
-      // First run: nothing to merge with.
-    }
-    writeFileSync(BENCH, `${JSON.stringify({ ...prev, ...bench }, null, 2)}\n`);
-  }
+  writeBench(bench);
 });
-
-const node = (id: string) => page.locator(`#replab-lineage-panel g.rl-node[data-id="${id}"]`);
-/** expect.poll with room for a loaded CI machine (its default gives up after 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
-
-/** The active cell's 0-based index, read from the status bar's "Cell N/M" item. */
-const activeCellId = async (): Promise<number> => {
-  const bar = (await page.locator("#jp-main-statusbar").textContent()) ?? "";
-  const m = /Cell (\d+)\/\d+/.exec(bar);
-  return m ? Number(m[1]) - 1 : -1;
-};
-
-/** Whether the visible notebook shows the cell at `index` inside its scrolled viewport. */
-const cellInView = (index: number): Promise<boolean> =>
-  page.evaluate((i) => {
-    const panel = [...document.querySelectorAll(".jp-NotebookPanel")].find(
-      (p) => !p.classList.contains("lm-mod-hidden"),
-    );
-    const cell = panel?.querySelector(`.jp-Cell[data-windowed-list-index="${i}"]`);
-    const outer = panel?.querySelector(".jp-WindowedPanel-outer");
-    if (!cell || !outer) return false;
-    const c = cell.getBoundingClientRect();
-    const o = outer.getBoundingClientRect();
-    return c.top >= o.top && c.bottom <= o.bottom;
-  }, index);
 
 describe("lineage viewer without a kernel", () => {
   it("shows the lineage stored in the notebook's metadata", async () => {

@@ -9,7 +9,7 @@ import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { LabIcon } from "@jupyterlab/ui-components";
 import { defaultExportDir, runExport } from "./exporter";
 import { lineageRendererFactory } from "./mime";
-import { activateCell, LineagePanel } from "./panel";
+import { activateCell, cellOrder, LineagePanel } from "./panel";
 
 /** Command ids. */
 export const CommandIds = {
@@ -111,10 +111,13 @@ const mimePlugin: JupyterFrontEndPlugin<void> = {
     tracker: INotebookTracker | null,
   ) => {
     rendermime.addFactory(
-      lineageRendererFactory((cellId) => {
-        const nb = tracker?.currentWidget;
-        if (nb) activateCell(nb, cellId);
-      }),
+      lineageRendererFactory(
+        (cellId) => {
+          const nb = tracker?.currentWidget;
+          if (nb) activateCell(nb, cellId);
+        },
+        () => (tracker?.currentWidget ? cellOrder(tracker.currentWidget) : []),
+      ),
     );
   },
 };

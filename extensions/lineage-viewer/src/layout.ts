@@ -59,13 +59,37 @@ export function edgeLabelText(label: string): string {
  */
 export const DAGRE_MAX_NODES = 60;
 
-/** Lays the graph out: dagre for notebook-sized graphs, notebook order for large ones. */
-export function layoutGraph(index: GraphIndex): Layout {
-  return index.nodes.size <= DAGRE_MAX_NODES ? layoutLayered(index) : layoutColumns(index);
+/**
+ * Lays the graph out: dagre for notebook-sized graphs, notebook order for large ones.
+ * `cellOrder` lists cell ids in notebook order (the kernel lists them in execution order);
+ * nodes are placed and tabbed through in that order, unknown ones after, as the graph has them.
+ */
+export function layoutGraph(index: GraphIndex, cellOrder: readonly string[] = []): Layout {
+  const ordered = orderNodes(index, cellOrder);
+  return ordered.length <= DAGRE_MAX_NODES
+    ? layoutLayered(index, ordered)
+    : layoutColumns(index, ordered);
+}
+
+/** The graph's nodes with cells sorted by `cellOrder`; other nodes keep their places. */
+export function orderNodes(index: GraphIndex, cellOrder: readonly string[]): LineageNode[] {
+  const nodes = [...index.nodes.values()];
+  if (cellOrder.length === 0) return nodes;
+  const rank = new Map(cellOrder.map((id, i) => [id, i]));
+  const cells = nodes
+    .map((n, i) => ({ n, i }))
+    .filter((x) => x.n.kind === "cell")
+    .sort((a, b) => (rank.get(a.n.id) ?? Infinity) - (rank.get(b.n.id) ?? Infinity) || a.i - b.i)
+    .map((x) => x.n);
+  let next = 0;
+  return nodes.map((n) => (n.kind === "cell" ? cells[next++] : n));
 }
 
 /** Lays the graph out with dagre, top to bottom (data flows downwards). */
-export function layoutLayered(index: GraphIndex): Layout {
+export function layoutLayered(
+  index: GraphIndex,
+  ordered: readonly LineageNode[] = [...index.nodes.values()],
+): Layout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({
     rankdir: "TB",
@@ -76,7 +100,7 @@ export function layoutLayered(index: GraphIndex): Layout {
     marginy: 12,
   });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const node of index.nodes.values()) {
+  for (const node of ordered) {
     g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   }
   index.edges.forEach((e, i) => {
@@ -96,7 +120,7 @@ export function layoutLayered(index: GraphIndex): Layout {
   dagre.layout(g);
 
   const nodes: PlacedNode[] = [];
-  for (const node of index.nodes.values()) {
+  for (const node of ordered) {
     const n = g.node(node.id);
     nodes.push({
       id: node.id,
@@ -145,8 +169,11 @@ const SIDE_GAP = 56;
  * vertical line with a tick into each user. Linear in nodes plus edges, and never wider than
  * the lanes, the labels and the side columns.
  */
-export function layoutColumns(index: GraphIndex): Layout {
-  const cells = [...index.nodes.values()].filter((n) => n.kind === "cell");
+export function layoutColumns(
+  index: GraphIndex,
+  ordered: readonly LineageNode[] = [...index.nodes.values()],
+): Layout {
+  const cells = ordered.filter((n) => n.kind === "cell");
   const row = new Map<string, number>(cells.map((c, i) => [c.id, i]));
   // A side node sits in the row of the first cell it is connected to.
   const sideRow = new Map<string, number>();
@@ -162,12 +189,12 @@ export function layoutColumns(index: GraphIndex): Layout {
     }
   }
   let lastRow = cells.length - 1;
-  for (const n of index.nodes.values()) {
+  for (const n of ordered) {
     if (n.kind !== "cell" && !sideRow.has(n.id)) sideRow.set(n.id, ++lastRow);
   }
   const sideCol = new Map<string, number>();
   const usedCols = new Map<number, number>();
-  for (const n of index.nodes.values()) {
+  for (const n of ordered) {
     if (n.kind === "cell") continue;
     const r = sideRow.get(n.id) as number;
     const col = usedCols.get(r) ?? 0;
@@ -208,7 +235,7 @@ export function layoutColumns(index: GraphIndex): Layout {
   const laneX = (lane: number) => cellLeft - LABEL_SPACE - lane * LANE_GAP - LANE_GAP / 2;
 
   const nodes: PlacedNode[] = [];
-  for (const n of index.nodes.values()) {
+  for (const n of ordered) {
     const isCell = n.kind === "cell";
     const r = isCell ? (row.get(n.id) as number) : (sideRow.get(n.id) as number);
     const x = isCell

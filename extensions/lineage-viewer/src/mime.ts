@@ -16,10 +16,17 @@ export class LineageRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly model = new LineageModel();
   private readonly view: LineageView;
 
-  constructor(onActivateCell: (cellId: string) => void) {
+  constructor(
+    onActivateCell: (cellId: string) => void,
+    cellOrder: () => readonly string[] = () => [],
+  ) {
     super();
     this.addClass("rl-inline");
-    this.view = new LineageView(this.model, { onActivateCell, emptyText: "Empty lineage." });
+    this.view = new LineageView(this.model, {
+      onActivateCell,
+      cellOrder,
+      emptyText: "Empty lineage.",
+    });
     const layout = new PanelLayout();
     layout.addWidget(this.view);
     this.layout = layout;
@@ -34,11 +41,12 @@ export class LineageRenderer extends Widget implements IRenderMime.IRenderer {
 /** A renderer factory whose graphs jump to cells through `onActivateCell`. */
 export function lineageRendererFactory(
   onActivateCell: (cellId: string) => void,
+  cellOrder: () => readonly string[] = () => [],
 ): IRenderMime.IRendererFactory {
   return {
     safe: true,
     mimeTypes: [LINEAGE_MIME],
     defaultRank: LINEAGE_RENDERER_RANK,
-    createRenderer: () => new LineageRenderer(onActivateCell),
+    createRenderer: () => new LineageRenderer(onActivateCell, cellOrder),
   };
 }

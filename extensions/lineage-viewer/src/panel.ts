@@ -19,6 +19,11 @@ export function storedLineage(nb: NotebookPanel): unknown {
   return replab?.lineage;
 }
 
+/** The notebook's cell ids, top to bottom. */
+export function cellOrder(nb: NotebookPanel): string[] {
+  return nb.content.widgets.map((c) => c.model.id);
+}
+
 /** Selects, scrolls to and focuses the cell with the given nbformat id; false if absent. */
 export function activateCell(nb: NotebookPanel, cellId: string): boolean {
   const notebook = nb.content;
@@ -81,6 +86,7 @@ export class LineagePanel extends Panel {
         if (this.current) activateCell(this.current, id);
       },
       emptyText: "No lineage yet: open a notebook and run it with the replab kernel.",
+      cellOrder: () => (this.current ? cellOrder(this.current) : []),
     });
     this.addWidget(this.view);
 

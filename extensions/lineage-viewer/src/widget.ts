@@ -14,6 +14,8 @@ export interface LineageViewOptions {
   onActivateCell?: (cellId: string) => void;
   /** Text shown when there is no graph. */
   emptyText?: string;
+  /** Cell ids in notebook order, so the drawing and Tab follow the notebook. */
+  cellOrder?: () => readonly string[];
 }
 
 /** The interactive lineage graph. */
@@ -95,7 +97,7 @@ export class LineageView extends Widget {
       `seed ${index.graph.seed}`,
     ];
     this.summary.textContent = parts.filter(Boolean).join(" · ");
-    const layout = layoutGraph(index);
+    const layout = layoutGraph(index, this.options.cellOrder?.() ?? []);
     this.layoutSize = { width: layout.width, height: layout.height };
     this.svg = renderSvg(layout, (id) => this.activateNode(id));
     this.applyZoom();

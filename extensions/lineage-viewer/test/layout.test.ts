@@ -6,6 +6,7 @@ import {
   layoutColumns,
   layoutGraph,
   NODE_HEIGHT,
+  orderNodes,
   NODE_WIDTH,
   type Layout,
 } from "../src/layout.js";
@@ -112,5 +113,22 @@ describe("layoutGraph", () => {
     const pos = new Map(layout.nodes.map((n) => [n.id, n]));
     expect(pos.get("file:data/part-50.csv")!.y).toBe(pos.get("cell-50")!.y);
     expect(pos.get("file:data/part-50.csv")!.x).toBeGreaterThan(pos.get("cell-50")!.x);
+  });
+
+  it("follows the notebook's cell order, not the kernel's execution order", () => {
+    const index = new GraphIndex(sampleGraph());
+    const ids = orderNodes(index, ["c4", "c2", "c1", "c3"]).map((n) => n.id);
+    expect(ids.slice(0, 4)).toEqual(["c4", "c2", "c1", "c3"]);
+    expect(ids.slice(4)).toEqual([...index.nodes.keys()].slice(4));
+    // Cells the notebook does not list keep their graph order after the listed ones.
+    expect(
+      orderNodes(index, ["c3"])
+        .map((n) => n.id)
+        .slice(0, 4),
+    ).toEqual(["c3", "c1", "c2", "c4"]);
+    const big = layoutGraph(new GraphIndex(bigGraph(100)), ["cell-99", "cell-0"]);
+    const y = (id: string) => big.nodes.find((n) => n.id === id)!.y;
+    expect(y("cell-99")).toBeLessThan(y("cell-0"));
+    expect(y("cell-0")).toBeLessThan(y("cell-1"));
   });
 });
