@@ -10,7 +10,7 @@ import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.j
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
-import type { ExportSource } from "./source.js";
+import { inputFiles, type ExportSource } from "./source.js";
 import { writeDirectory } from "./write-dir.js";
 
 export interface ExportOptions {
@@ -28,7 +28,7 @@ export async function exportFiles(
 ): Promise<Map<string, string | Uint8Array>> {
   const source = target === undefined ? full : sliceToTarget(full, target);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
-  const includeData = includeDataFlag && source.cells.some((c) => c.reads.length > 0);
+  const includeData = includeDataFlag && inputFiles(source.cells).length > 0;
   if (source.cells.length === 0)
     throw new ReplabError("export-failed", `${source.name}: no executed code cells to export`);
   const node = process.versions.node;
@@ -69,20 +69,19 @@ export async function exportPipeline(
   return files.size;
 }
 
+/** Copy the input files (not those a cell writes: the pipeline makes them) into data/. */
 async function addData(
   files: Map<string, string | Uint8Array>,
   source: ExportSource,
 ): Promise<void> {
-  for (const cell of source.cells) {
-    for (const file of cell.reads) {
-      const path = normalize(file.path);
-      if (isAbsolute(path) || path.startsWith("..")) {
-        throw new ReplabError(
-          "export-failed",
-          `--include-data: ${file.path} is outside the notebook's directory and cannot be copied into data/`,
-        );
-      }
-      files.set(join("data", path), await readFile(join(source.notebookDir, path)));
+  for (const file of inputFiles(source.cells)) {
+    const path = normalize(file.path);
+    if (isAbsolute(path) || path.startsWith("..")) {
+      throw new ReplabError(
+        "export-failed",
+        `--include-data: ${file.path} is outside the notebook's directory and cannot be copied into data/`,
+      );
     }
+    files.set(join("data", path), await readFile(join(source.notebookDir, path)));
   }
 }

@@ -1,6 +1,6 @@
 /** The small text files of an export directory; each is a pure function of the ExportSource. */
 import { createHash } from "node:crypto";
-import type { DataFile, ExportSource } from "./source.js";
+import { inputFiles, type ExportSource } from "./source.js";
 
 /** repro.lock.json: what a re-run must reproduce (DESIGN.md "Export directory"). */
 export function reproLock(
@@ -9,8 +9,6 @@ export function reproLock(
   nodeVersion: string,
   platform: string,
 ): string {
-  const data = new Map<string, DataFile>();
-  for (const cell of source.cells) for (const f of cell.reads) data.set(f.path, f);
   const lock = {
     schema: "replab.repro-lock/1",
     notebook: source.name,
@@ -19,7 +17,7 @@ export function reproLock(
     node: nodeVersion,
     platform,
     dataIncluded,
-    data: [...data.values()].sort((a, b) => a.path.localeCompare(b.path, "en")),
+    data: inputFiles(source.cells),
     cells: source.cells.map((c) => ({
       id: c.id,
       executionCount: c.executionCount,
@@ -76,7 +74,7 @@ export const TSCONFIG = `${JSON.stringify(
 
 /** README.md of the export: how to run and check it, and what it does and does not reproduce. */
 export function readme(source: ExportSource, dataIncluded: boolean, nodeVersion: string): string {
-  const files = [...new Set(source.cells.flatMap((c) => c.reads.map((f) => f.path)))].sort();
+  const files = inputFiles(source.cells).map((f) => f.path);
   const data = dataIncluded
     ? "The data files the cells read are in `data/`, under their paths relative to the notebook."
     : "Data files are not included (export with `--include-data` to copy them). Run the pipeline from the notebook's directory, or set `REPLAB_DATA_DIR` to it.";

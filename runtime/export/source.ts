@@ -27,6 +27,8 @@ export interface ExportCell {
   stdout: string | undefined;
   outputSha256: string | undefined;
   reads: DataFile[];
+  /** Paths of the files the cell wrote (a later cell may read them: they are outputs, not inputs). */
+  writes: string[];
   defines: string[];
 }
 
@@ -155,6 +157,7 @@ function base(
     source,
     sourceSha256: sha256(source),
     reads: readsOf(node.id, lineage),
+    writes: writesOf(node.id, lineage),
     defines: node.defines,
   };
 }
@@ -181,6 +184,27 @@ function readsOf(cellId: string, lineage: LineageGraph): DataFile[] {
   return [...new Map(reads.map((r) => [r.path, r])).values()].sort((a, b) =>
     a.path.localeCompare(b.path, "en"),
   );
+}
+
+/** The files a cell wrote, from the lineage's write edges. */
+function writesOf(cellId: string, lineage: LineageGraph): string[] {
+  const paths = new Map(
+    lineage.nodes.filter((n): n is FileNode => n.kind === "file").map((n) => [n.id, n.path]),
+  );
+  return lineage.edges
+    .filter((e) => e.kind === "write" && e.from === cellId)
+    .map((e) => paths.get(e.to))
+    .filter((p): p is string => p !== undefined);
+}
+
+/** The files the pipeline needs before it starts: read by a cell, written by none of them. */
+export function inputFiles(cells: ExportCell[]): DataFile[] {
+  const written = new Set(cells.flatMap((c) => c.writes));
+  const inputs = new Map<string, DataFile>();
+  for (const cell of cells) {
+    for (const file of cell.reads) if (!written.has(file.path)) inputs.set(file.path, file);
+  }
+  return [...inputs.values()].sort((a, b) => a.path.localeCompare(b.path, "en"));
 }
 
 /** Magic cells (`%lineage`, `%repro ...`) talk to the kernel; a plain script has none. */

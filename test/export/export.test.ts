@@ -4,6 +4,7 @@
  * slicing with --target, and the Dockerfile's steps run for real (npm ci from the cache).
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -250,6 +251,75 @@ describe("replab verify and the pipeline's data checks", () => {
       "replab: packages not installed for <dir> (seedrandom): run `npm ci` in <dir> first\n",
     );
     rmSync(copy, { recursive: true });
+  });
+});
+
+describe("files a cell writes", () => {
+  it("are outputs of the pipeline: not copied, not required up front, checked when read again", () => {
+    const d = scratch("writes");
+    const { path } = writeStoredRun(d);
+    const nb = JSON.parse(readFileSync(path, "utf8")) as {
+      cells: Record<string, unknown>[];
+      metadata: {
+        replab: { lineage: { nodes: Record<string, unknown>[]; edges: Record<string, unknown>[] } };
+      };
+    };
+    const write =
+      'import { writeFileSync } from "node:fs";\nwriteFileSync("sum.txt", String(values.length));';
+    const read = 'console.log(readFileSync("sum.txt", "utf8"));';
+    const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+    nb.cells.push(
+      {
+        cell_type: "code",
+        metadata: {},
+        id: "write",
+        source: write,
+        execution_count: 6,
+        outputs: [],
+      },
+      {
+        cell_type: "code",
+        metadata: {},
+        id: "read",
+        source: read,
+        execution_count: 7,
+        outputs: [{ output_type: "stream", name: "stdout", text: "4\n" }],
+      },
+    );
+    const lineage = nb.metadata.replab.lineage;
+    const cell = (id: string, count: number, source: string) => ({
+      kind: "cell",
+      id,
+      executionCount: count,
+      sourceSha256: sha(source),
+      defines: [],
+      uses: [],
+      status: "ok",
+      stale: false,
+      nondeterminism: [],
+    });
+    lineage.nodes.push(cell("write", 6, write), cell("read", 7, read), {
+      kind: "file",
+      id: "file:sum.txt",
+      path: "sum.txt",
+      sha256: sha("4"),
+      bytes: 1,
+    });
+    lineage.edges.push(
+      { from: "write", to: "file:sum.txt", kind: "write", label: "sum.txt" },
+      { from: "file:sum.txt", to: "read", kind: "read", label: "sum.txt" },
+    );
+    writeFileSync(path, JSON.stringify(nb));
+    expect(replab(["export", "stored.ipynb", "-o", "out", "--include-data"], { cwd: d }).code).toBe(
+      0,
+    );
+    const lock = JSON.parse(readFileSync(join(d, "out/repro.lock.json"), "utf8")) as {
+      data: { path: string }[];
+    };
+    expect(lock.data.map((f) => f.path)).toEqual(["data/numbers.csv"]);
+    expect(existsSync(join(d, "out/data/sum.txt"))).toBe(false);
+    expect(replab(["verify", "out"], { cwd: d }).code).toBe(0);
+    expect(readFileSync(join(d, "out/data/sum.txt"), "utf8")).toBe("4");
   });
 });
 
