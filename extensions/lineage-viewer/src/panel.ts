@@ -86,6 +86,7 @@ export class LineagePanel extends Panel {
         if (this.current) activateCell(this.current, id);
       },
       emptyText: "No lineage yet: open a notebook and run it with the replab kernel.",
+      legend: true,
       cellOrder: () => (this.current ? cellOrder(this.current) : []),
     });
     this.addWidget(this.view);

@@ -14,6 +14,8 @@ export interface LineageViewOptions {
   onActivateCell?: (cellId: string) => void;
   /** Text shown when there is no graph. */
   emptyText?: string;
+  /** Show a one-line key to the colours and marks (the sidebar does; inline outputs do not). */
+  legend?: boolean;
   /** Cell ids in notebook order, so the drawing and Tab follow the notebook. */
   cellOrder?: () => readonly string[];
 }
@@ -52,7 +54,9 @@ export class LineageView extends Widget {
     top.append(this.summary, controls);
     this.canvas = document.createElement("div");
     this.canvas.className = "rl-canvas";
-    this.node.append(top, this.canvas);
+    this.node.append(top);
+    if (options.legend) this.node.append(legend());
+    this.node.append(this.canvas);
     this.updateZoomLabel();
     model.changed.connect(this.onModelChanged, this);
     this.renderGraph();
@@ -164,4 +168,30 @@ export class LineageView extends Widget {
     const g = this.svg?.querySelector<SVGGElement>(`g.rl-node[data-id="${CSS.escape(id)}"]`);
     g?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
+}
+
+/** The key to the drawing: each entry is a swatch styled like the nodes it stands for. */
+function legend(): HTMLDivElement {
+  const div = document.createElement("div");
+  div.className = "rl-legend";
+  for (const [cls, text] of [
+    ["rl-key-selected", "selected"],
+    ["rl-key-upstream", "upstream"],
+    ["rl-key-downstream", "downstream"],
+    ["rl-key-stale", "stale"],
+    ["rl-key-file", "file"],
+    ["rl-key-frame", "frame"],
+  ]) {
+    const item = document.createElement("span");
+    item.className = "rl-key";
+    const swatch = document.createElement("span");
+    swatch.className = `rl-swatch ${cls}`;
+    item.append(swatch, text);
+    div.append(item);
+  }
+  const nondet = document.createElement("span");
+  nondet.className = "rl-key";
+  nondet.textContent = "⚠ nondeterministic";
+  div.append(nondet);
+  return div;
 }
