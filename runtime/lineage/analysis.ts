@@ -42,7 +42,6 @@ export const MUTATING_METHODS = new Set([
   "append",
   "insert",
   "update",
-  "assign",
 ]);
 
 /** Analyse `code`; `known` holds the names earlier executions defined. */
@@ -85,6 +84,8 @@ class Walker {
   }
 
   private visit(node: ts.Node): void {
+    // `class A extends B` reads the value B, although the AST calls the clause a type.
+    if (ts.isExpressionWithTypeArguments(node)) return this.visit(node.expression);
     if (ts.isTypeNode(node) || isTypeOnly(node)) return;
     const scope = this.scopeOf(node);
     if (scope !== undefined) this.scopes.push(scope);

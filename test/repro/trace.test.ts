@@ -127,7 +127,9 @@ describe("fs tracing", () => {
     process.chdir(dir);
     await runCell(r, { cellId: "danfo", executionCount: 1 }, async () => {
       const weather = await dfd.readCSV("weather.csv");
-      const penguins = await dfd.readJSON("./penguins.json");
+      const penguins = (await dfd.readJSON("./penguins.json")) as InstanceType<
+        typeof dfd.DataFrame
+      >;
       dfd.toCSV(weather.head(5), { filePath: "head.csv" });
       dfd.toJSON(penguins.head(3), { filePath: "head.json" });
       dfd.toExcel(weather.head(4), { filePath: "head.xlsx" });
