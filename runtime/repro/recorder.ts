@@ -205,8 +205,17 @@ async function settle(pending: Promise<FileRecord | undefined>[]): Promise<FileR
 function frames(bindings: ReadonlyMap<string, unknown>): FrameRecord[] {
   const found: FrameRecord[] = [];
   for (const name of [...bindings.keys()].sort()) {
-    const hash = hashFrame(bindings.get(name));
+    const hash = safely(() => hashFrame(bindings.get(name)));
     if (hash !== undefined) found.push({ name, ...hash });
   }
   return found;
+}
+
+/** User objects may throw from getters (or be revoked proxies); such a value is simply not a frame. */
+function safely<T>(f: () => T | undefined): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
 }

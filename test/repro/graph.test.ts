@@ -122,6 +122,20 @@ describe("graph", () => {
   });
 });
 
+test("the graph validates against schema/lineage.schema.json", async () => {
+  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  const schemaPath = join(import.meta.dirname, "..", "..", "schema", "lineage.schema.json");
+  const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8")) as object;
+  const validate = new Ajv2020({ strict: false }).compile(schema);
+  const { r } = await notebook();
+  await runCell(r, { cellId: "nd", executionCount: 9, code: "const t = Date.now();" }, () =>
+    Date.now(),
+  );
+  const graph = r.graph();
+  expect(graph.nodes.map((n) => n.kind)).toEqual(expect.arrayContaining(["cell", "file", "frame"]));
+  expect(validate(graph), JSON.stringify(validate.errors)).toBe(true);
+});
+
 describe("renderers", () => {
   test("same graph, same bytes; every node appears", async () => {
     const { r } = await notebook();
