@@ -1,0 +1,95 @@
+/**
+ * The recorder around the real cell engine, wired the way the session will: beginCell before
+ * execute, endCell with the globals the cell defined. Cells run as vm scripts named
+ * `[cell N]`, so this checks that their fs, clock and random use is attributed to them while
+ * the engine's own output plumbing is not.
+ */
+import fs from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { CellNode } from "../../runtime/lineage/types.js";
+import { Recorder } from "../../runtime/repro/recorder.js";
+import { createSession, type Session } from "../../runtime/session/session.js";
+import { recordingSink } from "../runtime/helpers.js";
+import { sha256sum, tempNotebookDir } from "./helpers.js";
+
+let session: Session;
+let recorder: Recorder;
+let dir: string;
+let count = 0;
+
+beforeAll(async () => {
+  dir = tempNotebookDir();
+  fs.writeFileSync(join(dir, "numbers.txt"), "1\n2\n3\n");
+  process.chdir(dir);
+  session = await createSession({ language: "javascript", notebookDir: dir });
+  recorder = new Recorder({ notebookDir: dir, seed: 42, journalName: "engine" });
+});
+afterAll(async () => {
+  recorder.dispose();
+  await session.dispose();
+});
+
+async function cell(cellId: string, code: string, names: string[]): Promise<string> {
+  const sink = recordingSink();
+  count++;
+  recorder.beginCell(cellId, count);
+  const outcome = await session.execute(
+    { code, cellId, silent: false, storeHistory: true, allowStdin: false },
+    sink,
+  );
+  const g = globalThis as Record<string, unknown>;
+  await recorder.endCell({
+    cellId,
+    executionCount: outcome.executionCount,
+    code,
+    language: "javascript",
+    status: outcome.status,
+    bindings: new Map(names.map((n) => [n, g[n]])),
+  });
+  return sink.stdout();
+}
+
+const node = (id: string) =>
+  recorder.graph().nodes.find((n): n is CellNode => n.kind === "cell" && n.id === id) as CellNode;
+
+test("cells' reads, writes, draws and clock reads are theirs; printing is not a clock read", async () => {
+  const first = await cell(
+    "load",
+    `const fs = await import("node:fs");
+     const nums = fs.readFileSync("numbers.txt", "utf8").trim().split("\\n").map(Number);
+     const draw = Math.random();
+     console.log(nums.length);`,
+    ["fs", "nums", "draw"],
+  );
+  expect(first).toBe("3\n");
+  expect(node("load").nondeterminism).toEqual([]);
+  const out = await cell(
+    "write",
+    `nums.push(4); fs.writeFileSync("out.txt", nums.join(",")); const when = Date.now(); console.log(draw);`,
+    ["nums", "when"],
+  );
+  const g = recorder.graph();
+  expect(node("write").nondeterminism).toEqual(["clock:Date.now"]);
+  expect(node("write").uses).toEqual(["draw", "fs", "nums"]);
+  expect(node("write").mutates).toEqual(["nums"]);
+  expect(g.edges).toContainEqual({ from: "load", to: "write", kind: "var", label: "nums" });
+  const files = g.nodes.filter((n) => n.kind === "file");
+  expect(files.map((f) => [f.id, f.kind === "file" ? f.sha256 : ""])).toEqual([
+    ["file:numbers.txt", sha256sum(join(dir, "numbers.txt"))],
+    ["file:out.txt", sha256sum(join(dir, "out.txt"))],
+  ]);
+  // The same cell re-run draws the same number.
+  const rerun = await cell("load", `const draw2 = Math.random(); console.log(draw2 === draw);`, [
+    "draw2",
+  ]);
+  expect(rerun).toBe("true\n");
+  expect(out.trim()).not.toBe("");
+  expect(node("write").stale).toBe(false);
+  expect(recorder.executionOrder()).toEqual(["write", "load"]);
+  const journal = fs
+    .readFileSync(join(dir, ".replab", "engine.jsonl"), "utf8")
+    .trim()
+    .split("\n");
+  expect(journal).toHaveLength(4);
+});
