@@ -1,5 +1,109 @@
-/** Placeholder until this subcommand lands; it fails loudly rather than pretending. */
-export async function main(_args: string[]): Promise<number> {
-  process.stderr.write("replab: this command is not built yet\n");
-  return 70;
+/**
+ * `replab install [--user | --sys-prefix | --prefix DIR]`: kernelspecs `replab` and
+ * `replab-js` (with logos) and the prebuilt lineage viewer, written straight into the
+ * Jupyter data directory. No Python needed (tslab's installer fails without IPython).
+ * Each folder is written beside its destination and renamed into place.
+ */
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../runtime/paths.js";
+
+type Target = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
+
+const USAGE = "usage: replab install [--user | --sys-prefix | --prefix DIR]\n";
+
+/** Entry point; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const target = parseArgs(args);
+  if (typeof target === "string") {
+    process.stderr.write(`replab install: ${target}\n${USAGE}`);
+    return 2;
+  }
+  const dataDir = dataDirFor(target);
+  if (dataDir === undefined) {
+    process.stderr.write(
+      "replab install: --sys-prefix needs an active virtualenv or conda environment (VIRTUAL_ENV or CONDA_PREFIX)\n",
+    );
+    return 2;
+  }
+  const written = installInto(dataDir);
+  for (const path of written) process.stdout.write(`installed ${path}\n`);
+  return 0;
+}
+
+function parseArgs(args: string[]): Target | string {
+  if (args.length === 0 || (args.length === 1 && args[0] === "--user")) return { kind: "user" };
+  if (args.length === 1 && args[0] === "--sys-prefix") return { kind: "sys-prefix" };
+  if (args[0] === "--prefix") {
+    if (args.length === 2 && args[1] !== undefined && args[1] !== "")
+      return { kind: "prefix", dir: args[1] };
+    return "--prefix needs a directory";
+  }
+  return `unexpected arguments: ${args.join(" ")}`;
+}
+
+/** Jupyter's data directory for the target, as jupyter_core computes it. */
+export function dataDirFor(target: Target): string | undefined {
+  if (target.kind === "prefix") return join(target.dir, "share", "jupyter");
+  if (target.kind === "sys-prefix") {
+    const prefix = process.env["VIRTUAL_ENV"] ?? process.env["CONDA_PREFIX"];
+    return prefix === undefined ? undefined : join(prefix, "share", "jupyter");
+  }
+  const explicit = process.env["JUPYTER_DATA_DIR"];
+  if (explicit !== undefined && explicit !== "") return explicit;
+  if (process.platform === "darwin") return join(homedir(), "Library", "Jupyter");
+  if (process.platform === "win32") return join(process.env["APPDATA"] ?? homedir(), "jupyter");
+  return join(process.env["XDG_DATA_HOME"] ?? join(homedir(), ".local", "share"), "jupyter");
+}
+
+/** Write both kernelspecs and the viewer into `dataDir`; returns what was written. */
+export function installInto(dataDir: string): string[] {
+  const entry = join(PACKAGE_ROOT, "dist", "bin", "replab.js");
+  const specs = [
+    {
+      name: "replab",
+      display: "TypeScript (replab)",
+      language: "typescript",
+      extra: [] as string[],
+    },
+    { name: "replab-js", display: "JavaScript (replab)", language: "javascript", extra: ["--js"] },
+  ];
+  const written: string[] = [];
+  for (const spec of specs) {
+    const dir = join(dataDir, "kernels", spec.name);
+    const kernelJson = {
+      argv: [process.execPath, entry, "kernel", "{connection_file}", ...spec.extra],
+      display_name: spec.display,
+      language: spec.language,
+      interrupt_mode: "message",
+      metadata: { replab: { version: 1 } },
+    };
+    replaceDir(dir, (tmp) => {
+      writeFileSync(join(tmp, "kernel.json"), `${JSON.stringify(kernelJson, null, 2)}\n`);
+      for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) {
+        cpSync(join(PACKAGE_ROOT, "assets", logo), join(tmp, logo));
+      }
+    });
+    written.push(dir);
+  }
+  const viewer = join(PACKAGE_ROOT, "extensions", "lineage-viewer", "labextension");
+  if (existsSync(join(viewer, "package.json"))) {
+    const dir = join(dataDir, "labextensions", "@replab", "lineage-viewer");
+    replaceDir(dir, (tmp) => cpSync(viewer, tmp, { recursive: true }));
+    written.push(dir);
+  }
+  return written;
+}
+
+/** Build a folder beside `dir`, then swap it in, so an interrupted install leaves the old one whole. */
+function replaceDir(dir: string, fill: (tmp: string) => void): void {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  fill(tmp);
+  const old = `${dir}.old-${process.pid}`;
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
 }

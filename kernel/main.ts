@@ -1,5 +1,202 @@
-/** Placeholder until this subcommand lands; it fails loudly rather than pretending. */
-export async function main(_args: string[]): Promise<number> {
-  process.stderr.write("replab: this command is not built yet\n");
-  return 70;
+/**
+ * `replab kernel CONNECTION_FILE [--js]`: what Jupyter starts. The main thread hosts the
+ * cell engine; the protocol runs in a worker thread (worker.ts) so it never waits on a cell.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { PACKAGE_ROOT } from "../runtime/paths.js";
+import { banner, languageInfo } from "../runtime/session/info.js";
+import type { Session } from "../runtime/session/session.js";
+import type { Language, OutputSink } from "../runtime/session/types.js";
+import { ReplabError } from "../runtime/errors.js";
+import type {
+  CellOutput,
+  EngineCall,
+  EngineResults,
+  ProtocolData,
+  ToEngine,
+  ToProtocol,
+} from "./bridge.js";
+import { readConnectionFile, type ConnectionInfo } from "./connection.js";
+import { isKernelError } from "./errors.js";
+import { log } from "./log.js";
+
+/** Entry point; resolves with the exit code when the kernel shuts down. */
+export async function main(args: string[]): Promise<number> {
+  const language: Language = args.includes("--js") ? "javascript" : "typescript";
+  const files = args.filter((a) => !a.startsWith("--"));
+  if (files.length !== 1 || files[0] === undefined) {
+    process.stderr.write("usage: replab kernel CONNECTION_FILE [--js]\n");
+    return 2;
+  }
+  let connection: ConnectionInfo;
+  try {
+    connection = readConnectionFile(files[0]);
+  } catch (error) {
+    if (!isKernelError(error)) throw error;
+    process.stderr.write(`replab kernel: ${error.message}\n`);
+    return 2;
+  }
+  const notebook = notebookLocation();
+  const seed = seedFor(notebook.path);
+  const { createSession } = await import("../runtime/session/session.js");
+  const session = await createSession({
+    language,
+    notebookDir: notebook.dir,
+    seed,
+    notebookName: notebook.name,
+  });
+  const data: ProtocolData = {
+    connection,
+    languageInfo: languageInfo(language),
+    banner: banner(language, session.seed),
+    implementationVersion: version(),
+  };
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
+  const engine = new EngineHost(session, worker);
+  // Node's default SIGINT handler would end the kernel; here SIGINT means "interrupt the cell".
+  process.on("SIGINT", () => session.interrupt());
+  process.on("SIGTERM", () => void engine.stop());
+  // Load TypeScript after the sockets are up, so start-up answers kernel_info at once.
+  setTimeout(
+    () => void session.preload().catch((e: unknown) => log(`preload failed: ${String(e)}`)),
+    0,
+  );
+  return engine.finished;
+}
+
+/** The notebook the kernel serves: Jupyter Server passes its path in JPY_SESSION_NAME. */
+function notebookLocation(): { dir: string; name: string | undefined; path: string | undefined } {
+  const session = process.env["JPY_SESSION_NAME"];
+  if (session === undefined || session === "")
+    return { dir: process.cwd(), name: undefined, path: undefined };
+  const path = resolve(process.cwd(), session);
+  const dir = dirname(path);
+  return { dir: existsSync(dir) ? dir : process.cwd(), name: basename(path), path };
+}
+
+/** Seed precedence for a kernel: REPLAB_SEED, then the notebook's metadata.replab.seed, then 42. */
+function seedFor(notebookPath: string | undefined): number | undefined {
+  if (process.env["REPLAB_SEED"] !== undefined) return undefined;
+  if (notebookPath === undefined || !existsSync(notebookPath)) return undefined;
+  try {
+    const seed = (
+      JSON.parse(readFileSync(notebookPath, "utf8")) as {
+        metadata?: { replab?: { seed?: unknown } };
+      }
+    ).metadata?.replab?.seed;
+    return Number.isSafeInteger(seed) ? (seed as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Serves the protocol thread's engine calls on the main thread. */
+class EngineHost {
+  readonly finished: Promise<number>;
+  private readonly inputs = new Map<
+    number,
+    { resolve: (v: string) => void; reject: (e: Error) => void }
+  >();
+  private nextInput = 1;
+
+  constructor(
+    private readonly session: Session,
+    private readonly worker: Worker,
+  ) {
+    worker.on("message", (message: ToEngine) => void this.handle(message));
+    worker.on("error", (error) => log(`protocol thread failed: ${error.stack ?? error.message}`));
+    session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }));
+    this.finished = new Promise((resolveExit) => {
+      worker.on("exit", () => {
+        void session.dispose().finally(() => {
+          resolveExit(0);
+          // Timers a cell left behind must not keep a shut-down kernel alive.
+          setImmediate(() => process.exit(0));
+        });
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private async handle(message: ToEngine): Promise<void> {
+    if (message.kind === "input_reply" || message.kind === "input_refused") {
+      const waiting = this.inputs.get(message.id);
+      this.inputs.delete(message.id);
+      if (message.kind === "input_reply") waiting?.resolve(message.value);
+      else waiting?.reject(new ReplabError("stdin-not-allowed", message.message));
+      return;
+    }
+    if (message.kind === "shutdown") {
+      await this.worker.terminate();
+      return;
+    }
+    this.post({ kind: "reply", id: message.id, result: await this.answer(message) });
+  }
+
+  private async answer(call: EngineCall): Promise<EngineResults[EngineCall["kind"]]> {
+    switch (call.kind) {
+      case "execute": {
+        const { code, cellId, silent, storeHistory, allowStdin } = call;
+        return this.session.execute(
+          { code, cellId, silent, storeHistory, allowStdin },
+          this.sink(call.id, allowStdin),
+        );
+      }
+      case "complete":
+        return this.session.complete(call.code, call.cursorPos);
+      case "inspect":
+        return this.session.inspect(call.code, call.cursorPos, call.detailLevel);
+      case "is_complete":
+        return this.session.isComplete(call.code);
+      case "history":
+        return this.session.history();
+      case "lineage":
+        return this.session.lineage();
+    }
+  }
+
+  private sink(executeId: number, allowStdin: boolean): OutputSink {
+    const output = (o: CellOutput): void => this.post({ kind: "output", executeId, output: o });
+    return {
+      stream: (name, text) => output({ type: "stream", name, text }),
+      display: (data, metadata, displayId, update) =>
+        output({ type: "display", data, metadata, displayId, update }),
+      clearOutput: (wait) => output({ type: "clear", wait }),
+      input: (prompt, password) => {
+        if (!allowStdin)
+          return Promise.reject(
+            new ReplabError(
+              "stdin-not-allowed",
+              "this frontend does not accept input requests (allow_stdin is false)",
+            ),
+          );
+        const id = this.nextInput++;
+        this.post({ kind: "input_request", id, executeId, prompt, password });
+        return new Promise((resolveInput, reject) =>
+          this.inputs.set(id, { resolve: resolveInput, reject }),
+        );
+      },
+    };
+  }
+
+  /** Post to the protocol thread; values a cell produced may not be cloneable, so fall back to their JSON. */
+  private post(message: ToProtocol): void {
+    try {
+      this.worker.postMessage(message);
+    } catch {
+      this.worker.postMessage(JSON.parse(JSON.stringify(message)) as ToProtocol);
+    }
+  }
 }

@@ -1,0 +1,74 @@
+/**
+ * Messages between the protocol thread (worker.ts, which owns the sockets) and the main
+ * thread (main.ts, which owns the cell engine). Structured-clone friendly plain data.
+ */
+import type {
+  CompleteResult,
+  ExecuteOutcome,
+  HistoryEntry,
+  InspectResult,
+  IsCompleteResult,
+  MimeBundle,
+  OutputMetadata,
+} from "../runtime/session/types.js";
+import type { LineageGraph } from "../runtime/lineage/types.js";
+
+/** Engine calls the protocol thread makes, each answered by one EngineReply with the same id. */
+export type EngineCall =
+  | {
+      kind: "execute";
+      id: number;
+      code: string;
+      cellId: string | undefined;
+      silent: boolean;
+      storeHistory: boolean;
+      allowStdin: boolean;
+    }
+  | { kind: "complete"; id: number; code: string; cursorPos: number }
+  | { kind: "inspect"; id: number; code: string; cursorPos: number; detailLevel: 0 | 1 }
+  | { kind: "is_complete"; id: number; code: string }
+  | { kind: "history"; id: number }
+  | { kind: "lineage"; id: number };
+
+export interface EngineResults {
+  execute: ExecuteOutcome;
+  complete: CompleteResult;
+  inspect: InspectResult;
+  is_complete: IsCompleteResult;
+  history: readonly HistoryEntry[];
+  lineage: LineageGraph;
+}
+
+/** Output of a running (or the latest) execution, published on iopub with that execution's parent. */
+export type CellOutput =
+  | { type: "stream"; name: "stdout" | "stderr"; text: string }
+  | {
+      type: "display";
+      data: MimeBundle;
+      metadata: OutputMetadata;
+      displayId: string | undefined;
+      update: boolean;
+    }
+  | { type: "clear"; wait: boolean };
+
+/** Worker -> main. */
+export type ToEngine =
+  | EngineCall
+  | { kind: "input_reply"; id: number; value: string }
+  | { kind: "input_refused"; id: number; message: string }
+  | { kind: "shutdown" };
+
+/** Main -> worker. */
+export type ToProtocol =
+  | { kind: "reply"; id: number; result: EngineResults[keyof EngineResults] }
+  | { kind: "output"; executeId: number | undefined; output: CellOutput }
+  | { kind: "input_request"; id: number; executeId: number; prompt: string; password: boolean }
+  | { kind: "lineage_changed"; graph: LineageGraph };
+
+/** What the protocol thread needs at start: the connection and kernel_info facts. */
+export interface ProtocolData {
+  connection: import("./connection.js").ConnectionInfo;
+  languageInfo: Record<string, unknown>;
+  banner: string;
+  implementationVersion: string;
+}

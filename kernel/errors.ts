@@ -1,0 +1,25 @@
+/** Errors of the protocol layer, with stable codes (tests assert on the code, not the text). */
+export type KernelErrorCode =
+  | "connection-unreadable"
+  | "connection-invalid"
+  | "frames-malformed"
+  | "signature-missing"
+  | "signature-invalid"
+  | "signature-replayed"
+  | "json-invalid"
+  | "message-invalid";
+
+export class KernelError extends Error {
+  override readonly name = "KernelError";
+  constructor(
+    readonly code: KernelErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Type guard that also narrows to one code when given. */
+export function isKernelError(value: unknown, code?: KernelErrorCode): value is KernelError {
+  return value instanceof KernelError && (code === undefined || value.code === code);
+}
