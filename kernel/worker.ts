@@ -42,6 +42,8 @@ type Channel = "shell" | "control";
 interface Queued {
   channel: Channel;
   incoming: Incoming;
+  /** Arrival order on shell, so stop_on_error aborts only what came before the failure. */
+  seq: number;
 }
 
 class ProtocolThread {
@@ -61,6 +63,7 @@ class ProtocolThread {
   private readonly shellQueue: Queued[] = [];
   private wake: (() => void) | undefined;
   private nextId = 1;
+  private arrivals = 0;
   private executionCount = 0;
   private latestExecuteId: number | undefined;
   private closing = false;
@@ -104,9 +107,10 @@ class ProtocolThread {
     for await (const frames of socket) {
       const incoming = this.decode(frames, channel);
       if (incoming === undefined) continue;
-      if (channel === "control") void this.handle({ channel, incoming });
+      const seq = ++this.arrivals;
+      if (channel === "control") void this.handle({ channel, incoming, seq });
       else {
-        this.shellQueue.push({ channel, incoming });
+        this.shellQueue.push({ channel, incoming, seq });
         this.wake?.();
       }
     }
