@@ -27,7 +27,13 @@ export function traceClock(state: TraceState): Unpatch {
     if (state.active) state.nondeterminism("clock:performance.now");
   });
   globalThis.Date = proxy;
+  // `new Date().constructor === Date` must stay true while Date is the proxy.
+  const constructor = Object.getOwnPropertyDescriptor(OriginalDate.prototype, "constructor");
+  Object.defineProperty(OriginalDate.prototype, "constructor", { ...constructor, value: proxy });
   return () => {
+    if (constructor !== undefined) {
+      Object.defineProperty(OriginalDate.prototype, "constructor", constructor);
+    }
     if (globalThis.Date === proxy) globalThis.Date = OriginalDate;
     undoPerf();
     undoNow();

@@ -183,8 +183,13 @@ describe("nondeterminism", () => {
     expect(cellNode(r.graph(), "pure").nondeterminism).toEqual([]);
     class Sub extends Date {}
     expect(new Sub(0)).toBeInstanceOf(originalDate);
+    expect(new Sub(0)).toBeInstanceOf(Sub);
+    expect(new Date(0).constructor).toBe(Date);
+    expect(new originalDate(0)).toBeInstanceOf(Date);
+    expect(Object.prototype.toString.call(new Date(0))).toBe("[object Date]");
     r.dispose();
     expect(globalThis.Date).toBe(originalDate);
+    expect(new Date(0).constructor).toBe(originalDate);
     expect(Date.now).toBe(originalNow);
     expect(fs.readFileSync).toBe(namedReadFileSync);
   });
