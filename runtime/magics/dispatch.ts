@@ -7,15 +7,10 @@ import type { ExecuteResultValue, OutputSink } from "../session/types.js";
 import type { MagicLine } from "./registry.js";
 import type { ReproExportServices } from "./repro-export.js";
 import type { ReproVerifyServices } from "./repro-verify.js";
+import type { Recorder } from "../repro/recorder.js";
 
 /** Everything any magic may need from the session. */
-export type MagicServices = ReproExportServices & ReproVerifyServices & ReproStateServices;
-
-/** The seed and lineage magics act on the session's reproducibility state. */
-export interface ReproStateServices {
-  seed(): number;
-  setSeed(seed: number): void;
-}
+export type MagicServices = ReproExportServices & ReproVerifyServices & { recorder: Recorder };
 
 type Handler = (
   line: MagicLine,
@@ -32,7 +27,14 @@ const REPRO_SUBCOMMANDS: Record<string, Handler> = {
     const { reproVerify } = await import("./repro-verify.js");
     return reproVerify({ args: line.args, body: line.body, sink, services });
   },
-  seed: async (line, sink, services) => seedMagic(line.args.slice(1), sink, services),
+  seed: async (line, sink, services) => {
+    const { reproSeed } = await import("./repro-seed.js");
+    return reproSeed({ args: line.args, body: line.body, sink, services });
+  },
+  status: async (line, sink, services) => {
+    const { reproStatus } = await import("./repro-status.js");
+    return reproStatus({ args: line.args, body: line.body, sink, services });
+  },
 };
 
 /** Run a magic line; throws ReplabError "unknown-magic" for names and subcommands replab does not have. */
@@ -56,26 +58,4 @@ export async function runMagic(
     "unknown-magic",
     `Unknown magic %${line.name}. replab has %repro (${Object.keys(REPRO_SUBCOMMANDS).join(", ")}) and %lineage.`,
   );
-}
-
-/** `%repro seed` prints the seed; `%repro seed N` sets it for every later execution. */
-async function seedMagic(
-  args: string[],
-  sink: OutputSink,
-  services: MagicServices,
-): Promise<undefined> {
-  const [raw] = args;
-  if (raw === undefined) {
-    sink.stream("stdout", `seed ${services.seed()}\n`);
-    return undefined;
-  }
-  const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || args.length > 1)
-    throw new ReplabError(
-      "usage",
-      `usage: %repro seed [N] (N an integer), got '${args.join(" ")}'`,
-    );
-  services.setSeed(seed);
-  sink.stream("stdout", `seed ${seed}\n`);
-  return undefined;
 }

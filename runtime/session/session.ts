@@ -12,7 +12,8 @@ import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
 import { toCellError } from "../executor/traceback.js";
-import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
+import type { LineageGraph } from "../lineage/types.js";
+import { Recorder } from "../repro/recorder.js";
 import type { MagicServices } from "../magics/dispatch.js";
 import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
@@ -39,6 +40,8 @@ export interface SessionOptions {
   seed?: number | undefined;
   /** The notebook's file name when known (for export READMEs). */
   notebookName?: string | undefined;
+  /** Keep the crash-safe lineage journal in <notebookDir>/.replab (default true). */
+  journal?: boolean | undefined;
 }
 
 /** Create a session; cheap (the compiler loads on first use or on preload()). */
@@ -53,22 +56,28 @@ export class Session implements CellEngine {
   private readonly executor = new Executor();
   private readonly cells = new Map<string, CompiledCell>();
   private readonly historyEntries: HistoryEntry[] = [];
-  private readonly lineageListeners = new Set<(graph: LineageGraph) => void>();
+  /** Seeding, tracing, hashing and lineage (runtime/repro). */
+  readonly recorder: Recorder;
+  /** Every name a cell has defined so far: candidates for the frame hashes of a later cell. */
+  private readonly definedNames = new Set<string>();
   private compilerModule: Compiler | undefined;
   private checker: CellTypeChecker | undefined;
   private executionCount = 0;
   private readonly stdoutByCell = new Map<string, string>();
   private readonly notebookName: string | undefined;
-  private seedValue: number;
 
   constructor(options: SessionOptions) {
     this.language = options.language;
     this.notebookDir = options.notebookDir;
     this.notebookName = options.notebookName;
-    this.seedValue = options.seed ?? seedFromEnvironment() ?? 42;
+    this.recorder = new Recorder({
+      notebookDir: options.notebookDir,
+      seed: options.seed ?? seedFromEnvironment() ?? 42,
+      journal: options.journal ?? true,
+    });
     const notebookModule = createNotebookModule({
       sink: () => this.router.current,
-      seed: () => this.seedValue,
+      seed: () => this.recorder.seed,
       lineage: () => this.lineage(),
     });
     (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { notebookModule };
@@ -78,7 +87,7 @@ export class Session implements CellEngine {
   }
 
   get banner(): string {
-    return banner(this.language, this.seedValue);
+    return banner(this.language, this.recorder.seed);
   }
 
   get languageInfo(): Record<string, unknown> {
@@ -86,7 +95,7 @@ export class Session implements CellEngine {
   }
 
   get seed(): number {
-    return this.seedValue;
+    return this.recorder.seed;
   }
 
   /** Load the compiler (and for TypeScript, the type checker) ahead of the first cell. */
@@ -115,7 +124,7 @@ export class Session implements CellEngine {
         return { status: "ok", executionCount, result, payload: [] };
       }
       this.keepStdout(cellId, sink);
-      return await this.runCell(request.code, executionCount);
+      return await this.runCell(request.code, cellId, executionCount);
     } catch (thrown) {
       return { status: "error", executionCount, ...this.cellError(thrown) };
     }
@@ -126,10 +135,7 @@ export class Session implements CellEngine {
       engine: this,
       notebookName: this.notebookName,
       stdoutOf: (cellId) => this.stdoutByCell.get(cellId),
-      seed: () => this.seedValue,
-      setSeed: (seed) => {
-        this.seedValue = seed;
-      },
+      recorder: this.recorder,
     };
   }
 
@@ -148,16 +154,47 @@ export class Session implements CellEngine {
     });
   }
 
-  private async runCell(code: string, executionCount: number): Promise<ExecuteOutcome> {
+  private async runCell(
+    code: string,
+    cellId: string,
+    executionCount: number,
+  ): Promise<ExecuteOutcome> {
     const compiler = await this.compiler();
     const refused = this.refuse(compiler, code);
-    if (refused !== undefined) return { status: "error", executionCount, ...refused };
+    if (refused !== undefined) {
+      await this.record(code, cellId, executionCount, "error", []);
+      return { status: "error", executionCount, ...refused };
+    }
     const compiled = compiler.compileCell(code, this.language);
     const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
-    const value = await this.executor.run(compiled.script, filename);
+    this.recorder.beginCell(cellId, executionCount);
+    let value: unknown;
+    try {
+      value = await this.executor.run(compiled.script, filename);
+    } catch (thrown) {
+      await this.record(code, cellId, executionCount, "error", compiled.names);
+      throw thrown;
+    }
+    await this.record(code, cellId, executionCount, "ok", compiled.names);
     const result = compiled.hasResult ? await formatResult(value) : undefined;
     return { status: "ok", executionCount, result, payload: [] };
+  }
+
+  /** Record an execution in lineage, with the values of names it defined or may have mutated. */
+  private async record(
+    code: string,
+    cellId: string,
+    executionCount: number,
+    status: "ok" | "error",
+    defined: readonly string[],
+  ): Promise<void> {
+    for (const name of defined) this.definedNames.add(name);
+    const global = globalThis as Record<string, unknown>;
+    const mentioned = [...this.definedNames].filter((n) => defined.includes(n) || code.includes(n));
+    const bindings = new Map(mentioned.map((n) => [n, global[n]]));
+    const language = this.language;
+    await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
   }
 
   /** Type errors (TypeScript) or syntax errors (JavaScript) stop a cell before it runs. */
@@ -229,12 +266,11 @@ export class Session implements CellEngine {
   }
 
   lineage(): LineageGraph {
-    return { schema: LINEAGE_SCHEMA, seed: this.seedValue, nodes: [], edges: [] };
+    return this.recorder.graph();
   }
 
   onLineageChange(listener: (graph: LineageGraph) => void): () => void {
-    this.lineageListeners.add(listener);
-    return () => this.lineageListeners.delete(listener);
+    return this.recorder.onChange(listener);
   }
 
   history(): readonly HistoryEntry[] {
@@ -242,6 +278,7 @@ export class Session implements CellEngine {
   }
 
   async dispose(): Promise<void> {
+    this.recorder.dispose();
     this.router.uninstall();
   }
 }
