@@ -38,8 +38,11 @@ export interface CellFacts {
   code: string;
   language: "typescript" | "javascript";
   status: "ok" | "error";
-  /** Values of the names this cell defined or mutated, read from the global scope after the run. */
-  bindings: ReadonlyMap<string, unknown>;
+  /**
+   * Values of the names this cell defined or mutated, read from the global scope after the run.
+   * When absent, the recorder reads `globalThis[name]` for every name the analysis found.
+   */
+  bindings?: ReadonlyMap<string, unknown>;
 }
 
 /** The cell being traced, between beginCell and endCell. */
@@ -125,7 +128,7 @@ export class Recorder {
       ...analysis,
       reads: active === undefined ? [] : await settle([...active.reads.values()]),
       writes: active === undefined ? [] : await this.hashWrites(active.trace.writes),
-      frames: frames(facts.bindings),
+      frames: frames(facts.bindings ?? globalBindings([...analysis.defines, ...analysis.mutates])),
       nondeterminism: active === undefined ? [] : [...active.trace.nondeterminism].sort(),
     };
     this.builder.apply(record);
@@ -199,6 +202,12 @@ async function settle(pending: Promise<FileRecord | undefined>[]): Promise<FileR
   return done
     .filter((f): f is FileRecord => f !== undefined)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The engine runs cells in the main context, so top-level names are properties of globalThis. */
+function globalBindings(names: readonly string[]): Map<string, unknown> {
+  const scope = globalThis as Record<string, unknown>;
+  return new Map(names.map((name) => [name, safely(() => scope[name])]));
 }
 
 /** Canonical hashes of the DataFrames among a cell's bindings, by name. */

@@ -4,14 +4,14 @@
  * `[cell N]`, so this checks that their fs, clock and random use is attributed to them while
  * the engine's own output plumbing is not.
  */
-import fs from "node:fs";
+import fs, { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { CellNode } from "../../runtime/lineage/types.js";
 import { Recorder } from "../../runtime/repro/recorder.js";
 import { createSession, type Session } from "../../runtime/session/session.js";
 import { recordingSink } from "../runtime/helpers.js";
-import { sha256sum, tempNotebookDir } from "./helpers.js";
+import { sha256sum } from "./helpers.js";
 
 let session: Session;
 let recorder: Recorder;
@@ -19,7 +19,8 @@ let dir: string;
 let count = 0;
 
 beforeAll(async () => {
-  dir = tempNotebookDir();
+  // Inside the repository, so cells resolve danfojs-node from its node_modules.
+  dir = mkdtempSync(join(import.meta.dirname, "..", "..", "test-output", "repro-engine-"));
   fs.writeFileSync(join(dir, "numbers.txt"), "1\n2\n3\n");
   process.chdir(dir);
   session = await createSession({ language: "javascript", notebookDir: dir });
@@ -30,7 +31,7 @@ afterAll(async () => {
   await session.dispose();
 });
 
-async function cell(cellId: string, code: string, names: string[]): Promise<string> {
+async function cell(cellId: string, code: string, names?: string[]): Promise<string> {
   const sink = recordingSink();
   count++;
   recorder.beginCell(cellId, count);
@@ -45,7 +46,7 @@ async function cell(cellId: string, code: string, names: string[]): Promise<stri
     code,
     language: "javascript",
     status: outcome.status,
-    bindings: new Map(names.map((n) => [n, g[n]])),
+    bindings: names === undefined ? undefined : new Map(names.map((n) => [n, g[n]])),
   });
   return sink.stdout();
 }
@@ -92,4 +93,19 @@ test("cells' reads, writes, draws and clock reads are theirs; printing is not a 
     .trim()
     .split("\n");
   expect(journal).toHaveLength(4);
+});
+
+test("without explicit bindings, DataFrames held by the cell's globals are hashed", async () => {
+  await cell(
+    "frame",
+    `const dfd = await import("danfojs-node");
+     const small = new dfd.DataFrame({ a: [1, 2, 3], b: ["x", "y", "z"] });
+     const plain = [1, 2, 3];`,
+  );
+  const g = recorder.graph();
+  expect(g.nodes.find((n) => n.id === "frame")).toMatchObject({ status: "ok" });
+  const edge = g.edges.find((e) => e.kind === "frame" && e.from === "frame");
+  expect(edge?.label).toBe("small");
+  const frame = g.nodes.find((n) => n.id === edge?.to);
+  expect(frame).toMatchObject({ kind: "frame", rows: 3, columns: ["a", "b"] });
 });
