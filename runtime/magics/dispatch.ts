@@ -54,6 +54,10 @@ export async function runMagic(
     }
     return handler(line, sink, services);
   }
+  if (line.name === "lineage") {
+    const { lineageMagic } = await import("./lineage.js");
+    return lineageMagic({ args: line.args, body: line.body, sink, services });
+  }
   throw new ReplabError(
     "unknown-magic",
     `Unknown magic %${line.name}. replab has %repro (${Object.keys(REPRO_SUBCOMMANDS).join(", ")}) and %lineage.`,
