@@ -18,20 +18,21 @@ import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
 import { runParallel } from "../runner/parallel.js";
 import { injectParameters } from "../runner/parameters.js";
 import { createProgress } from "../runner/progress.js";
-import { executeNotebook, type CellFailure } from "../runner/run-notebook.js";
+import { executeNotebook, type CellFailure, type RunnerEngine } from "../runner/run-notebook.js";
+import type { Language } from "../session/types.js";
 import { runCommand } from "./exit.js";
 
 /** Entry point of `replab run`. */
 export async function main(args: string[]): Promise<number> {
-  return runCommand(async () => {
+  const code = await runCommand(async () => {
     const options = parseRunArgs(args);
     if (options.notebooks.length > 1 || options.jobs > 1) {
       return runParallel(options.notebooks, childFlags(options), options.jobs);
     }
-    const code = await runOne(options.notebooks[0] as string, options);
-    exitWhenIdleOrNot(code);
-    return code;
+    return runOne(options.notebooks[0] as string, options);
   });
+  exitWhenIdleOrNot(code);
+  return code;
 }
 
 /**
@@ -71,6 +72,27 @@ export function outputPath(path: string, options: RunOptions): string | undefine
   return target;
 }
 
+/** A local session in this process, or a kernel on the --server. */
+async function startEngine(
+  path: string,
+  notebook: Notebook,
+  language: Language,
+  seed: number,
+  options: RunOptions,
+): Promise<RunnerEngine & { dispose(): Promise<void> }> {
+  if (options.server !== undefined) {
+    const { connectRemote } = await import("../runner/remote.js");
+    const spec = notebook.metadata["kernelspec"] as { name?: string } | undefined;
+    const kernel = spec?.name ?? (language === "typescript" ? "replab" : "replab-js");
+    return connectRemote(options.server, options.token, kernel, seed);
+  }
+  const { createSession } = await import("../session/session.js");
+  const notebookDir = dirname(path);
+  // Cells read relative paths from the notebook's directory, as they do in Jupyter.
+  process.chdir(notebookDir);
+  return createSession({ language, notebookDir, seed, notebookName: basename(path) });
+}
+
 async function runOne(file: string, options: RunOptions): Promise<number> {
   const path = resolve(file);
   const stored = await readNotebook(path, file);
@@ -81,11 +103,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   injectParameters(notebook, options.parameters, language);
   const seed = resolveSeed(options.seed, notebook);
   const began = performance.now();
-  const { createSession } = await import("../session/session.js");
-  const notebookDir = dirname(path);
-  // Cells read relative paths from the notebook's directory, as they do in Jupyter.
-  process.chdir(notebookDir);
-  const engine = await createSession({ language, notebookDir, seed, notebookName: basename(path) });
+  const engine = await startEngine(path, stored, language, seed, options);
   const progress = createProgress(options.quiet);
   const result = await executeNotebook(notebook, engine, { ...options, progress });
   // `%repro seed N` in a cell overrides every other source; the engine's graph carries it.

@@ -16,10 +16,14 @@ export interface RunOptions {
   timeoutMs: number | undefined;
   quiet: boolean;
   jobs: number;
+  /** A Jupyter Server (or Enterprise Gateway) URL to run the kernel on, with its token. */
+  server: string | undefined;
+  token: string;
 }
 
 export const RUN_USAGE = `usage: replab run NB.ipynb [NB2.ipynb ...] [-o OUT.ipynb | --inplace] [-p NAME=VALUE]...
                   [--seed N] [--check] [--allow-errors] [--timeout S] [--quiet] [-j N]
+                  [--server URL [--token T]]
 `;
 
 const usage = (message: string): ReplabError =>
@@ -38,6 +42,8 @@ export function parseRunArgs(args: string[]): RunOptions {
     timeoutMs: undefined,
     quiet: false,
     jobs: 1,
+    server: undefined,
+    token: process.env["JUPYTER_TOKEN"] ?? "",
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -77,6 +83,12 @@ export function parseRunArgs(args: string[]): RunOptions {
       case "-j":
       case "--jobs":
         options.jobs = integer(arg, value(), 1);
+        break;
+      case "--server":
+        options.server = value();
+        break;
+      case "--token":
+        options.token = value();
         break;
       default:
         if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);

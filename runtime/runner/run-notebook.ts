@@ -12,6 +12,9 @@ import { outputSha256, sha256 } from "./output-hash.js";
 import type { Progress } from "./progress.js";
 import { withTimeout } from "./timeout.js";
 
+/** What the runner needs of an engine: a local Session or a remote kernel (runner/remote.ts). */
+export type RunnerEngine = Pick<CellEngine, "execute" | "interrupt" | "lineage">;
+
 export interface ExecuteOptions {
   allowErrors: boolean;
   timeoutMs: number | undefined;
@@ -36,7 +39,7 @@ export interface ExecuteResult {
 /** Execute every code cell of `notebook` in place. */
 export async function executeNotebook(
   notebook: Notebook,
-  engine: CellEngine,
+  engine: RunnerEngine,
   options: ExecuteOptions,
 ): Promise<ExecuteResult> {
   const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code");
@@ -58,7 +61,7 @@ export async function executeNotebook(
 
 async function executeCell(
   cell: CodeCell,
-  engine: CellEngine,
+  engine: RunnerEngine,
   options: ExecuteOptions,
   position: number,
   total: number,
