@@ -133,7 +133,9 @@ function forward(msg: IOPub, sink: OutputSink): ExecuteOutcome | undefined {
   const data = (c["data"] ?? {}) as Record<string, unknown>;
   const metadata = (c["metadata"] ?? {}) as Record<string, unknown>;
   const displayId = (c["transient"] as { display_id?: string } | undefined)?.display_id;
-  switch (msg.header.msg_type) {
+  // Only output messages matter here; status, execute_input, comms and errors are handled elsewhere.
+  const type: string = msg.header.msg_type;
+  switch (type) {
     case "stream":
       sink.stream(c["name"] === "stderr" ? "stderr" : "stdout", String(c["text"] ?? ""));
       return undefined;
