@@ -22,7 +22,8 @@ let displayCounter = 0;
 
 function requireSink(host: NotebookModuleHost): OutputSink {
   const sink = host.sink();
-  if (sink === undefined) throw new ReplabError("stdin-not-allowed", "input() works only while a cell runs.");
+  if (sink === undefined)
+    throw new ReplabError("stdin-not-allowed", "input() works only while a cell runs.");
   return sink;
 }
 
