@@ -7,12 +7,14 @@
 import fs from "node:fs";
 import { constants } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TraceState } from "./cell-trace.js";
 import { patchMethod, type Unpatch } from "./patch.js";
 
 type Access = "read" | "write";
+
+const PACKAGES = `${sep}node_modules${sep}`;
 
 const READS = ["readFile", "readFileSync", "createReadStream"];
 const WRITES = [
@@ -35,7 +37,8 @@ export function traceFs(state: TraceState): Unpatch {
   const note = (access: Access, path: unknown): void => {
     if (!state.active) return;
     const absolute = toPath(path);
-    if (absolute !== undefined) state.file(access, absolute);
+    // Packages are never data; dropping them here keeps require() of a big package cheap.
+    if (absolute !== undefined && !absolute.includes(PACKAGES)) state.file(access, absolute);
   };
   const undo: Unpatch[] = [];
   const on = (target: object, names: string[], observe: (args: readonly unknown[]) => void) => {
