@@ -4,9 +4,10 @@
  * The compiler (and TypeScript with it) loads on first use or on `preload()`, so creating a
  * session is cheap and a kernel can answer kernel_info at once.
  */
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { CellTypeChecker, CompiledCell } from "../compiler/index.js";
-import { RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
+import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
 import { formatResult } from "../display/format.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
@@ -81,6 +82,7 @@ export class Session implements CellEngine {
       lineage: () => this.lineage(),
     });
     (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { notebookModule };
+    installRequire(options.notebookDir, notebookModule);
     this.router.install();
     installErrorReporters(this.router, (error) => this.cellError(error));
     silenceLoaderWarning();
@@ -281,6 +283,19 @@ export class Session implements CellEngine {
     this.recorder.dispose();
     this.router.uninstall();
   }
+}
+
+/** `require` in cells resolves from the notebook's directory; `replab` and `tslab` are the notebook module. */
+function installRequire(notebookDir: string, notebookModule: Record<string, unknown>): void {
+  const base = createRequire(join(notebookDir, "__replab_notebook__.js"));
+  const cellRequire = Object.assign(
+    (id: string): unknown => (NOTEBOOK_MODULE_SPECIFIERS.has(id) ? notebookModule : base(id)),
+    {
+      resolve: base.resolve,
+      cache: base.cache,
+    },
+  );
+  (globalThis as Record<string, unknown>)["require"] = cellRequire;
 }
 
 function seedFromEnvironment(): number | undefined {

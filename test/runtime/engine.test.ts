@@ -157,3 +157,12 @@ describe("introspection", () => {
     expect((await session.isComplete("const = ;")).status).toBe("invalid");
   });
 });
+
+describe("require", () => {
+  it("loads CommonJS packages from the notebook directory, and replab itself", async () => {
+    const outcome = await run(
+      'const { twice: double } = require("cjs-only");\nconst tslab = require("tslab");\n`${double(4)} ${typeof tslab.display.html}`',
+    );
+    expect(plain(outcome)).toBe("'8 function'");
+  });
+});
