@@ -20,7 +20,9 @@ function notebook(n) {
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: "replab", display_name: "TypeScript (replab)", language: "typescript" } },
+    metadata: {
+      kernelspec: { name: "replab", display_name: "TypeScript (replab)", language: "typescript" },
+    },
     cells: Array.from({ length: n }, (_, i) => ({
       cell_type: "code",
       id: `cell-${i}`,
