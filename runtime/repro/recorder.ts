@@ -40,7 +40,8 @@ export interface CellFacts {
   status: "ok" | "error";
   /**
    * Values of the names this cell defined or mutated, read from the global scope after the run.
-   * When absent, the recorder reads `globalThis[name]` for every name the analysis found.
+   * Only names the analysis finds written are hashed; when absent, the recorder reads
+   * `globalThis[name]` for each of them.
    */
   bindings?: ReadonlyMap<string, unknown>;
 }
@@ -118,6 +119,7 @@ export class Recorder {
     this.active = undefined;
     const analyzer = (this.analyzer ??= await import("../lineage/analysis.js"));
     const analysis = analyzer.analyzeCell(facts.code, facts.language, this.builder.knownNames());
+    const written = [...new Set([...analysis.defines, ...analysis.mutates])].sort();
     const record: ExecutionRecord = {
       cellId: facts.cellId,
       executionCount: facts.executionCount,
@@ -128,7 +130,7 @@ export class Recorder {
       ...analysis,
       reads: active === undefined ? [] : await settle([...active.reads.values()]),
       writes: active === undefined ? [] : await this.hashWrites(active.trace.writes),
-      frames: frames(facts.bindings ?? globalBindings([...analysis.defines, ...analysis.mutates])),
+      frames: frames(written, facts.bindings ?? globalBindings(written)),
       nondeterminism: active === undefined ? [] : [...active.trace.nondeterminism].sort(),
     };
     this.builder.apply(record);
@@ -210,10 +212,15 @@ function globalBindings(names: readonly string[]): Map<string, unknown> {
   return new Map(names.map((name) => [name, safely(() => scope[name])]));
 }
 
-/** Canonical hashes of the DataFrames among a cell's bindings, by name. */
-function frames(bindings: ReadonlyMap<string, unknown>): FrameRecord[] {
+/**
+ * Canonical hashes of the DataFrames the cell wrote, by name. Bindings of names the cell only
+ * read are skipped: hashing a large frame again in every cell that mentions it would cost
+ * each such cell a full pass over the data, and the frame edge belongs to its writer.
+ */
+function frames(written: readonly string[], bindings: ReadonlyMap<string, unknown>): FrameRecord[] {
   const found: FrameRecord[] = [];
-  for (const name of [...bindings.keys()].sort()) {
+  for (const name of written) {
+    if (!bindings.has(name)) continue;
     const hash = safely(() => hashFrame(bindings.get(name)));
     if (hash !== undefined) found.push({ name, ...hash });
   }

@@ -58,6 +58,11 @@ async function notebook(): Promise<{ dir: string; r: Recorder }> {
       cellId: "derive",
       executionCount: 3,
       code: `const total = df["c"].sum(); fs.writeFileSync("out.txt", String(total));`,
+      // A reader's bindings may include the frame; only its writer gets the frame edge.
+      bindings: new Map([
+        ["df", g["df"]],
+        ["total", 11],
+      ]),
     },
     () => fs.writeFileSync(join(dir, "out.txt"), "11"),
   );
