@@ -111,7 +111,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   await engine.dispose();
   const failure = result.failures[0];
   if (failure !== undefined) reportFailure(failure);
-  const differs = options.check ? reportCheck(stored, notebook, file) : false;
+  const differs = options.check ? reportCheck(stored, notebook, file, options.quiet) : false;
   if (target !== undefined) await writeFileAtomic(target, serializeNotebook(notebook));
   if (!options.quiet) {
     const seconds = ((performance.now() - began) / 1000).toFixed(2);
@@ -131,10 +131,11 @@ function reportFailure(failure: CellFailure): void {
   );
 }
 
-function reportCheck(stored: Notebook, fresh: Notebook, file: string): boolean {
+function reportCheck(stored: Notebook, fresh: Notebook, file: string, quiet: boolean): boolean {
   const difference = firstDifference(stored, fresh);
   if (difference === undefined) {
-    writeRealStderr(`replab: check ok: every cell of ${file} gave its stored outputs\n`);
+    if (!quiet)
+      writeRealStderr(`replab: check ok: every cell of ${file} gave its stored outputs\n`);
     return false;
   }
   const { cellId, position, diff } = difference;

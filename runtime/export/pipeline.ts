@@ -61,11 +61,15 @@ function header(source: ExportSource, dataIncluded: boolean): string {
 // The helpers' names start with "__" so they cannot clash with the cells' own names.
 import * as __crypto from "node:crypto";
 import * as __fs from "node:fs";
+import { createRequire as __createRequire } from "node:module";
 import * as __path from "node:path";
 import * as __url from "node:url";
 import __seedrandom from "seedrandom";
 
 const __SEED = ${source.seed};
+
+// Cells may use require() as in the notebook; packages resolve from this directory.
+const require = __createRequire(import.meta.url);
 
 // Relative paths in cells are read from here: the notebook's directory${dataIncluded ? " as copied into data/" : " (run from it, or set REPLAB_DATA_DIR)"}.
 process.chdir(${dataDir});
