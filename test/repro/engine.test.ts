@@ -1,58 +1,45 @@
 /**
- * The recorder around the real cell engine, wired the way the session will: beginCell before
- * execute, endCell with the globals the cell defined. Cells run as vm scripts named
- * `[cell N]`, so this checks that their fs, clock and random use is attributed to them while
- * the engine's own output plumbing is not.
+ * The recorder inside the real session (runtime/session/session.ts owns one and calls it around
+ * every cell). Cells run as vm scripts named `[cell N]`, so this checks that their fs, clock
+ * and random use is attributed to them while the engine's own output plumbing is not.
  */
 import fs, { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { CellNode } from "../../runtime/lineage/types.js";
-import { Recorder } from "../../runtime/repro/recorder.js";
 import { createSession, type Session } from "../../runtime/session/session.js";
 import { recordingSink } from "../runtime/helpers.js";
 import { sha256sum } from "./helpers.js";
 
 let session: Session;
-let recorder: Recorder;
 let dir: string;
-let count = 0;
 
 beforeAll(async () => {
   // Inside the repository, so cells resolve danfojs-node from its node_modules.
   dir = mkdtempSync(join(import.meta.dirname, "..", "..", "test-output", "repro-engine-"));
   fs.writeFileSync(join(dir, "numbers.txt"), "1\n2\n3\n");
   process.chdir(dir);
-  session = await createSession({ language: "javascript", notebookDir: dir });
-  recorder = new Recorder({ notebookDir: dir, seed: 42, journalName: "engine" });
+  session = await createSession({ language: "javascript", notebookDir: dir, seed: 42 });
 });
 afterAll(async () => {
-  recorder.dispose();
   await session.dispose();
 });
 
-async function cell(cellId: string, code: string, names?: string[]): Promise<string> {
+/** Execute a cell through the session, which calls its recorder around the run. */
+async function cell(cellId: string, code: string): Promise<string> {
   const sink = recordingSink();
-  count++;
-  recorder.beginCell(cellId, count);
   const outcome = await session.execute(
     { code, cellId, silent: false, storeHistory: true, allowStdin: false },
     sink,
   );
-  const g = globalThis as Record<string, unknown>;
-  await recorder.endCell({
-    cellId,
-    executionCount: outcome.executionCount,
-    code,
-    language: "javascript",
-    status: outcome.status,
-    bindings: names === undefined ? undefined : new Map(names.map((n) => [n, g[n]])),
-  });
+  expect(outcome.status, sink.stderr()).toBe("ok");
   return sink.stdout();
 }
 
 const node = (id: string) =>
-  recorder.graph().nodes.find((n): n is CellNode => n.kind === "cell" && n.id === id) as CellNode;
+  session.recorder
+    .graph()
+    .nodes.find((n): n is CellNode => n.kind === "cell" && n.id === id) as CellNode;
 
 test("cells' reads, writes, draws and clock reads are theirs; printing is not a clock read", async () => {
   const first = await cell(
@@ -61,16 +48,14 @@ test("cells' reads, writes, draws and clock reads are theirs; printing is not a 
      const nums = fs.readFileSync("numbers.txt", "utf8").trim().split("\\n").map(Number);
      const draw = Math.random();
      console.log(nums.length);`,
-    ["fs", "nums", "draw"],
   );
   expect(first).toBe("3\n");
   expect(node("load").nondeterminism).toEqual([]);
   const out = await cell(
     "write",
     `nums.push(4); fs.writeFileSync("out.txt", nums.join(",")); const when = Date.now(); console.log(draw);`,
-    ["nums", "when"],
   );
-  const g = recorder.graph();
+  const g = session.recorder.graph();
   expect(node("write").nondeterminism).toEqual(["clock:Date.now"]);
   expect(node("write").uses).toEqual(["draw", "fs", "nums"]);
   expect(node("write").mutates).toEqual(["nums"]);
@@ -81,18 +66,15 @@ test("cells' reads, writes, draws and clock reads are theirs; printing is not a 
     ["file:out.txt", sha256sum(join(dir, "out.txt"))],
   ]);
   // The same cell re-run draws the same number.
-  const rerun = await cell("load", `const draw2 = Math.random(); console.log(draw2 === draw);`, [
-    "draw2",
-  ]);
+  const rerun = await cell("load", `const draw2 = Math.random(); console.log(draw2 === draw);`);
   expect(rerun).toBe("true\n");
   expect(out.trim()).not.toBe("");
   expect(node("write").stale).toBe(false);
-  expect(recorder.executionOrder()).toEqual(["write", "load"]);
-  const journal = fs
-    .readFileSync(join(dir, ".replab", "engine.jsonl"), "utf8")
-    .trim()
-    .split("\n");
-  expect(journal).toHaveLength(4);
+  expect(session.recorder.executionOrder()).toEqual(["write", "load"]);
+  const journal = session.recorder.journalPath as string;
+  expect(journal.startsWith(join(dir, ".replab", "session-"))).toBe(true);
+  // The session header, then one line per execution.
+  expect(fs.readFileSync(journal, "utf8").trim().split("\n")).toHaveLength(4);
 });
 
 test("without explicit bindings, DataFrames held by the cell's globals are hashed", async () => {
@@ -102,7 +84,7 @@ test("without explicit bindings, DataFrames held by the cell's globals are hashe
      const small = new dfd.DataFrame({ a: [1, 2, 3], b: ["x", "y", "z"] });
      const plain = [1, 2, 3];`,
   );
-  const g = recorder.graph();
+  const g = session.recorder.graph();
   expect(g.nodes.find((n) => n.id === "frame")).toMatchObject({ status: "ok" });
   const edge = g.edges.find((e) => e.kind === "frame" && e.from === "frame");
   expect(edge?.label).toBe("small");
