@@ -8,6 +8,8 @@ export default tseslint.config(
       "node_modules/**",
       ".venv/**",
       "test-output/**",
+      // Golden copies of generated pipelines: they are compared byte for byte, not linted.
+      "test/fixtures/**",
       "extensions/lineage-viewer/lib/**",
       "extensions/lineage-viewer/labextension/**",
       "extensions/lineage-viewer/node_modules/**",
