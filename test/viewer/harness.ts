@@ -64,24 +64,47 @@ export interface Lab {
 
 /**
  * Installs kernel and viewer into a fresh prefix with `replab install --prefix`, the way a
- * user does; when the installer cannot (not built yet), copies the viewer by hand so the
- * kernel-free tests still run.
+ * user does. Only while the installer is the not-built-yet placeholder is the viewer copied
+ * by hand, so the kernel-free tests still run; a real installer must put it there itself.
  */
 function installInto(prefix: string): boolean {
+  if (!existsSync(join(EXTENSION, "package.json"))) {
+    throw new Error("extension not built: run bash extensions/lineage-viewer/build.sh");
+  }
   const cli = join(ROOT, "dist", "bin", "replab.js");
-  const r = existsSync(cli)
-    ? spawnSync(process.execPath, [cli, "install", "--prefix", prefix], { encoding: "utf8" })
-    : null;
+  const r = spawnSync(process.execPath, [cli, "install", "--prefix", prefix], { encoding: "utf8" });
   const kernels = join(prefix, "share", "jupyter", "kernels", "replab", "kernel.json");
   const ext = join(prefix, "share", "jupyter", "labextensions", "@replab", "lineage-viewer");
-  if (!existsSync(join(ext, "package.json"))) {
-    if (!existsSync(join(EXTENSION, "package.json"))) {
-      throw new Error("extension not built: run bash extensions/lineage-viewer/build.sh");
-    }
+  if (r.status === NOT_BUILT_YET) {
     mkdirSync(ext, { recursive: true });
     cpSync(EXTENSION, ext, { recursive: true });
+    return false;
   }
-  return r?.status === 0 && existsSync(kernels);
+  if (r.status !== 0) throw new Error(`replab install failed (${r.status}):\n${r.stderr}`);
+  if (!existsSync(join(ext, "package.json"))) {
+    throw new Error(`replab install --prefix did not install the lineage viewer into ${ext}`);
+  }
+  return existsSync(kernels);
+}
+
+/** Exit code of `replab install` while it is still the placeholder subcommand. */
+const NOT_BUILT_YET = 70;
+
+/**
+ * False only while `replab install` is the placeholder that says it is not built yet; then the
+ * live tests are skipped with that reason. Any other failure of the installer fails them.
+ */
+export function installerBuilt(): boolean {
+  const cli = join(ROOT, "dist", "bin", "replab.js");
+  const prefix = mkdtempSync(join(tmpdir(), "replab-install-probe-"));
+  try {
+    const r = spawnSync(process.execPath, [cli, "install", "--prefix", prefix], {
+      encoding: "utf8",
+    });
+    return r.status !== NOT_BUILT_YET;
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
 }
 
 /** Starts JupyterLab on a free loopback port and waits until it answers. */
@@ -204,8 +227,13 @@ export async function settleKernel(page: Page): Promise<void> {
   const state = await page.waitForFunction(
     () => {
       if (document.querySelector(".jp-Dialog")) return "dialog";
-      const bar = document.querySelector("#jp-main-statusbar")?.textContent ?? "";
-      return /\|\s*Idle/.test(bar) ? "idle" : null;
+      const bar = document.querySelector("#jp-main-statusbar");
+      if (bar) return /\|\s*Idle/.test(bar.textContent ?? "") ? "idle" : null;
+      // Notebook 7 has no status bar: read the notebook toolbar's kernel name and indicator.
+      const name = document.querySelector(".jp-NotebookPanel-toolbar .jp-KernelName");
+      const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator");
+      const named = !!name?.textContent && !/No Kernel/.test(name.textContent);
+      return named && indicator?.getAttribute("data-status") === "idle" ? "idle" : null;
     },
     undefined,
     { timeout: 90_000, polling: 100 },
@@ -270,8 +298,8 @@ export function panelNode(page: Page, id: string): Locator {
 const CSS_ESCAPE = (s: string): string => s.replace(/["\\]/g, "\\$&");
 
 /** expect.poll with room for a loaded CI machine (its default gives up after 1 s). */
-export function poll<T>(fn: () => T | Promise<T>) {
-  return expect.poll(fn, { timeout: 30_000, interval: 50 });
+export function poll<T>(fn: () => T | Promise<T>, timeout = 60_000) {
+  return expect.poll(fn, { timeout, interval: 50 });
 }
 
 /** The active cell's 0-based index, read from the status bar's "Cell N/M" item. */

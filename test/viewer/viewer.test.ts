@@ -80,7 +80,8 @@ afterAll(async () => {
   writeBench(bench);
 });
 
-describe("lineage viewer without a kernel", () => {
+// Starting JupyterLab pages on a loaded 2-core machine takes longer than vitest's default.
+describe("lineage viewer without a kernel", { timeout: 180_000 }, () => {
   it("shows the lineage stored in the notebook's metadata", async () => {
     await openNotebook(page, lab, "stored.ipynb");
     await showLineagePanel(page);

@@ -66,6 +66,8 @@ export const DAGRE_MAX_NODES = 60;
  */
 export function layoutGraph(index: GraphIndex, cellOrder: readonly string[] = []): Layout {
   const ordered = orderNodes(index, cellOrder);
+  // dagre reports -Infinity for the size of an empty graph.
+  if (ordered.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
   return ordered.length <= DAGRE_MAX_NODES
     ? layoutLayered(index, ordered)
     : layoutColumns(index, ordered);

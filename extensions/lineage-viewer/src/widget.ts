@@ -91,6 +91,10 @@ export class LineageView extends Widget {
         this.options.emptyText ?? "No lineage yet: run a cell with the replab kernel.";
       return;
     }
+    if (index.nodes.size === 0) {
+      this.summary.textContent = "No cells have run in this kernel yet.";
+      return;
+    }
     const s = index.summary();
     const parts = [
       `${s.cells} cells`,

@@ -131,4 +131,11 @@ describe("layoutGraph", () => {
     expect(y("cell-99")).toBeLessThan(y("cell-0"));
     expect(y("cell-0")).toBeLessThan(y("cell-1"));
   });
+
+  it("gives an empty graph a zero size (dagre says -Infinity)", () => {
+    const layout = layoutGraph(
+      new GraphIndex({ schema: "replab.lineage/1", seed: 1, nodes: [], edges: [] }),
+    );
+    expect(layout).toEqual({ width: 0, height: 0, nodes: [], edges: [] });
+  });
 });
