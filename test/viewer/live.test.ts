@@ -200,5 +200,21 @@ describe.skipIf(!installer)(
       expect(existsSync(join(lab.notebooks, "export", "live", "pipeline.mjs"))).toBe(true);
       await page.screenshot({ path: join(OUTPUT, "live-export.png") });
     });
+
+    it("saves the live graph in the notebook and shows it after the kernel shuts down", async () => {
+      await page.keyboard.press("Control+s");
+      const saved = () => {
+        const nb = JSON.parse(readFileSync(join(lab.notebooks, "live.ipynb"), "utf8")) as {
+          metadata: { replab?: { lineage?: { nodes: { id: string; stale?: boolean }[] } } };
+        };
+        return nb.metadata.replab?.lineage?.nodes ?? [];
+      };
+      await poll(() => saved().find((n) => n.id === "c2")?.stale).toBe(true);
+      await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Kernel$/ }).click();
+      await page.locator(".lm-Menu-itemLabel", { hasText: /^Shut Down Kernel$/ }).click();
+      const view = page.locator("#replab-lineage-panel .rl-view");
+      await poll(() => view.getAttribute("data-source")).toBe("stored");
+      expect(await node("c2").getAttribute("class")).toContain("rl-stale");
+    });
   },
 );
