@@ -2,8 +2,8 @@
  * `replab run --server URL --token T`: the same runner, driving a kernel on a Jupyter Server
  * or Enterprise Gateway through @jupyterlab/services (how teams run kernels on clusters).
  * The remote kernel gets the notebook's cell ids in the execute request's metadata (as
- * JupyterLab sends them); lineage comes from the kernel's `replab.lineage` comm when it
- * pushes one, else the graph is empty.
+ * JupyterLab sends them); lineage comes from the kernel's `replab.lineage` comm (replab
+ * kernels); other kernels give an empty graph.
  */
 import { ReplabError } from "../errors.js";
 import { LINEAGE_COMM_TARGET, LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
@@ -47,14 +47,13 @@ export async function connectRemote(
     });
   });
   let lineage: LineageGraph = { schema: LINEAGE_SCHEMA, seed, nodes: [], edges: [] };
-  kernel.registerCommTarget(LINEAGE_COMM_TARGET, (comm, open) => {
-    const take = (data: unknown): void => {
-      const graph = (data as { graph?: LineageGraph } | undefined)?.graph ?? (data as LineageGraph);
-      if (graph?.schema === LINEAGE_SCHEMA) lineage = graph;
-    };
-    take(open.content.data);
-    comm.onMsg = (msg) => take(msg.content.data);
-  });
+  // replab's kernel answers a frontend-opened comm and sends the graph after every execution.
+  const comm = kernel.createComm(LINEAGE_COMM_TARGET);
+  comm.onMsg = (msg) => {
+    const graph = (msg.content.data as { graph?: LineageGraph }).graph;
+    if (graph?.schema === LINEAGE_SCHEMA) lineage = graph;
+  };
+  if (kernelName.startsWith("replab")) await comm.open({}).done;
   // A replab kernel takes the run's seed through its magic (a silent request: no execution count).
   if (kernelName.startsWith("replab")) {
     await kernel.requestExecute({ code: `%repro seed ${seed}`, silent: true, store_history: false })

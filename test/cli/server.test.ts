@@ -3,8 +3,8 @@
  * kernel is tslab (replab's own kernelspec joins when kernel/ lands): the point is the
  * remote path itself — outputs, execution counts, errors — through @jupyterlab/services.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +55,14 @@ beforeAll(async () => {
       language: "typescript",
     }),
   );
+  // replab's own kernelspecs, as `replab install` writes them.
+  const install = spawnSync(
+    process.execPath,
+    [join(ROOT, "dist/bin/replab.js"), "install", "--prefix", dir],
+    { encoding: "utf8" },
+  );
+  if (install.status !== 0) throw new Error(install.stderr);
+  cpSync(join(dir, "share/jupyter/kernels"), join(dir, "jupyter/kernels"), { recursive: true });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   server = spawn(
@@ -127,14 +135,49 @@ describe.skipIf(JUPYTER === undefined)("replab run --server", () => {
     expect(cells[2]?.["outputs"]).toContainEqual(expect.objectContaining({ output_type: "error" }));
   });
 
+  it("runs a replab notebook remotely with the same outputs and lineage as a local run", () => {
+    const nb = join(dir, "same.ipynb");
+    writeNotebook(nb, [
+      "const xs = [1, 2, 3].map((x) => x * Math.round(Math.random() * 100));",
+      'console.log(xs.join(","));',
+    ]);
+    const remote = replab(
+      [
+        "run",
+        "same.ipynb",
+        "-o",
+        "remote-same.ipynb",
+        "--server",
+        url,
+        "--token",
+        TOKEN,
+        "--quiet",
+      ],
+      { cwd: dir },
+    );
+    expect(remote.stderr).toBe("");
+    expect(remote.code).toBe(0);
+    expect(
+      replab(["run", "same.ipynb", "-o", "local-same.ipynb", "--quiet"], { cwd: dir }).code,
+    ).toBe(0);
+    const [a, b] = ["remote-same.ipynb", "local-same.ipynb"].map((f) => readJson(join(dir, f)));
+    expect(a?.cells.map((c) => c["outputs"])).toEqual(b?.cells.map((c) => c["outputs"]));
+    const lineage = (n: typeof a) =>
+      (n?.metadata["replab"] as { lineage: { nodes: unknown[]; edges: unknown[] } }).lineage;
+    expect(lineage(a).edges).toEqual(lineage(b).edges);
+    expect(lineage(a).edges).toEqual([{ from: "c1", to: "c2", kind: "var", label: "xs" }]);
+  });
+
   it("names the server when the kernel cannot start", () => {
     const nb = join(dir, "nokernel.ipynb");
-    writeNotebook(nb, ["1"], "replab-js");
+    writeNotebook(nb, ["1"], "no-such-kernel");
     const result = replab(
       ["run", "nokernel.ipynb", "-o", "x.ipynb", "--server", url, "--token", TOKEN],
       { cwd: dir },
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^replab: cannot start kernel replab-js on ${url}`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^replab: cannot start kernel no-such-kernel on ${url}`),
+    );
   });
 });
