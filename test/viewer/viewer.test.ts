@@ -175,7 +175,10 @@ describe("lineage viewer without a kernel", { timeout: 180_000 }, () => {
   });
 
   it("works in Notebook 7: inline graph and the sidebar panel", async () => {
-    await page.goto(`${lab.url}/notebooks/stored.ipynb?token=${lab.token}`);
+    const url = `${lab.url}/notebooks/stored.ipynb?token=${lab.token}`;
+    const served = await fetch(url);
+    expect(served.status, "Notebook 7 not served: the test venv needs notebook==7.6.3").toBe(200);
+    await page.goto(url);
     await page.locator(".jp-Cell").first().waitFor({ timeout: 60_000 });
     await settleKernel(page);
     const inline = page.locator(".jp-OutputArea .rl-inline svg.rl-graph");
