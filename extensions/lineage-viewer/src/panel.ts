@@ -167,6 +167,8 @@ export class LineagePanel extends Panel {
   private onKernelStatus(_: ISessionContext, status: Kernel.Status): void {
     // A restart drops the kernel's comms: show the stored graph, reopen when it is back.
     if (status === "restarting" || status === "autorestarting" || status === "dead") {
+      // The same connection object comes back after a restart: let it be asked again.
+      this.refusedBy = null;
       this.closeComm();
       this.showStored();
     } else if (status === "idle" && this.comm === null) {
