@@ -92,6 +92,10 @@ export function installInto(dataDir: string): string[] {
     const dir = join(dataDir, "labextensions", "@replab", "lineage-viewer");
     replaceDir(dir, (tmp) => cpSync(viewer, tmp, { recursive: true }));
     written.push(dir);
+  } else {
+    process.stderr.write(
+      "replab install: the lineage viewer is not built in this checkout; run `bash extensions/lineage-viewer/build.sh`, then install again\n",
+    );
   }
   return written;
 }
