@@ -66,6 +66,8 @@ class ProtocolThread {
   private arrivals = 0;
   private executionCount = 0;
   private latestExecuteId: number | undefined;
+  /** The execute the engine is running now, if any. */
+  private runningExecuteId: number | undefined;
   private closing = false;
 
   constructor(private readonly data: ProtocolData) {
@@ -263,10 +265,11 @@ class ProtocolThread {
     const id = this.nextId++;
     this.executions.set(id, queued);
     this.latestExecuteId = id;
+    this.runningExecuteId = id;
     const outcome = await this.call(
       { kind: "execute", code, cellId, silent, storeHistory, allowStdin },
       id,
-    );
+    ).finally(() => (this.runningExecuteId = undefined));
     this.executionCount = outcome.executionCount;
     if (outcome.status === "ok") {
       if (outcome.result !== undefined && !silent) {
@@ -371,6 +374,9 @@ class ProtocolThread {
     await this.reply(queued, request, { status: "ok", restart: request.content.restart });
     await this.publish("status", { execution_state: "idle" }, request);
     await this.close();
+    // The engine reads the shutdown only between cells: stop a running cell so a kernel told
+    // to shut down mid-loop exits by itself instead of waiting for the manager to kill it.
+    if (this.runningExecuteId !== undefined) process.kill(process.pid, "SIGINT");
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */
@@ -457,10 +463,13 @@ class ProtocolThread {
       if (incoming === undefined) continue;
       const { message } = incoming;
       if (message.header.msg_type !== "input_reply") continue;
-      const parentId = (message.parent_header as { msg_id?: string }).msg_id ?? "";
-      const id = this.inputs.get(parentId);
-      if (id === undefined) continue;
-      this.inputs.delete(parentId);
+      // jupyter_client sends input_reply with no parent_header (ipykernel takes the next
+      // reply it gets), so an unparented reply answers the oldest request still waiting.
+      const parentId = (message.parent_header as { msg_id?: string }).msg_id;
+      const key = parentId === undefined ? this.inputs.keys().next().value : parentId;
+      const id = key === undefined ? undefined : this.inputs.get(key);
+      if (key === undefined || id === undefined) continue;
+      this.inputs.delete(key);
       const value = (message.content as { value?: unknown }).value;
       this.post({ kind: "input_reply", id, value: typeof value === "string" ? value : "" });
     }
