@@ -1,0 +1,87 @@
+/**
+ * Runs Python unittest checks (jupyter_client, jupyter_kernel_test) from vitest so that each
+ * Python test is reported as its own vitest test, against kernelspecs installed the way a
+ * user installs them (`replab install --prefix`).
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const PYTHON = join(ROOT, ".venv", "bin", "python");
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+
+export interface Outcome {
+  outcome: "ok" | "skip" | "fail" | "error";
+  detail: string;
+}
+
+/** Install both kernelspecs into a fresh prefix; returns the JUPYTER_PATH that finds them. */
+export function installKernelspecs(): string {
+  const prefix = mkdtempSync(join(tmpdir(), "replab-spec-"));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "dist/bin/replab.js"), "install", "--prefix", prefix],
+    {
+      stdio: "ignore",
+    },
+  );
+  return join(prefix, "share", "jupyter");
+}
+
+/** `test_*` method names per class in a Python test module, read from its source. */
+export function pythonTests(file: string, classes: readonly string[]): Map<string, string[]> {
+  const source = readFileSync(join(HERE, file), "utf8");
+  const found = new Map<string, string[]>();
+  let current: string | undefined;
+  for (const line of source.split("\n")) {
+    const cls = /^class (\w+)\(/.exec(line);
+    if (cls !== null) current = cls[1];
+    const def = /^ {4}def (test_\w+)\(/.exec(line);
+    if (def !== null && current !== undefined && classes.includes(current)) {
+      found.set(current, [...(found.get(current) ?? []), def[1]!]);
+    }
+  }
+  return found;
+}
+
+/** Run unittest names (module.Class) with run_unittest.py; resolves with one outcome per test. */
+export function runUnittest(
+  names: readonly string[],
+  env: Record<string, string>,
+): Promise<{ records: Record<string, Outcome>; log: string }> {
+  const out = join(mkdtempSync(join(tmpdir(), "replab-unittest-")), "results.json");
+  return new Promise((resolve) => {
+    execFile(
+      PYTHON,
+      ["run_unittest.py", out, ...names],
+      {
+        cwd: HERE,
+        env: { ...process.env, PYTHONUNBUFFERED: "1", ...env },
+        timeout: 900_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (_error, stdout, stderr) => {
+        let records: Record<string, Outcome> = {};
+        try {
+          records = JSON.parse(readFileSync(out, "utf8")) as Record<string, Outcome>;
+        } catch {
+          // No results file: the runner itself failed; every test then reports the log.
+        }
+        resolve({ records, log: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
+
+/** A readable failure message for one test. */
+export function explain(name: string, records: Record<string, Outcome>, log: string): string {
+  const record = records[name];
+  if (record === undefined) {
+    const setup = Object.entries(records).filter(([n]) => n.includes("setUpClass"));
+    return `${name} did not run.\n${setup.map(([, r]) => r.detail).join("\n")}\n${log.slice(-4000)}`;
+  }
+  return `${name}: ${record.outcome}\n${record.detail}`;
+}
