@@ -71,12 +71,21 @@ try {
 function headlessComparison(cells) {
   const dir = mkdtempSync(join(os.tmpdir(), "replab-bench-run-"));
   const source = (i) =>
-    i === 0 ? "const values: number[] = [];" : `const x${i} = ${i} * 2;\nvalues.push(x${i});\nconsole.log(\`cell ${i}: \${x${i}}\`);`;
+    i === 0
+      ? "const values: number[] = [];"
+      : `const x${i} = ${i} * 2;\nvalues.push(x${i});\nconsole.log(\`cell ${i}: \${x${i}}\`);`;
   const notebook = (kernel) => ({
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: kernel, display_name: kernel, language: "typescript" } },
-    cells: Array.from({ length: cells }, (_, i) => ({ cell_type: "code", id: `cell-${i}`, metadata: {}, source: source(i), outputs: [], execution_count: null })),
+    cells: Array.from({ length: cells }, (_, i) => ({
+      cell_type: "code",
+      id: `cell-${i}`,
+      metadata: {},
+      source: source(i),
+      outputs: [],
+      execution_count: null,
+    })),
   });
   writeFileSync(join(dir, "replab.ipynb"), JSON.stringify(notebook("replab")));
   writeFileSync(join(dir, "tslab.ipynb"), JSON.stringify(notebook("tslab")));
@@ -85,9 +94,25 @@ function headlessComparison(cells) {
     execFileSync(command, args, { cwd: dir, env, stdio: "ignore" });
     return Number(process.hrtime.bigint() - began) / 1e9;
   };
-  const replabRun = time(process.execPath, [join(root, "dist/bin/replab.js"), "run", "replab.ipynb", "-o", "replab.out.ipynb", "--quiet"]);
+  const replabRun = time(process.execPath, [
+    join(root, "dist/bin/replab.js"),
+    "run",
+    "replab.ipynb",
+    "-o",
+    "replab.out.ipynb",
+    "--quiet",
+  ]);
   const jupyter = join(dirname(python), "jupyter");
-  const nbconvert = time(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", "tslab.ipynb", "--output", "tslab.out.ipynb"]);
+  const nbconvert = time(jupyter, [
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    "--ExecutePreprocessor.timeout=600",
+    "tslab.ipynb",
+    "--output",
+    "tslab.out.ipynb",
+  ]);
   return { cells, replab_run_s: replabRun, nbconvert_tslab_s: nbconvert };
 }
 
@@ -121,7 +146,12 @@ const rows = [
   ["start-up to kernel_info_reply", r.startup_s, t.startup_s, 0.5],
   ["trivial `1 + 1` round trip", r.trivial_s, t.trivial_s, 1.0],
   ["define cell at cell 10 (50 decls)", r.define_cell10_s, t.define_cell10_s, undefined],
-  ["define cell at cell 300 (50 decls)", r.define_cell300_s, t.define_cell300_s ?? (t.define_stopped_at_cell ? undefined : t.define_last_s), undefined],
+  [
+    "define cell at cell 300 (50 decls)",
+    r.define_cell300_s,
+    t.define_cell300_s ?? (t.define_stopped_at_cell ? undefined : t.define_last_s),
+    undefined,
+  ],
   ["cell importing danfojs-node", r.import_s, t.import_s, 1.0],
 ];
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
