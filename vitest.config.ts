@@ -3,6 +3,11 @@ import { defineConfig } from "vitest/config";
 // Protocol and browser tests spawn real processes; they get generous per-test limits
 // (a limit is a hang guard, never an assertion on speed).
 export default defineConfig({
+  resolve: {
+    // runtime/compiler/typescript.cts only exists to load TypeScript with require in the
+    // built package; vite does not transform .cts, and the tests can import it directly.
+    alias: [{ find: /^(\.\.?\/)+(compiler\/)?typescript\.cjs$/, replacement: "typescript" }],
+  },
   test: {
     include: ["test/**/*.test.ts", "extensions/lineage-viewer/test/**/*.test.ts"],
     testTimeout: 60_000,

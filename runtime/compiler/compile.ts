@@ -4,7 +4,7 @@
  * runtime errors point at the cell's own lines and columns.
  */
 import { SourceMap } from "node:module";
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { Language } from "../session/types.js";
 import { transpileOptions } from "./options.js";
 import { rewriteCell, type RewrittenCell } from "./rewrite.js";

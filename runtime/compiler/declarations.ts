@@ -1,10 +1,12 @@
 /**
- * The types of everything earlier cells declared, kept as one small declaration file per
- * execution. A later cell sees them as globals. When a cell declares a name again, only the
- * files that held the old declaration change, so the language service reparses a few small
- * files per cell, never the whole history: the cost per cell stays flat as a notebook grows.
+ * The types of everything earlier cells declared. A later cell sees them as globals.
+ * Executions share declaration files in fixed buckets of BUCKET_SIZE: a new cell changes
+ * one small file and the set of file names stays the same for BUCKET_SIZE cells, so the
+ * language service reuses the whole program structure and reparses one bucket. When a cell
+ * declares a name again, only the buckets that held the old declaration change. Either
+ * way the cost per cell stays flat as a notebook grows.
  */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { CellImport } from "./syntax.js";
 
 /** One top-level statement of an emitted declaration file and the names it declares. */
@@ -24,6 +26,9 @@ export interface VirtualFile {
   fileName: string;
   text: string;
 }
+
+/** Executions per declaration file. */
+const BUCKET_SIZE = 16;
 
 export class DeclarationStore {
   private readonly executions = new Map<number, Execution>();
@@ -68,21 +73,27 @@ export class DeclarationStore {
     for (const [id, e] of snapshot) this.executions.set(id, e);
   }
 
-  /** The files for one execution (declarations, imports, default-import helpers). */
-  filesOf(id: number): VirtualFile[] {
-    const execution = this.executions.get(id);
-    if (execution === undefined) return [];
-    const base = `${this.dir}/__replab_exec_${id}`;
-    const files = [
-      { fileName: `${base}.d.ts`, text: execution.chunks.map((c) => c.text).join("\n") },
-    ];
-    files.push(...importFiles(base, execution.imports));
-    return files;
+  /** The declaration file an execution's declarations live in. */
+  declarationFileOf(id: number): string {
+    return `${this.dir}/__replab_decls_${Math.floor((id - 1) / BUCKET_SIZE)}.d.ts`;
   }
 
-  /** Ids of all executions that still declare something. */
-  ids(): number[] {
-    return [...this.executions.keys()];
+  /** The text of the declaration file holding execution `id`; empty when its bucket is. */
+  declarationText(id: number): string {
+    const first = Math.floor((id - 1) / BUCKET_SIZE) * BUCKET_SIZE + 1;
+    const parts: string[] = [];
+    for (let member = first; member < first + BUCKET_SIZE; member++) {
+      for (const chunk of this.executions.get(member)?.chunks ?? []) parts.push(chunk.text);
+    }
+    return parts.join("\n");
+  }
+
+  /** The import files of one execution (re-exposed bindings, default-import helpers). */
+  importFilesOf(id: number): VirtualFile[] {
+    const execution = this.executions.get(id);
+    // Most cells import nothing; an empty imports file would only cost the program a file.
+    if (execution === undefined || execution.imports.length === 0) return [];
+    return importFiles(`${this.dir}/__replab_exec_${id}`, execution.imports);
   }
 
   /** Remove executions that no longer declare anything. */

@@ -1,5 +1,5 @@
 /** Compile diagnostics in cell-relative terms, and their rendering as a Jupyter traceback. */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 
 export interface CellDiagnostic {
   /** 1-based line and column within the cell. */

@@ -2,7 +2,7 @@
  * Compiler options for notebook cells. Cells are type-checked as global scripts (so one
  * cell's declarations are visible to the next) and emitted as modern ESM for Node 20.
  */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 
 /** Diagnostics that do not apply to notebook cells. */
 export const IGNORED_DIAGNOSTICS = new Set<number>([

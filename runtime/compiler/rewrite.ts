@@ -6,7 +6,7 @@
  * returned as the cell's result. Edits never add or remove lines, so line numbers in stack
  * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
  */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames } from "./syntax.js";
 

@@ -5,9 +5,11 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import { PACKAGE_ROOT } from "../paths.js";
 import { DeclarationStore, importFiles, type VirtualFile } from "./declarations.js";
+import { DiskFiles } from "./disk-files.js";
+import { Resolutions } from "./resolution.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
@@ -28,8 +30,12 @@ export class CellTypeChecker {
   private readonly service: ts.LanguageService;
   private readonly cellFile: string;
   private readonly cellImportsBase: string;
+  private readonly options: ts.CompilerOptions;
+  private readonly disk = new DiskFiles();
+  private readonly resolutions: Resolutions;
   private cellImportFiles: string[] = [];
-  private storeFiles = new Map<number, string[]>();
+  /** The import files the service holds for each execution. */
+  private importFilesOf = new Map<number, string[]>();
   /** Versions only grow, even across delete and re-create, so the service never reuses a stale parse. */
   private version = 0;
 
@@ -37,6 +43,17 @@ export class CellTypeChecker {
     this.store = new DeclarationStore(dir);
     this.cellFile = join(dir, "__replab_cell.ts");
     this.cellImportsBase = join(dir, "__replab_cell");
+    this.options = checkOptions();
+    this.options.typeRoots = [
+      join(dir, "node_modules", "@types"),
+      join(PACKAGE_ROOT, "node_modules", "@types"),
+    ].filter((p) => existsSync(p));
+    this.resolutions = new Resolutions(dir, this.options, {
+      ...ts.sys,
+      // Default-import helpers are virtual modules; the resolver must find them.
+      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
+      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+    });
     this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
     this.setFile(this.cellFile, "");
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
@@ -45,6 +62,11 @@ export class CellTypeChecker {
   /** Type-check a cell against everything declared so far; on success, `commit` records its declarations. */
   check(code: string): CheckResult {
     const syntax = readCellSyntax(code, this.cellFile, ts.ScriptKind.TS);
+    if (syntax.imports.length > 0) {
+      // An import may name a package installed since the last cell: look at the disk again.
+      this.disk.revalidate();
+      this.resolutions.clear();
+    }
     const before = this.store.snapshot();
     const changed = this.store.forget(syntax.declaredNames);
     this.syncStore(changed);
@@ -144,16 +166,25 @@ export class CellTypeChecker {
     return files[0]?.fileName;
   }
 
+  /** Bring the service's files for executions `ids` in line with the store. */
   private syncStore(ids: readonly number[]): void {
+    const declarationFiles = new Map<string, number>();
     for (const id of ids) {
-      for (const name of this.storeFiles.get(id) ?? []) this.files.delete(name);
-      const files: VirtualFile[] = this.store.filesOf(id);
+      declarationFiles.set(this.store.declarationFileOf(id), id);
+      for (const name of this.importFilesOf.get(id) ?? []) this.files.delete(name);
+      const files: VirtualFile[] = this.store.importFilesOf(id);
       for (const f of files) this.setFile(f.fileName, f.text);
-      this.storeFiles.set(
-        id,
-        files.map((f) => f.fileName),
-      );
-      if (files.length === 0) this.storeFiles.delete(id);
+      if (files.length > 0)
+        this.importFilesOf.set(
+          id,
+          files.map((f) => f.fileName),
+        );
+      else this.importFilesOf.delete(id);
+    }
+    for (const [fileName, id] of declarationFiles) {
+      const text = this.store.declarationText(id);
+      if (text === "") this.files.delete(fileName);
+      else this.setFile(fileName, text);
     }
   }
 
@@ -164,30 +195,40 @@ export class CellTypeChecker {
   }
 
   private host(): ts.LanguageServiceHost {
-    const options = checkOptions();
-    options.typeRoots = [
-      join(this.dir, "node_modules", "@types"),
-      join(PACKAGE_ROOT, "node_modules", "@types"),
-    ].filter((p) => existsSync(p));
-    return {
-      getScriptFileNames: () => [...this.files.keys()],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
-      getScriptSnapshot: (f) => {
-        const entry = this.files.get(f);
-        if (entry !== undefined) return ts.ScriptSnapshot.fromString(entry.text);
-        const text = ts.sys.readFile(f);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-      },
-      getCurrentDirectory: () => this.dir,
-      getCompilationSettings: () => options,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
-      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-      realpath: ts.sys.realpath,
-      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
-    };
+    const virtual = (f: string): FileEntry | undefined => this.files.get(f);
+    // getModuleResolutionCache is read by the language service (it hands the cache's
+    // package.json lookups to each program) but missing from the public typings. Without it
+    // every program re-reads package.json files to tell ESM from CommonJS: a third of a
+    // cell's check time. If a TypeScript release drops it, checks only get slower.
+    const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } =
+      {
+        getScriptFileNames: () => [...this.files.keys()],
+        getScriptVersion: (f) => {
+          const entry = virtual(f);
+          return entry !== undefined ? String(entry.version) : this.disk.version(f);
+        },
+        getScriptSnapshot: (f) => {
+          const entry = virtual(f);
+          return entry !== undefined
+            ? ts.ScriptSnapshot.fromString(entry.text)
+            : this.disk.snapshot(f);
+        },
+        getCurrentDirectory: () => this.dir,
+        getCompilationSettings: () => this.options,
+        getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+        getModuleResolutionCache: () => this.resolutions.moduleCache(),
+        resolveModuleNameLiterals: (literals, file, redirected, options, source) =>
+          this.resolutions.resolveModules(literals, file, redirected, options, source),
+        resolveTypeReferenceDirectiveReferences: (references, file, redirected, options, source) =>
+          this.resolutions.resolveTypeReferences(references, file, redirected, options, source),
+        fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
+        readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+        readDirectory: ts.sys.readDirectory,
+        directoryExists: ts.sys.directoryExists,
+        getDirectories: ts.sys.getDirectories,
+        realpath: ts.sys.realpath,
+        useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      };
+    return host;
   }
 }

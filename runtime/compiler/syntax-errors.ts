@@ -1,5 +1,5 @@
 /** Syntax errors in JavaScript cells, reported at cell positions rather than in the wrapper. */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { CellError } from "../session/types.js";
 import { renderDiagnostics, toCellDiagnostic } from "./diagnostics.js";
 

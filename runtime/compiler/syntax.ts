@@ -2,7 +2,7 @@
  * Syntactic facts about one cell, read from a parse with no type information: its imports,
  * its export keywords (meaningless in a notebook), and the names it declares at top level.
  */
-import ts from "typescript";
+import ts from "./typescript.cjs";
 
 export type ImportBinding =
   | { kind: "namespace"; local: string }

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join } from "node:path";
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 import { ReplabError } from "../errors.js";
 
 type LockEntry = Record<string, unknown> & {

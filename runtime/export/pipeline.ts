@@ -5,7 +5,7 @@
  * data file's sha256 and size before the cell that reads it, and prints only the cells'
  * own stdout.
  */
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
 import { declaredNames, transformCell } from "./transform.js";
 

@@ -8,7 +8,7 @@
  * - `replab`/`tslab` imports bind the inline `__notebook` shim;
  * - `export` keywords go (a pipeline exports nothing).
  */
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 import { bindingNames } from "../compiler/syntax.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);

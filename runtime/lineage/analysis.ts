@@ -5,7 +5,7 @@
  * `df.addColumn(...)`, `{ inplace: true }`) make the cell a writer of that name. Names bound in
  * functions, blocks, loops and catch clauses shadow the notebook's and are ignored.
  */
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 import { blockScoped, functionScoped, isBindingName, topLevelNames } from "./scopes.js";
 
 /** What a cell does to the notebook's names. */

@@ -5,7 +5,7 @@
  * bindings). A declaration shadows its whole scope, which matches JavaScript's hoisting and
  * temporal dead zone for every program that runs.
  */
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 
 /** Names a binding pattern or identifier introduces. */
 export function bindingNames(name: ts.BindingName, into: Set<string> = new Set()): Set<string> {

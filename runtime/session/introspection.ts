@@ -4,7 +4,7 @@
  */
 import { inspect as nodeInspect } from "node:util";
 import vm from "node:vm";
-import ts from "typescript";
+import ts from "../compiler/typescript.cjs";
 import type { CellTypeChecker } from "../compiler/service.js";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "./types.js";
 

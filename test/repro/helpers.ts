@@ -70,6 +70,13 @@ export function transpileForChild(): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
+  // The lineage analysis loads TypeScript through this CommonJS shim.
+  const shim = "runtime/compiler/typescript.cts";
+  const { outputText } = ts.transpileModule(readFileSync(join(root, shim), "utf8"), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  mkdirSync(join(out, "runtime", "compiler"), { recursive: true });
+  writeFileSync(join(out, shim.replace(/\.cts$/, ".cjs")), outputText);
   writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
   return out;
 }
