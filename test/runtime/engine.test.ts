@@ -2,12 +2,15 @@
  * The cell engine as a kernel or runner drives it: real TypeScript, real packages on disk,
  * real execution in this process.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, type Session } from "../../runtime/session/session.js";
 import type { ExecuteOutcome } from "../../runtime/session/types.js";
 import { notebookDir, recordingSink } from "./helpers.js";
 
 let session: Session;
+let dir: string;
 
 async function run(
   code: string,
@@ -25,7 +28,8 @@ function plain(outcome: ExecuteOutcome): unknown {
 }
 
 beforeAll(async () => {
-  session = await createSession({ language: "typescript", notebookDir: notebookDir() });
+  dir = notebookDir();
+  session = await createSession({ language: "typescript", notebookDir: dir });
 });
 
 afterAll(async () => {
@@ -71,6 +75,22 @@ describe("TypeScript cells", () => {
       'import esm, { hello } from "esm-only";\nimport { twice } from "cjs-only";\n`${hello} ${esm} ${twice(21)}`',
     );
     expect(plain(outcome)).toBe("'from esm 7 42'");
+  });
+
+  it("finds a package installed between two cells, with its types", async () => {
+    const before = await run('import { late } from "installed-later";\nlate');
+    expect(before.status).toBe("error");
+    if (before.status === "error") expect(before.evalue).toMatch(/installed-later/);
+    const pkg = join(dir, "node_modules", "installed-later");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "installed-later", "main": "index.js" }');
+    writeFileSync(join(pkg, "index.js"), "exports.late = 41;\n");
+    writeFileSync(join(pkg, "index.d.ts"), "export declare const late: number;\n");
+    const after = await run('import { late } from "installed-later";\nlate + 1');
+    expect(plain(after)).toBe("42");
+    const typed = await run("const notText: string = late;");
+    expect(typed.status).toBe("error");
+    if (typed.status === "error") expect(typed.evalue).toMatch(/number.*string/);
   });
 
   it("sends console output to the sink as stream output", async () => {
