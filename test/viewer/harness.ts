@@ -324,9 +324,11 @@ export function cellIndexInView(page: Page, index: number): Promise<boolean> {
   }, index);
 }
 
-const BENCH = join(ROOT, "bench", "viewer-results.json");
+// `npm run bench` runs the browser tests and folds this file into bench/RESULTS.md.
+const BENCH =
+  process.env["REPLAB_VIEWER_RESULTS"] ?? join(ROOT, "test-output", "viewer-results.json");
 
-/** Merges measured figures into bench/viewer-results.json (for the bench report). */
+/** Merges measured figures into the viewer results file (for the bench report). */
 export function writeBench(figures: Record<string, unknown>): void {
   if (Object.keys(figures).length === 0) return;
   let prev: Record<string, unknown> = {};
@@ -337,5 +339,6 @@ export function writeBench(figures: Record<string, unknown>): void {
   }
   const keys = Object.keys({ ...prev, ...figures }).sort();
   const merged = Object.fromEntries(keys.map((k) => [k, figures[k] ?? prev[k]]));
+  mkdirSync(dirname(BENCH), { recursive: true });
   writeFileSync(BENCH, `${JSON.stringify(merged, null, 2)}\n`);
 }

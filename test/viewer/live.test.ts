@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 // The lineage viewer with the replab kernel in a real browser: run all, click, edit and re-run
 // an upstream cell, %lineage inline, export. Screenshots in test-output/viewer/; the latency
-// from execute reply to redrawn panel goes to bench/viewer-results.json (never asserted).
+// from execute reply to redrawn panel goes to test-output/viewer-results.json (never asserted).
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";

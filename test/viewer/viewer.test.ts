@@ -3,7 +3,7 @@
 // The lineage viewer in a real browser: JupyterLab 4.6.4 + Debian's Chromium. The kernel-free
 // part shows lineage stored in a notebook and a %lineage output written by hand; the live part
 // runs the replab kernel. Screenshots land in test-output/viewer/; timings in
-// bench/viewer-results.json (measured, never asserted).
+// test-output/viewer-results.json (measured, never asserted).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
