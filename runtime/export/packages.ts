@@ -9,25 +9,13 @@ import { isBuiltin } from "node:module";
 import { dirname, join } from "node:path";
 import ts from "../compiler/typescript.cjs";
 import { ReplabError } from "../errors.js";
+import { closure, type LockEntry, type Lockfile } from "./lockfile.js";
+import {
+  PIPELINE_DEPENDENCIES,
+  PIPELINE_DEV_DEPENDENCIES,
+  withPipelinePackages,
+} from "./pipeline-lock.js";
 
-type LockEntry = Record<string, unknown> & {
-  version?: string;
-  resolved?: string;
-  integrity?: string;
-  name?: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  link?: boolean;
-};
-
-interface Lockfile {
-  packages: Record<string, LockEntry>;
-}
-
-/** Packages the pipeline itself needs, besides the notebook's: at run time, and to type-check. */
-const PIPELINE_DEPENDENCIES = ["seedrandom"];
-const PIPELINE_DEV_DEPENDENCIES = ["typescript", "@types/node", "@types/seedrandom"];
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
 /** Bare package names imported (statically, dynamically or by require) by the given sources. */
@@ -73,17 +61,34 @@ function packageName(specifier: string): string | undefined {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
-/** The nearest directory at or above `dir` holding a package-lock.json. */
-export function findProjectRoot(dir: string): string {
+/** The nearest directory at or above `dir` holding a package-lock.json, if any. */
+export function findProjectRoot(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, "package-lock.json"))) return d;
-    if (dirname(d) === d) {
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The project's lockfile and package.json; none is fine for a notebook that imports no package. */
+function readProject(
+  projectRoot: string | undefined,
+  notebookPackages: string[],
+): { lock: Lockfile; manifest: Record<string, unknown> } {
+  if (projectRoot === undefined) {
+    if (notebookPackages.length > 0) {
       throw new ReplabError(
         "export-failed",
-        "no package-lock.json in the notebook's directory or above it: install the notebook's packages with npm first",
+        `the notebook imports ${notebookPackages.join(", ")}, but there is no package-lock.json in its directory or above it: install them with npm (npm install ${notebookPackages.join(" ")}) so their exact versions can be pinned`,
       );
     }
+    return { lock: { packages: {} }, manifest: {} };
   }
+  const read = (file: string): unknown => JSON.parse(readFileSync(join(projectRoot, file), "utf8"));
+  const manifestPath = join(projectRoot, "package.json");
+  return {
+    lock: read("package-lock.json") as Lockfile,
+    manifest: existsSync(manifestPath) ? (read("package.json") as Record<string, unknown>) : {},
+  };
 }
 
 export interface PackageFiles {
@@ -93,15 +98,15 @@ export interface PackageFiles {
 
 /** Build package.json and package-lock.json for the given notebook packages. */
 export function packageFiles(
-  projectRoot: string,
+  projectRoot: string | undefined,
   name: string,
   notebookPackages: string[],
 ): PackageFiles {
-  const lock = JSON.parse(readFileSync(join(projectRoot, "package-lock.json"), "utf8")) as Lockfile;
-  const project = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Record<
-    string,
-    unknown
-  >;
+  const { lock: projectLock, manifest: project } = readProject(projectRoot, notebookPackages);
+  // What the notebook imports must be pinned by its own project; only the pipeline's
+  // packages may come from replab's pins.
+  for (const pkg of notebookPackages) exactVersion(projectLock, pkg);
+  const lock = withPipelinePackages(projectLock);
   const prodRoots = [...new Set([...notebookPackages, ...PIPELINE_DEPENDENCIES])].sort();
   const devRoots = PIPELINE_DEV_DEPENDENCIES.filter((d) => !prodRoots.includes(d));
   const prod = closure(lock, prodRoots);
@@ -143,38 +148,6 @@ function exactVersion(lock: Lockfile, pkg: string): string {
   return entry.name !== undefined && entry.name !== pkg
     ? `npm:${entry.name}@${entry.version}`
     : entry.version;
-}
-
-/** Lockfile paths of `roots` and everything they depend on, resolved as Node does (nearest node_modules up). */
-function closure(lock: Lockfile, roots: string[]): Set<string> {
-  const seen = new Set<string>();
-  const pending = roots.map((r) => `node_modules/${r}`);
-  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
-    const entry = lock.packages[path];
-    if (entry === undefined || seen.has(path)) continue;
-    seen.add(path);
-    const deps = {
-      ...entry.peerDependencies,
-      ...entry.optionalDependencies,
-      ...entry.dependencies,
-    };
-    for (const dep of Object.keys(deps)) {
-      const found = resolveFrom(lock, path, dep);
-      if (found !== undefined) pending.push(found);
-    }
-  }
-  return seen;
-}
-
-function resolveFrom(lock: Lockfile, from: string, dep: string): string | undefined {
-  for (let base = from; ;) {
-    const candidate = `${base}/node_modules/${dep}`;
-    if (lock.packages[candidate] !== undefined) return candidate;
-    const at = base.lastIndexOf("/node_modules/");
-    if (at === -1)
-      return lock.packages[`node_modules/${dep}`] !== undefined ? `node_modules/${dep}` : undefined;
-    base = base.slice(0, at);
-  }
 }
 
 function packageOfPath(path: string): string {

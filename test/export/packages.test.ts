@@ -4,11 +4,11 @@
  * swaps for the pure-JS @tensorflow/tfjs): `npm ci` must install it offline in a clean copy.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { replab, scratch } from "../cli/helpers.js";
+import { ROOT, replab, scratch } from "../cli/helpers.js";
 
 const CELL =
   'import * as dfd from "danfojs-node";\nconst df = new dfd.DataFrame([{ a: 1 }, { a: 2 }]);\nconsole.log(df.shape.join("x"));';
@@ -85,5 +85,88 @@ describe("an export that loads danfojs-node", () => {
     expect(result.stderr).toBe(
       "replab: the notebook imports left-pad-unknown, which is not in the project's package-lock.json: install it with npm so its exact version can be pinned\n",
     );
+  });
+
+  it("refuses a notebook that imports packages when no package-lock.json is above it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "replab-no-project-"));
+    writeNotebook(dir);
+    const result = replab(["export", "frame.ipynb", "-o", "out"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "replab: the notebook imports danfojs-node, but there is no package-lock.json in its directory or above it: install them with npm (npm install danfojs-node) so their exact versions can be pinned\n",
+    );
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
+describe("an export of a notebook outside any npm project", () => {
+  it("pins the pipeline's own packages from replab's lockfile and reproduces offline", () => {
+    const dir = mkdtempSync(join(tmpdir(), "replab-plain-"));
+    const nb = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: "replab", display_name: "TypeScript (replab)", language: "typescript" },
+      },
+      cells: [
+        {
+          cell_type: "code",
+          id: "draw",
+          metadata: {},
+          source:
+            'const draws = [1, 2, 3].map(() => Math.random().toFixed(6));\nconsole.log(draws.join(" "));',
+          execution_count: null,
+          outputs: [],
+        },
+      ],
+    };
+    writeFileSync(join(dir, "plain.ipynb"), JSON.stringify(nb));
+    expect(replab(["run", "plain.ipynb", "--inplace"], { cwd: dir }).code).toBe(0);
+    const exported = replab(["export", "plain.ipynb", "-o", "out"], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const own = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; integrity?: string }>;
+    };
+    const lock = JSON.parse(readFileSync(join(dir, "out/package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; integrity?: string }>;
+    };
+    for (const pkg of ["seedrandom", "typescript", "@types/node", "@types/seedrandom"]) {
+      const path = `node_modules/${pkg}`;
+      expect(lock.packages[path]?.integrity, pkg).toBe(own.packages[path]?.integrity);
+      expect(lock.packages[path]?.version, pkg).toBe(own.packages[path]?.version);
+    }
+
+    const ci = spawnSync("npm", ["ci", "--offline", "--no-audit", "--no-fund"], {
+      cwd: join(dir, "out"),
+      encoding: "utf8",
+    });
+    expect(ci.status, ci.stderr).toBe(0);
+    const stored = JSON.parse(readFileSync(join(dir, "plain.ipynb"), "utf8")) as {
+      cells: { outputs: { text?: string | string[] }[] }[];
+    };
+    const run = spawnSync(process.execPath, ["pipeline.mjs"], {
+      cwd: join(dir, "out"),
+      encoding: "utf8",
+    });
+    const text = stored.cells[0]?.outputs[0]?.text;
+    expect(run.stdout).toMatch(/^0\.\d{6} 0\.\d{6} 0\.\d{6}\n$/);
+    expect(run.stdout).toBe(Array.isArray(text) ? text.join("") : text);
+    expect(replab(["verify", join(dir, "out")]).code).toBe(0);
+  });
+});
+
+describe("the pins an installed replab ships", () => {
+  it("dist/pipeline-lock.json, written by the build, matches package-lock.json", () => {
+    const shipped = JSON.parse(readFileSync(join(ROOT, "dist/pipeline-lock.json"), "utf8")) as {
+      packages: Record<string, unknown>;
+    };
+    const own = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, unknown>;
+    };
+    expect(Object.keys(shipped.packages)).toContain("node_modules/seedrandom");
+    for (const [path, entry] of Object.entries(shipped.packages)) {
+      expect(entry, path).toEqual(own.packages[path]);
+    }
   });
 });
