@@ -56,6 +56,8 @@ export type ToEngine =
   | EngineCall
   | { kind: "input_reply"; id: number; value: string }
   | { kind: "input_refused"; id: number; message: string }
+  /** Whether a frontend holds a lineage comm; only then does the engine push the graph. */
+  | { kind: "watch_lineage"; watching: boolean }
   | { kind: "shutdown" };
 
 /** Main -> worker. */

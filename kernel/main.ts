@@ -107,6 +107,8 @@ class EngineHost {
     { resolve: (v: string) => void; reject: (e: Error) => void }
   >();
   private nextInput = 1;
+  /** Stops the lineage push; set while a frontend holds a lineage comm. */
+  private unwatchLineage: (() => void) | undefined;
 
   constructor(
     private readonly session: Session,
@@ -114,7 +116,6 @@ class EngineHost {
   ) {
     worker.on("message", (message: ToEngine) => void this.handle(message));
     worker.on("error", (error) => log(`protocol thread failed: ${error.stack ?? error.message}`));
-    session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }));
     this.finished = new Promise((resolveExit) => {
       worker.on("exit", () => {
         void session.dispose().finally(() => {
@@ -142,7 +143,19 @@ class EngineHost {
       await this.worker.terminate();
       return;
     }
+    if (message.kind === "watch_lineage") {
+      this.watchLineage(message.watching);
+      return;
+    }
     this.post({ kind: "reply", id: message.id, result: await this.answer(message) });
+  }
+
+  /** Building and cloning the graph grows with the notebook: do it only for a listening frontend. */
+  private watchLineage(watching: boolean): void {
+    this.unwatchLineage?.();
+    this.unwatchLineage = watching
+      ? this.session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }))
+      : undefined;
   }
 
   private async answer(call: EngineCall): Promise<EngineResults[EngineCall["kind"]]> {

@@ -215,6 +215,7 @@ class ProtocolThread {
         this.comms.close(
           (m as Message<"comm_close", RequestContent["comm_close"]>).content.comm_id,
         );
+        this.watchLineage();
         return;
       case "shutdown_request":
         return this.shutdown(
@@ -356,8 +357,14 @@ class ProtocolThread {
       await this.publish("comm_close", { comm_id: commId, data: {} }, request);
       return;
     }
+    this.watchLineage();
     const graph = await this.call({ kind: "lineage" });
     await this.publish("comm_msg", { comm_id: commId, data: lineageMessage(graph) }, request);
+  }
+
+  /** Tell the engine whether any frontend listens for lineage pushes. */
+  private watchLineage(): void {
+    this.post({ kind: "watch_lineage", watching: this.comms.idsOf(LINEAGE_TARGET).length > 0 });
   }
 
   private async commMsg(request: Message<"comm_msg", RequestContent["comm_msg"]>): Promise<void> {

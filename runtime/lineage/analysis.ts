@@ -44,11 +44,14 @@ export const MUTATING_METHODS = new Set([
   "update",
 ]);
 
+/** Answers whether an earlier execution defined a name. */
+export type NameLookup = Pick<ReadonlySet<string>, "has">;
+
 /** Analyse `code`; `known` holds the names earlier executions defined. */
 export function analyzeCell(
   code: string,
   language: "typescript" | "javascript",
-  known: ReadonlySet<string>,
+  known: NameLookup,
 ): CellAnalysis {
   const kind = language === "typescript" ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, kind);
@@ -65,7 +68,7 @@ class Walker {
 
   constructor(
     private readonly topLevel: ReadonlySet<string>,
-    private readonly known: ReadonlySet<string>,
+    private readonly known: NameLookup,
   ) {
     for (const name of topLevel) this.defines.add(name);
   }

@@ -3,6 +3,7 @@
  * order they happened. Var edges come from the latest writer of each used name at the time
  * of the execution; a cell is stale when a name it used was written by a later execution.
  */
+import type { NameLookup } from "./analysis.js";
 import type { ExecutionRecord } from "./execution.js";
 import {
   LINEAGE_SCHEMA,
@@ -57,8 +58,9 @@ export class LineageBuilder {
   }
 
   /** Every name a successful execution has defined or mutated so far. */
-  knownNames(): Set<string> {
-    return new Set(this.writers.keys());
+  knownNames(): NameLookup {
+    // A view, not a copy: a notebook defines thousands of names and this runs every cell.
+    return this.writers;
   }
 
   /** Cell ids in the order of the executions that produced the current state. */

@@ -34,6 +34,9 @@ import type {
 
 type Compiler = typeof import("../compiler/index.js");
 
+/** A JavaScript identifier, close enough to find which defined names a cell mentions. */
+const IDENTIFIER = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
+
 export interface SessionOptions {
   language: Language;
   notebookDir: string;
@@ -193,8 +196,12 @@ export class Session implements CellEngine {
   ): Promise<void> {
     for (const name of defined) this.definedNames.add(name);
     const global = globalThis as Record<string, unknown>;
-    const mentioned = [...this.definedNames].filter((n) => defined.includes(n) || code.includes(n));
-    const bindings = new Map(mentioned.map((n) => [n, global[n]]));
+    // Walk the cell's identifiers, not every name the notebook defined: this runs per cell.
+    const mentioned = new Set(defined);
+    for (const word of code.match(IDENTIFIER) ?? []) {
+      if (this.definedNames.has(word)) mentioned.add(word);
+    }
+    const bindings = new Map([...mentioned].map((n) => [n, global[n]]));
     const language = this.language;
     await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
   }
