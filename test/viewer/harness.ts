@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -57,53 +56,22 @@ export interface Lab {
   url: string;
   token: string;
   notebooks: string;
-  /** True when `replab install` put the kernelspecs in (the live tests need them). */
-  hasKernel: boolean;
   stop(): Promise<void>;
 }
 
-/**
- * Installs kernel and viewer into a fresh prefix with `replab install --prefix`, the way a
- * user does. Only while the installer is the not-built-yet placeholder is the viewer copied
- * by hand, so the kernel-free tests still run; a real installer must put it there itself.
- */
-function installInto(prefix: string): boolean {
+/** Installs kernel and viewer into a fresh prefix with `replab install --prefix`, as a user does. */
+function installInto(prefix: string): void {
   if (!existsSync(join(EXTENSION, "package.json"))) {
     throw new Error("extension not built: run bash extensions/lineage-viewer/build.sh");
   }
   const cli = join(ROOT, "dist", "bin", "replab.js");
   const r = spawnSync(process.execPath, [cli, "install", "--prefix", prefix], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`replab install failed (${r.status}):\n${r.stderr}`);
   const kernels = join(prefix, "share", "jupyter", "kernels", "replab", "kernel.json");
   const ext = join(prefix, "share", "jupyter", "labextensions", "@replab", "lineage-viewer");
-  if (r.status === NOT_BUILT_YET) {
-    mkdirSync(ext, { recursive: true });
-    cpSync(EXTENSION, ext, { recursive: true });
-    return false;
-  }
-  if (r.status !== 0) throw new Error(`replab install failed (${r.status}):\n${r.stderr}`);
-  if (!existsSync(join(ext, "package.json"))) {
-    throw new Error(`replab install --prefix did not install the lineage viewer into ${ext}`);
-  }
-  return existsSync(kernels);
-}
-
-/** Exit code of `replab install` while it is still the placeholder subcommand. */
-const NOT_BUILT_YET = 70;
-
-/**
- * False only while `replab install` is the placeholder that says it is not built yet; then the
- * live tests are skipped with that reason. Any other failure of the installer fails them.
- */
-export function installerBuilt(): boolean {
-  const cli = join(ROOT, "dist", "bin", "replab.js");
-  const prefix = mkdtempSync(join(tmpdir(), "replab-install-probe-"));
-  try {
-    const r = spawnSync(process.execPath, [cli, "install", "--prefix", prefix], {
-      encoding: "utf8",
-    });
-    return r.status !== NOT_BUILT_YET;
-  } finally {
-    rmSync(prefix, { recursive: true, force: true });
+  for (const installed of [kernels, join(ext, "package.json")]) {
+    if (!existsSync(installed))
+      throw new Error(`replab install --prefix did not write ${installed}`);
   }
 }
 
@@ -122,7 +90,7 @@ export async function startLab(notebooks: Record<string, unknown>): Promise<Lab>
       disabledExtensions: { "@jupyterlab/apputils-extension:announcements": true },
     }),
   );
-  const hasKernel = installInto(prefix);
+  installInto(prefix);
   for (const [name, nb] of Object.entries(notebooks)) {
     writeFileSync(join(nbDir, name), JSON.stringify(nb, null, 1));
   }
@@ -172,7 +140,6 @@ export async function startLab(notebooks: Record<string, unknown>): Promise<Lab>
     url,
     token,
     notebooks: nbDir,
-    hasKernel,
     async stop() {
       const exited = new Promise<void>((ok) => proc.once("exit", () => ok()));
       proc.kill("SIGTERM");

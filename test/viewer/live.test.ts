@@ -9,7 +9,6 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activeCellIndex,
-  installerBuilt,
   notebook,
   openNotebook,
   OUTPUT,
@@ -101,120 +100,107 @@ const stamps = async () => ({
 // The first cell loads the TypeScript checker; on a loaded 2-core machine that takes a while.
 const LIVE_TIMEOUT = 240_000;
 
-const installer = installerBuilt();
-if (!installer) console.error("live viewer tests skipped: `replab install` is not built yet");
+describe("lineage viewer with the replab kernel", { timeout: LIVE_TIMEOUT }, () => {
+  beforeAll(setup, LIVE_TIMEOUT);
+  afterAll(teardown);
 
-describe.skipIf(!installer)(
-  "lineage viewer with the replab kernel",
-  { timeout: LIVE_TIMEOUT },
-  () => {
-    beforeAll(setup, LIVE_TIMEOUT);
-    afterAll(teardown);
+  it("runs all cells and shows the live graph", async () => {
+    await openNotebook(page, lab, "live.ipynb");
+    await showLineagePanel(page);
+    await widenLeftSidebar(page, 560);
+    await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+    await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+    const view = page.locator("#replab-lineage-panel .rl-view");
+    await poll(() => view.getAttribute("data-source"), 180_000).toBe("live");
+    await poll(() => node("c3").locator(".rl-title").textContent(), 180_000).toBe("[3]");
+    expect(await node("c1").locator(".rl-title").textContent()).toBe("[1]");
+    expect(await node("c2").locator(".rl-title").textContent()).toBe("[2]");
+    const edge = (from: string, to: string) =>
+      page.locator(`#replab-lineage-panel g.rl-edge[data-from="${from}"][data-to="${to}"]`);
+    expect(await edge("c1", "c2").locator(".rl-edge-label").textContent()).toBe("xs");
+    expect(await edge("c2", "c3").locator(".rl-edge-label").textContent()).toBe("total");
+    expect(await node("c2").getAttribute("class")).not.toContain("rl-stale");
+    await page.screenshot({ path: join(OUTPUT, "live-run-all.png") });
+  });
 
-    it("has the kernel installed by `replab install`", () => {
-      expect(lab.hasKernel, "replab install --prefix did not write the replab kernelspec").toBe(
-        true,
-      );
-    });
+  it("renders the %lineage output inline", async () => {
+    const inline = cells().nth(3).locator(".jp-OutputArea .rl-inline svg.rl-graph");
+    await poll(() => inline.locator('g.rl-node[data-id="c2"]').count()).toBe(1);
+    await inline.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, "live-inline.png") });
+  });
 
-    it("runs all cells and shows the live graph", async () => {
-      await openNotebook(page, lab, "live.ipynb");
-      await showLineagePanel(page);
-      await widenLeftSidebar(page, 560);
-      await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
-      await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
-      const view = page.locator("#replab-lineage-panel .rl-view");
-      await poll(() => view.getAttribute("data-source"), 180_000).toBe("live");
-      await poll(() => node("c3").locator(".rl-title").textContent(), 180_000).toBe("[3]");
-      expect(await node("c1").locator(".rl-title").textContent()).toBe("[1]");
-      expect(await node("c2").locator(".rl-title").textContent()).toBe("[2]");
-      const edge = (from: string, to: string) =>
-        page.locator(`#replab-lineage-panel g.rl-edge[data-from="${from}"][data-to="${to}"]`);
-      expect(await edge("c1", "c2").locator(".rl-edge-label").textContent()).toBe("xs");
-      expect(await edge("c2", "c3").locator(".rl-edge-label").textContent()).toBe("total");
-      expect(await node("c2").getAttribute("class")).not.toContain("rl-stale");
-      await page.screenshot({ path: join(OUTPUT, "live-run-all.png") });
-    });
+  it("clicking a node makes that cell active", async () => {
+    await node("c2").click();
+    await poll(activeCellId).toBe(1);
+  });
 
-    it("renders the %lineage output inline", async () => {
-      const inline = cells().nth(3).locator(".jp-OutputArea .rl-inline svg.rl-graph");
-      await poll(() => inline.locator('g.rl-node[data-id="c2"]').count()).toBe(1);
-      await inline.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(OUTPUT, "live-inline.png") });
-    });
+  it("marks dependents stale after an upstream cell is edited and re-run (measured)", async () => {
+    const before = await stamps();
+    await cells().nth(0).locator(".cm-content").click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.insertText("const xs = [1, 2, 3, 4];");
+    await page.keyboard.press("Control+Enter");
+    await poll(() => node("c2").getAttribute("class")).toContain("rl-stale");
+    await poll(async () => (await stamps()).executedAt > before.executedAt).toBe(true);
+    expect(await node("c1").getAttribute("class")).not.toContain("rl-stale");
+    expect(await node("c1").locator(".rl-title").textContent()).toMatch(/^\[\d+\]$/);
+    const after = await stamps();
+    samples.push(Math.round((after.renderedAt - after.executedAt) * 10) / 10);
+    await page.screenshot({ path: join(OUTPUT, "live-stale.png") });
+  });
 
-    it("clicking a node makes that cell active", async () => {
-      await node("c2").click();
-      await poll(activeCellId).toBe(1);
-    });
-
-    it("marks dependents stale after an upstream cell is edited and re-run (measured)", async () => {
+  it("updates after every execution (latency measured over 5 runs)", async () => {
+    for (let i = 0; i < 5; i++) {
       const before = await stamps();
-      await cells().nth(0).locator(".cm-content").click();
-      await page.keyboard.press("Control+a");
-      await page.keyboard.insertText("const xs = [1, 2, 3, 4];");
+      await cells().nth(2).locator(".jp-InputPrompt").click();
       await page.keyboard.press("Control+Enter");
-      await poll(() => node("c2").getAttribute("class")).toContain("rl-stale");
-      await poll(async () => (await stamps()).executedAt > before.executedAt).toBe(true);
-      expect(await node("c1").getAttribute("class")).not.toContain("rl-stale");
-      expect(await node("c1").locator(".rl-title").textContent()).toMatch(/^\[\d+\]$/);
-      const after = await stamps();
-      samples.push(Math.round((after.renderedAt - after.executedAt) * 10) / 10);
-      await page.screenshot({ path: join(OUTPUT, "live-stale.png") });
-    });
-
-    it("updates after every execution (latency measured over 5 runs)", async () => {
-      for (let i = 0; i < 5; i++) {
-        const before = await stamps();
-        await cells().nth(2).locator(".jp-InputPrompt").click();
-        await page.keyboard.press("Control+Enter");
-        await poll(async () => {
-          const s = await stamps();
-          return s.version > before.version && s.executedAt > before.executedAt;
-        }).toBe(true);
+      await poll(async () => {
         const s = await stamps();
-        samples.push(Math.round((s.renderedAt - s.executedAt) * 10) / 10);
-      }
-      // The panel may redraw before the reply is handled (the kernel pushes first): the user
-      // waits max(0, delta) for the panel after the cell finishes.
-      const waits = samples.map((d) => Math.max(0, d)).sort((a, b) => a - b);
-      bench.executeReplyToPanelSamplesMs = samples;
-      bench.executeReplyToPanelMedianMs = waits[Math.floor(waits.length / 2)];
-      bench.executeReplyToPanelNote =
-        "ms from NotebookActions.executed (execute_reply handled) to the panel's redraw after " +
-        "the comm's lineage message, 6 executions; a negative sample means the graph was drawn " +
-        "before the reply arrived; the median counts those as 0";
-    });
+        return s.version > before.version && s.executedAt > before.executedAt;
+      }).toBe(true);
+      const s = await stamps();
+      samples.push(Math.round((s.renderedAt - s.executedAt) * 10) / 10);
+    }
+    // The panel may redraw before the reply is handled (the kernel pushes first): the user
+    // waits max(0, delta) for the panel after the cell finishes.
+    const waits = samples.map((d) => Math.max(0, d)).sort((a, b) => a - b);
+    bench.executeReplyToPanelSamplesMs = samples;
+    bench.executeReplyToPanelMedianMs = waits[Math.floor(waits.length / 2)];
+    bench.executeReplyToPanelNote =
+      "ms from NotebookActions.executed (execute_reply handled) to the panel's redraw after " +
+      "the comm's lineage message, 6 executions; a negative sample means the graph was drawn " +
+      "before the reply arrived; the median counts those as 0";
+  });
 
-    it("exports the pipeline from the panel button and says where", async () => {
-      await page.locator("#replab-lineage-panel .rl-export").click();
-      const dialog = page.locator(".jp-Dialog");
-      await dialog.waitFor();
-      expect(await dialog.locator("input").inputValue()).toBe("export/live");
-      await dialog.locator(".jp-mod-accept").click();
-      const status = page.locator("#replab-lineage-panel .rl-status");
-      await poll(async () => (await status.textContent()) ?? "").not.toMatch(/^(Exporting|$)/);
-      const text = (await status.textContent()) ?? "";
-      expect(text).not.toMatch(/failed/i);
-      expect(text).toContain("export/live");
-      expect(existsSync(join(lab.notebooks, "export", "live", "pipeline.mjs"))).toBe(true);
-      await page.screenshot({ path: join(OUTPUT, "live-export.png") });
-    });
+  it("exports the pipeline from the panel button and says where", async () => {
+    await page.locator("#replab-lineage-panel .rl-export").click();
+    const dialog = page.locator(".jp-Dialog");
+    await dialog.waitFor();
+    expect(await dialog.locator("input").inputValue()).toBe("export/live");
+    await dialog.locator(".jp-mod-accept").click();
+    const status = page.locator("#replab-lineage-panel .rl-status");
+    await poll(async () => (await status.textContent()) ?? "").not.toMatch(/^(Exporting|$)/);
+    const text = (await status.textContent()) ?? "";
+    expect(text).not.toMatch(/failed/i);
+    expect(text).toContain("export/live");
+    expect(existsSync(join(lab.notebooks, "export", "live", "pipeline.mjs"))).toBe(true);
+    await page.screenshot({ path: join(OUTPUT, "live-export.png") });
+  });
 
-    it("saves the live graph in the notebook and shows it after the kernel shuts down", async () => {
-      await page.keyboard.press("Control+s");
-      const saved = () => {
-        const nb = JSON.parse(readFileSync(join(lab.notebooks, "live.ipynb"), "utf8")) as {
-          metadata: { replab?: { lineage?: { nodes: { id: string; stale?: boolean }[] } } };
-        };
-        return nb.metadata.replab?.lineage?.nodes ?? [];
+  it("saves the live graph in the notebook and shows it after the kernel shuts down", async () => {
+    await page.keyboard.press("Control+s");
+    const saved = () => {
+      const nb = JSON.parse(readFileSync(join(lab.notebooks, "live.ipynb"), "utf8")) as {
+        metadata: { replab?: { lineage?: { nodes: { id: string; stale?: boolean }[] } } };
       };
-      await poll(() => saved().find((n) => n.id === "c2")?.stale).toBe(true);
-      await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Kernel$/ }).click();
-      await page.locator(".lm-Menu-itemLabel", { hasText: /^Shut Down Kernel$/ }).click();
-      const view = page.locator("#replab-lineage-panel .rl-view");
-      await poll(() => view.getAttribute("data-source")).toBe("stored");
-      expect(await node("c2").getAttribute("class")).toContain("rl-stale");
-    });
-  },
-);
+      return nb.metadata.replab?.lineage?.nodes ?? [];
+    };
+    await poll(() => saved().find((n) => n.id === "c2")?.stale).toBe(true);
+    await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Kernel$/ }).click();
+    await page.locator(".lm-Menu-itemLabel", { hasText: /^Shut Down Kernel$/ }).click();
+    const view = page.locator("#replab-lineage-panel .rl-view");
+    await poll(() => view.getAttribute("data-source")).toBe("stored");
+    expect(await node("c2").getAttribute("class")).toContain("rl-stale");
+  });
+});
