@@ -10,6 +10,7 @@ import uuid
 from kernel_harness import (
     DEADLINE,
     KernelCase,
+    Msg,
     drain,
     execute,
     heartbeat_answers,
@@ -243,6 +244,23 @@ class Comms(KernelCase):
         iopub_until_idle(self.kc, close)
         info = self.shell(self.kc.comm_info())
         self.assertNotIn(comm_id, info["content"]["comms"])
+
+        # A closed comm gets no more pushes. iopub is ordered, so a push for the first
+        # execution below would arrive before the new comm's push for the second.
+        self.shell(self.kc.execute("const afterClose = 1;"))
+        reopened, _ = self.comm_open("replab.lineage")
+        self.shell(self.kc.execute("const afterReopen = 2;"))
+        seen: list[str] = []
+
+        def pushed_after_reopen(m: Msg) -> bool:
+            if m["msg_type"] != "comm_msg":
+                return False
+            seen.append(m["content"]["comm_id"])
+            return "afterReopen" in str(m["content"]["data"]["graph"])
+
+        iopub_where(self.kc, pushed_after_reopen)
+        self.assertNotIn(comm_id, seen)
+        self.assertEqual(seen[-1], reopened)
 
 
 class Stdin(KernelCase):
