@@ -7,6 +7,7 @@ the numbers compare kernels, not clients.
 import argparse
 import sys
 import json
+import queue
 import statistics
 import time
 
@@ -89,7 +90,11 @@ def main():
         for i in range(args.cells):
             try:
                 times.append(round_trip(kc, define_cell(i), timeout=120))
-            except Exception as error:  # a kernel that stops answering is a result, not a crash
+            except queue.Empty:  # a kernel that stops answering is a result, not a crash
+                result["define_stopped_at_cell"] = i + 1
+                result["define_error"] = "no reply within 120 s"
+                break
+            except Exception as error:
                 result["define_stopped_at_cell"] = i + 1
                 result["define_error"] = f"{type(error).__name__}: {error}"
                 break
