@@ -7,20 +7,32 @@
  */
 import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
-import { declaredNames, transformCell } from "./transform.js";
+import { planRebinding } from "./rebinding.js";
+import { transformCell } from "./transform.js";
 
 /** The TypeScript pipeline text. */
 export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
-  const counts = new Map<string, number>();
-  for (const cell of source.cells) {
-    for (const name of new Set(declaredNames(cell.source)))
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  const redeclared = new Set([...counts].filter(([, n]) => n > 1).map(([name]) => name));
+  const plan = planRebinding(source.cells.map((c) => c.source));
   const declared = new Set<string>();
-  const cells = source.cells.map((cell) =>
-    cellBlock(cell, transformCell(cell.source, declared, redeclared)),
-  );
+  const openers: string[] = [];
+  const cells = source.cells.map((cell, i) => {
+    const rebound = plan.rebound[i] ?? new Set<string>();
+    for (const name of rebound) declared.delete(name);
+    const code = transformCell(cell.source, declared, plan.assigned);
+    if (rebound.size === 0) return cellBlock(cell, code, "");
+    openers.push(cell.id);
+    const names = [...rebound].join(", ");
+    return cellBlock(
+      cell,
+      code,
+      `{ // ${names} declared again: new bindings for this and every later cell\n`,
+    );
+  });
+  if (openers.length > 0) {
+    cells.push(
+      `${"}".repeat(openers.length)} // end of the blocks opened by cells ${openers.join(", ")}`,
+    );
+  }
   const nocheck =
     source.language === "javascript"
       ? "// @ts-nocheck: the notebook's cells are JavaScript.\n"
@@ -42,13 +54,13 @@ export function pipelineMjs(source: string): string {
   return out.outputText.replace("// @ts-nocheck: the notebook's cells are JavaScript.\n", "");
 }
 
-function cellBlock(cell: ExportCell, code: string): string {
+function cellBlock(cell: ExportCell, code: string, opener: string): string {
   const files = cell.reads.map(
     (f) => `  { path: ${JSON.stringify(f.path)}, sha256: "${f.sha256}", bytes: ${f.bytes} },`,
   );
   const check = files.length === 0 ? "[]" : `[\n${files.join("\n")}\n]`;
   const title = `// ── cell ${cell.id} (execution ${cell.executionCount}) `;
-  return `${title.padEnd(90, "─")}\n__startCell(${JSON.stringify(cell.id)}, ${check});\n${code}`;
+  return `${title.padEnd(90, "─")}\n${opener}__startCell(${JSON.stringify(cell.id)}, ${check});\n${code}`;
 }
 
 function header(source: ExportSource, dataIncluded: boolean): string {
