@@ -3,7 +3,14 @@
  * one active slot suffices; async completions arriving after the cell ended find it empty
  * and are dropped (they belong to no execution).
  */
-import { calledFromOwnCode } from "./origin.js";
+import { callOrigin, calledFromOwnCode } from "./origin.js";
+
+/**
+ * Stack looks per label and cell for reads made by packages. A package may read the clock in
+ * a hot loop; past this many, the read is recorded as the cell's own, so nothing the cell
+ * itself did is missed and the cost stays bounded.
+ */
+const PACKAGE_LOOKS = 1000;
 
 /** Everything observed while one cell execution was active. */
 export class CellTrace {
@@ -11,8 +18,10 @@ export class CellTrace {
   readonly reads = new Set<string>();
   /** Absolute paths written, in first-seen order. */
   readonly writes = new Set<string>();
-  /** Labels such as "clock:Date.now". */
+  /** Labels such as "clock:Date.now", or "clock:Date.now (danfojs-node)" for a package's read. */
   readonly nondeterminism = new Set<string>();
+  /** Stack looks spent per plain label on reads packages made. */
+  readonly looks = new Map<string, number>();
 }
 
 /** Receives reads as they are first seen, so their content is hashed close to the read. */
@@ -39,8 +48,21 @@ export class TraceState {
   /** Note a source of nondeterminism; cheap when already noted or no cell is active. */
   nondeterminism(label: string): void {
     const trace = this.current;
-    if (trace === undefined || trace.nondeterminism.has(label) || calledFromOwnCode()) return;
-    trace.nondeterminism.add(label);
+    // Once the cell itself is known to read this source, no other caller adds anything.
+    if (trace === undefined || trace.nondeterminism.has(label)) return;
+    const looks = trace.looks.get(label) ?? 0;
+    if (looks >= PACKAGE_LOOKS) {
+      trace.nondeterminism.add(label);
+      return;
+    }
+    const origin = callOrigin();
+    if (origin.kind === "own") return;
+    if (origin.kind === "user") {
+      trace.nondeterminism.add(label);
+      return;
+    }
+    trace.looks.set(label, looks + 1);
+    trace.nondeterminism.add(`${label} (${origin.name})`);
   }
 
   /** Note a file access (already resolved and filtered). */

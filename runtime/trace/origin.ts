@@ -1,7 +1,9 @@
 /**
- * Tells user code from replab's own: the kernel stamps messages with the clock and random
- * ids while a cell runs, and those reads are not the cell's. The first stack frame outside
- * Node's internals and the tracers decides; cell code is always the user's.
+ * Tells user code from replab's own and from packages': the kernel stamps messages with the
+ * clock and random ids while a cell runs, and those reads are not the cell's; a package
+ * that times its own work (tfjs training, danfo) reads the clock too, and the user should
+ * see whose read it was. The first stack frame outside Node's internals and the tracers
+ * decides; cell code is always the user's.
  */
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,21 +14,41 @@ const OWN = ["runtime", "kernel", "bin"].map((d) => join(ROOT, d) + sep);
 const TRACE_DIR = HERE + sep;
 const FRAME_FILE = /\(?((?:file:\/\/)?[^()\s]+?)(?::\d+){0,2}\)?$/;
 
+/** Who made a traced call: replab itself, the user (cells and their own modules), or a package. */
+export type CallOrigin = { kind: "own" } | { kind: "user" } | { kind: "package"; name: string };
+
 /** True when the nearest caller outside Node and the tracers is replab's own code. */
 export function calledFromOwnCode(): boolean {
+  return callOrigin().kind === "own";
+}
+
+/** The nearest caller outside Node and the tracers, by the file it runs from. */
+export function callOrigin(): CallOrigin {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 16;
   const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, calledFromOwnCode);
+  Error.captureStackTrace(holder, callOrigin);
   Error.stackTraceLimit = limit;
   const lines = (holder.stack ?? "").split("\n").slice(1);
   for (const line of lines) {
-    if (line.includes("[cell ")) return false;
+    if (line.includes("[cell ")) return { kind: "user" };
     const file = frameFile(line);
     if (file === undefined || file.startsWith("node:") || file.startsWith(TRACE_DIR)) continue;
-    return OWN.some((prefix) => file.startsWith(prefix));
+    if (OWN.some((prefix) => file.startsWith(prefix))) return { kind: "own" };
+    const name = packageOf(file);
+    return name === undefined ? { kind: "user" } : { kind: "package", name };
   }
-  return false;
+  return { kind: "user" };
+}
+
+/** The package a file belongs to: the name after its last node_modules/ segment. */
+function packageOf(file: string): string | undefined {
+  const marker = `${sep}node_modules${sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at === -1) return undefined;
+  const parts = file.slice(at + marker.length).split(sep);
+  const scoped = parts[0]?.startsWith("@") === true;
+  return (scoped ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
 }
 
 function frameFile(line: string): string | undefined {

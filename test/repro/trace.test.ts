@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { readFileSync as namedReadFileSync } from "node:fs";
 import fsp from "node:fs/promises";
 import http from "node:http";
+import { createRequire } from "node:module";
 import net from "node:net";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -172,6 +173,35 @@ describe("nondeterminism", () => {
       "network:fetch",
       "network:http.get",
       "network:net.connect",
+    ]);
+  });
+
+  test("a package's clock reads are named with the package, the cell's own are plain", async () => {
+    const { dir, r } = setup();
+    const pkg = join(dir, "node_modules", "clocky");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(join(pkg, "package.json"), '{ "name": "clocky", "main": "index.js" }');
+    fs.writeFileSync(
+      join(pkg, "index.js"),
+      "exports.stamp = () => Date.now();\nexports.spin = (n) => { for (let i = 0; i < n; i++) Date.now(); };\n",
+    );
+    const clocky = createRequire(join(dir, "notebook.js"))("clocky") as {
+      stamp(): number;
+      spin(n: number): void;
+    };
+    await runCell(r, { cellId: "lib", executionCount: 1 }, () => clocky.stamp());
+    await runCell(r, { cellId: "both", executionCount: 2 }, () => clocky.stamp() + Date.now());
+    // Past a bound on stack looks a package's reads count as the cell's: over-, never under-report.
+    await runCell(r, { cellId: "hot", executionCount: 3 }, () => clocky.spin(5000));
+    const graph = r.graph();
+    expect(cellNode(graph, "lib").nondeterminism).toEqual(["clock:Date.now (clocky)"]);
+    expect(cellNode(graph, "both").nondeterminism).toEqual([
+      "clock:Date.now",
+      "clock:Date.now (clocky)",
+    ]);
+    expect(cellNode(graph, "hot").nondeterminism).toEqual([
+      "clock:Date.now",
+      "clock:Date.now (clocky)",
     ]);
   });
 
