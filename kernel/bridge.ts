@@ -73,4 +73,6 @@ export interface ProtocolData {
   languageInfo: Record<string, unknown>;
   banner: string;
   implementationVersion: string;
+  /** The engine's interrupt flag (CellEngine.interruptFlag): set it to stop a loop after an await. */
+  interruptFlag: SharedArrayBuffer;
 }

@@ -52,6 +52,7 @@ export async function main(args: string[]): Promise<number> {
     languageInfo: languageInfo(language),
     banner: banner(language, session.seed),
     implementationVersion: version(),
+    interruptFlag: session.interruptFlag,
   };
   const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
   const engine = new EngineHost(session, worker);

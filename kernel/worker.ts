@@ -70,8 +70,11 @@ class ProtocolThread {
   private runningExecuteId: number | undefined;
   private closing = false;
 
+  private readonly interruptFlag: Int32Array;
+
   constructor(private readonly data: ProtocolData) {
     this.signer = new Signer(data.connection.signatureScheme, data.connection.key);
+    this.interruptFlag = new Int32Array(data.interruptFlag);
     this.sends = {
       shell: new SendQueue(this.shell, "shell"),
       control: new SendQueue(this.control, "control"),
@@ -223,8 +226,9 @@ class ProtocolThread {
           m as Message<"shutdown_request", RequestContent["shutdown_request"]>,
         );
       case "interrupt_request":
-        // The engine breaks synchronous code on SIGINT and abandons a pending await (docs/interrupts.md).
-        process.kill(process.pid, "SIGINT");
+        // The engine breaks synchronous code on SIGINT and abandons a pending await; a loop
+        // after an await sees the flag (docs/interrupts.md).
+        this.interruptEngine();
         return this.reply(
           queued,
           m as Message<"interrupt_request", RequestContent["interrupt_request"]>,
@@ -383,7 +387,13 @@ class ProtocolThread {
     await this.close();
     // The engine reads the shutdown only between cells: stop a running cell so a kernel told
     // to shut down mid-loop exits by itself instead of waiting for the manager to kill it.
-    if (this.runningExecuteId !== undefined) process.kill(process.pid, "SIGINT");
+    if (this.runningExecuteId !== undefined) this.interruptEngine();
+  }
+
+  /** Stop the running cell, whatever it is doing (docs/interrupts.md). */
+  private interruptEngine(): void {
+    Atomics.store(this.interruptFlag, 0, 1);
+    process.kill(process.pid, "SIGINT");
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */

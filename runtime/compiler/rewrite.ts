@@ -7,6 +7,7 @@
  * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
  */
 import ts from "./typescript.cjs";
+import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames } from "./syntax.js";
 
@@ -41,6 +42,7 @@ export function rewriteCell(js: string): RewrittenCell {
   for (const statement of file.statements) {
     rewriteStatement(statement, file, { edits, names, functions, isLast: statement === last });
   }
+  edits.push(...loopCheckInsertions(file));
   const hasResult =
     last !== undefined && (ts.isExpressionStatement(last) || ts.isExportAssignment(last));
   const hoisted = names.size > 0 ? `var ${[...names].join(", ")}; ` : "";

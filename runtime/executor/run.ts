@@ -2,8 +2,8 @@
  * Runs compiled cells in the main Node context, so objects from cells and from packages
  * share one realm. Interrupts: a synchronous loop is broken by SIGINT through vm's
  * breakOnSigint; a pending await is abandoned when `interrupt()` is called (the kernel
- * calls it from its SIGINT listener). A loop that starts after an await cannot be broken
- * without losing the notebook's state; that limit is documented in docs/interrupts.md.
+ * calls it from its SIGINT listener); a loop that runs after an await checks `stop`, a flag
+ * another thread can set while this one spins (compiler/loop-checks.ts, docs/interrupts.md).
  */
 import vm from "node:vm";
 import { ReplabError } from "../errors.js";
@@ -18,6 +18,8 @@ export class InterruptedError extends ReplabError {
 
 export class Executor {
   private abandon: ((error: Error) => void) | undefined;
+  /** Nonzero asks the running cell's loops to stop; shared with whichever thread interrupts. */
+  readonly stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 
   /** Run a script; resolves with the cell's value, rejects with what the cell threw. */
   async run(script: string, filename: string): Promise<unknown> {
@@ -25,6 +27,7 @@ export class Executor {
       filename,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
+    Atomics.store(this.stop, 0, 0);
     const interrupted = new Promise<never>((_, reject) => {
       this.abandon = reject;
     });
@@ -38,7 +41,14 @@ export class Executor {
 
   /** Abandon the running cell's pending await, if any. */
   interrupt(): void {
+    // Also stops the loops of a continuation that keeps running after its cell was abandoned.
+    Atomics.store(this.stop, 0, 1);
     this.abandon?.(new InterruptedError());
+  }
+
+  /** What a loop check calls when `stop` is set. */
+  halt(): never {
+    throw new InterruptedError();
   }
 }
 

@@ -13,7 +13,9 @@ import type { Progress } from "./progress.js";
 import { withTimeout } from "./timeout.js";
 
 /** What the runner needs of an engine: a local Session or a remote kernel (runner/remote.ts). */
-export type RunnerEngine = Pick<CellEngine, "execute" | "interrupt" | "lineage">;
+/** A local engine has an interrupt flag; a remote one (--server) is interrupted by its kernel. */
+export type RunnerEngine = Pick<CellEngine, "execute" | "interrupt" | "lineage"> &
+  Partial<Pick<CellEngine, "interruptFlag">>;
 
 export interface ExecuteOptions {
   allowErrors: boolean;
@@ -75,6 +77,7 @@ async function executeCell(
     () => engine.execute(request, sink),
     options.timeoutMs,
     () => engine.interrupt(),
+    engine.interruptFlag,
   );
   const durationMs = Math.round(performance.now() - began);
   let error: CellError | undefined;

@@ -84,7 +84,11 @@ export class Session implements CellEngine {
       seed: () => this.recorder.seed,
       lineage: () => this.lineage(),
     });
-    (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { notebookModule };
+    (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = {
+      notebookModule,
+      stop: this.executor.stop,
+      halt: () => this.executor.halt(),
+    };
     installRequire(options.notebookDir, notebookModule);
     this.router.install();
     installErrorReporters(this.router, (error) => this.cellError(error));
@@ -272,6 +276,10 @@ export class Session implements CellEngine {
 
   interrupt(): void {
     this.executor.interrupt();
+  }
+
+  get interruptFlag(): SharedArrayBuffer {
+    return this.executor.stop.buffer as SharedArrayBuffer;
   }
 
   lineage(): LineageGraph {

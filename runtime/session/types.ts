@@ -96,6 +96,11 @@ export interface CellEngine {
   isComplete(code: string): Promise<IsCompleteResult>;
   /** Stop the running cell: a pending await rejects; a synchronous loop is broken by SIGINT (see executor). */
   interrupt(): void;
+  /**
+   * A flag for interrupting from another thread: storing 1 at index 0 (as Int32) stops a loop
+   * the cell runs after an await, which neither SIGINT nor interrupt() can reach while it spins.
+   */
+  readonly interruptFlag: SharedArrayBuffer;
   /** The notebook's lineage graph as of now (DESIGN.md "Lineage JSON"). */
   lineage(): LineageGraph;
   /** Called after every recorded execution with the new graph; returns an unsubscribe function. */

@@ -262,7 +262,7 @@ describe("replab run executes a notebook", () => {
     ]);
   });
 
-  it("--timeout interrupts a cell that waits and one that loops", () => {
+  it("--timeout interrupts a cell that waits, one that loops, and one that loops after an await", () => {
     const nb = join(dir, "slow.ipynb");
     writeNotebook(nb, [
       { id: "waits", source: "await new Promise((r) => setTimeout(r, 120_000));" },
@@ -282,6 +282,13 @@ describe("replab run executes a notebook", () => {
     );
     expect(loops.code).toBe(1);
     expect(loops.stderr).toContain("replab: cell loops (code cell 1) failed: Timeout");
+    writeNotebook(nb, [{ id: "awaits-then-loops", source: "await null;\nwhile (true) {}" }]);
+    const late = replab(
+      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
+      { cwd: dir },
+    );
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain("replab: cell awaits-then-loops (code cell 1) failed: Timeout");
   });
 
   it("runs several notebooks in parallel with -j, one summary line each", () => {

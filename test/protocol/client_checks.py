@@ -328,6 +328,16 @@ class Interrupt(KernelCase):
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         self.assertEqual(self.value("kept + 1"), "9")
 
+    def test_interrupt_stops_a_loop_after_an_await(self) -> None:
+        # After its first await a cell is a promise continuation that SIGINT cannot break;
+        # the protocol thread's flag stops the loop and the notebook's state survives.
+        self.execute("const held = 20;")
+        code = 'await Promise.resolve();\nconsole.log("looping");\nlet laps = 0;\nwhile (true) { laps++; }'
+        reply = self.interrupt_running(code, "looping")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.assertEqual(self.value("held + 2"), "22")
+
     def test_interrupt_request_is_answered_on_control(self) -> None:
         msg_id = send_control(self.kc, "interrupt_request")
         reply = reply_to(self.kc.get_control_msg, msg_id)
