@@ -4,9 +4,9 @@
  * file. Completions and quick info use the same service, so they see the same types.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import ts from "./typescript.cjs";
-import { PACKAGE_ROOT } from "../paths.js";
 import { DeclarationStore, importFiles, type VirtualFile } from "./declarations.js";
 import { DiskFiles } from "./disk-files.js";
 import { Resolutions } from "./resolution.js";
@@ -24,6 +24,20 @@ interface FileEntry {
   version: number;
 }
 
+/**
+ * The @types folder replab's own @types/node is in: wherever npm put it (hoisted into a
+ * project, inside a global install, in npx's cache), so every cell knows Node's globals.
+ */
+function ownTypeRoot(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return dirname(dirname(require.resolve("@types/node/package.json")));
+  } catch {
+    // A broken install; the notebook's own @types may still provide Node's types.
+    return undefined;
+  }
+}
+
 export class CellTypeChecker {
   private readonly files = new Map<string, FileEntry>();
   private readonly store: DeclarationStore;
@@ -35,7 +49,7 @@ export class CellTypeChecker {
   private readonly resolutions: Resolutions;
   private cellImportFiles: string[] = [];
   /** The import files the service holds for each execution. */
-  private importFilesOf = new Map<number, string[]>();
+  private readonly importFilesOf = new Map<number, string[]>();
   /** Versions only grow, even across delete and re-create, so the service never reuses a stale parse. */
   private version = 0;
 
@@ -44,10 +58,9 @@ export class CellTypeChecker {
     this.cellFile = join(dir, "__replab_cell.ts");
     this.cellImportsBase = join(dir, "__replab_cell");
     this.options = checkOptions();
-    this.options.typeRoots = [
-      join(dir, "node_modules", "@types"),
-      join(PACKAGE_ROOT, "node_modules", "@types"),
-    ].filter((p) => existsSync(p));
+    this.options.typeRoots = [join(dir, "node_modules", "@types"), ownTypeRoot()].filter(
+      (p): p is string => p !== undefined && existsSync(p),
+    );
     this.resolutions = new Resolutions(dir, this.options, {
       ...ts.sys,
       // Default-import helpers are virtual modules; the resolver must find them.
