@@ -31,24 +31,12 @@ export function loopCheckInsertions(file: ts.SourceFile): Insertion[] {
     const inner = ts.isFunctionLike(node) ? { seen: scope.seen } : scope;
     ts.forEachChild(node, (child) => visit(child, inner));
     // A loop with an await in its body runs its later iterations after that await.
-    if (isLoop(node) && (before || scope.seen)) insertions.push(...checkBody(node.statement, file));
+    if (ts.isIterationStatement(node, false) && (before || scope.seen))
+      insertions.push(...checkBody(node.statement, file));
     if (ts.isAwaitExpression(node)) scope.seen = true;
   };
   visit(file, { seen: false });
   return insertions;
-}
-
-type Loop =
-  ts.ForStatement | ts.ForInStatement | ts.ForOfStatement | ts.WhileStatement | ts.DoStatement;
-
-function isLoop(node: ts.Node): node is Loop {
-  return (
-    ts.isForStatement(node) ||
-    ts.isForInStatement(node) ||
-    ts.isForOfStatement(node) ||
-    ts.isWhileStatement(node) ||
-    ts.isDoStatement(node)
-  );
 }
 
 /** Same line, no new lines: stack traces keep their line numbers. */
