@@ -40,6 +40,10 @@ function ownTypeRoot(): string | undefined {
 
 export class CellTypeChecker {
   private readonly files = new Map<string, FileEntry>();
+  /** Virtual files first, then the disk: for the language service and the resolver alike. */
+  private readonly fileExists = (f: string): boolean => this.files.has(f) || ts.sys.fileExists(f);
+  private readonly readFile = (f: string): string | undefined =>
+    this.files.get(f)?.text ?? ts.sys.readFile(f);
   private readonly store: DeclarationStore;
   private readonly service: ts.LanguageService;
   private readonly cellFile: string;
@@ -61,11 +65,11 @@ export class CellTypeChecker {
     this.options.typeRoots = [join(dir, "node_modules", "@types"), ownTypeRoot()].filter(
       (p): p is string => p !== undefined && existsSync(p),
     );
+    // Default-import helpers are virtual modules; the resolver must find them too.
     this.resolutions = new Resolutions(dir, this.options, {
       ...ts.sys,
-      // Default-import helpers are virtual modules; the resolver must find them.
-      fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
-      readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+      fileExists: this.fileExists,
+      readFile: this.readFile,
     });
     this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
     this.setFile(this.cellFile, "");
@@ -208,7 +212,6 @@ export class CellTypeChecker {
   }
 
   private host(): ts.LanguageServiceHost {
-    const virtual = (f: string): FileEntry | undefined => this.files.get(f);
     // getModuleResolutionCache is read by the language service (it hands the cache's
     // package.json lookups to each program) but missing from the public typings. Without it
     // every program re-reads package.json files to tell ESM from CommonJS: a third of a
@@ -217,11 +220,11 @@ export class CellTypeChecker {
       {
         getScriptFileNames: () => [...this.files.keys()],
         getScriptVersion: (f) => {
-          const entry = virtual(f);
+          const entry = this.files.get(f);
           return entry !== undefined ? String(entry.version) : this.disk.version(f);
         },
         getScriptSnapshot: (f) => {
-          const entry = virtual(f);
+          const entry = this.files.get(f);
           return entry !== undefined
             ? ts.ScriptSnapshot.fromString(entry.text)
             : this.disk.snapshot(f);
@@ -234,8 +237,8 @@ export class CellTypeChecker {
           this.resolutions.resolveModules(literals, file, redirected, options, source),
         resolveTypeReferenceDirectiveReferences: (references, file, redirected, options, source) =>
           this.resolutions.resolveTypeReferences(references, file, redirected, options, source),
-        fileExists: (f) => this.files.has(f) || ts.sys.fileExists(f),
-        readFile: (f) => this.files.get(f)?.text ?? ts.sys.readFile(f),
+        fileExists: this.fileExists,
+        readFile: this.readFile,
         readDirectory: ts.sys.readDirectory,
         directoryExists: ts.sys.directoryExists,
         getDirectories: ts.sys.getDirectories,
