@@ -264,31 +264,22 @@ describe("replab run executes a notebook", () => {
 
   it("--timeout interrupts a cell that waits, one that loops, and one that loops after an await", () => {
     const nb = join(dir, "slow.ipynb");
-    writeNotebook(nb, [
+    const cases = [
       { id: "waits", source: "await new Promise((r) => setTimeout(r, 120_000));" },
-    ]);
-    const waits = replab(
-      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
-      { cwd: dir },
-    );
-    expect(waits.code).toBe(1);
-    expect(waits.stderr).toContain(
-      "replab: cell waits (code cell 1) failed: Timeout: the cell ran longer than --timeout 0.5 s",
-    );
-    writeNotebook(nb, [{ id: "loops", source: "while (true) {}" }]);
-    const loops = replab(
-      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
-      { cwd: dir },
-    );
-    expect(loops.code).toBe(1);
-    expect(loops.stderr).toContain("replab: cell loops (code cell 1) failed: Timeout");
-    writeNotebook(nb, [{ id: "awaits-then-loops", source: "await null;\nwhile (true) {}" }]);
-    const late = replab(
-      ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
-      { cwd: dir },
-    );
-    expect(late.code).toBe(1);
-    expect(late.stderr).toContain("replab: cell awaits-then-loops (code cell 1) failed: Timeout");
+      { id: "loops", source: "while (true) {}" },
+      { id: "awaits-then-loops", source: "await null;\nwhile (true) {}" },
+    ];
+    for (const cell of cases) {
+      writeNotebook(nb, [cell]);
+      const result = replab(
+        ["run", "slow.ipynb", "-o", "slow.out.ipynb", "--timeout", "0.5", "--quiet"],
+        { cwd: dir },
+      );
+      expect(result.code, cell.id).toBe(1);
+      expect(result.stderr).toContain(
+        `replab: cell ${cell.id} (code cell 1) failed: Timeout: the cell ran longer than --timeout 0.5 s`,
+      );
+    }
   });
 
   it("runs several notebooks in parallel with -j, one summary line each", () => {
