@@ -20,6 +20,13 @@ let server: ChildProcess | undefined;
 let url = "";
 let dir = "";
 
+/** `replab run NOTEBOOK -o OUTPUT` on the test's Jupyter Server. */
+function runRemote(notebook: string, output: string): ReturnType<typeof replab> {
+  return replab(["run", notebook, "-o", output, "--server", url, "--token", TOKEN, "--quiet"], {
+    cwd: dir,
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((done) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
@@ -103,20 +110,7 @@ describe.skipIf(JUPYTER === undefined)("replab run --server", () => {
       ],
       "tslab",
     );
-    const result = replab(
-      [
-        "run",
-        "remote.ipynb",
-        "-o",
-        "remote.out.ipynb",
-        "--server",
-        url,
-        "--token",
-        TOKEN,
-        "--quiet",
-      ],
-      { cwd: dir },
-    );
+    const result = runRemote("remote.ipynb", "remote.out.ipynb");
     // tslab leaves ename/evalue of its error replies empty and prints the error as stderr text.
     expect(result.stderr).toContain("replab: cell boom (code cell 3) failed");
     expect(result.code).toBe(1);
@@ -141,20 +135,7 @@ describe.skipIf(JUPYTER === undefined)("replab run --server", () => {
       "const xs = [1, 2, 3].map((x) => x * Math.round(Math.random() * 100));",
       'console.log(xs.join(","));',
     ]);
-    const remote = replab(
-      [
-        "run",
-        "same.ipynb",
-        "-o",
-        "remote-same.ipynb",
-        "--server",
-        url,
-        "--token",
-        TOKEN,
-        "--quiet",
-      ],
-      { cwd: dir },
-    );
+    const remote = runRemote("same.ipynb", "remote-same.ipynb");
     expect(remote.stderr).toBe("");
     expect(remote.code).toBe(0);
     expect(
