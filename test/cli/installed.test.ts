@@ -1,6 +1,8 @@
 /**
- * replab as users get it: `npm pack`, installed into a fresh project from npm's cache (no
- * network), then run from that project's node_modules. Catches what a test of the checkout
+ * replab as users get it: `npm pack`, installed into a fresh project the way a user installs
+ * it (npm may reach the registry for metadata the cache lacks, as `npm ci` does; a cache that
+ * holds only what `npm ci` fetched has tarballs but no packuments), then run from that
+ * project's node_modules. Catches what a test of the checkout
  * cannot: a file missing from the package, a dependency declared as a devDependency (cells
  * need @types/node to know `console`), pins that only exist in the repository's lockfile.
  */
@@ -72,7 +74,7 @@ beforeAll(() => {
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${packDir}`);
   project = mkdtempSync(join(tmpdir(), "replab-user-"));
   writeFileSync(join(project, "package.json"), '{ "name": "analysis", "private": true }\n');
-  npm(["install", "--offline", join(packDir, tarball)], project);
+  npm(["install", "--prefer-offline", join(packDir, tarball)], project);
   bin = join(project, "node_modules", "replab", "dist", "bin", "replab.js");
 }, 300_000);
 
@@ -131,7 +133,7 @@ describe("an installed replab", () => {
       packages: Record<string, { version?: string; integrity?: string }>;
     };
     expect(lock.packages["node_modules/seedrandom"]?.integrity).toMatch(/^sha512-/);
-    npm(["ci", "--offline"], join(dir, "out"));
+    npm(["ci", "--prefer-offline"], join(dir, "out"));
     const verify = replab(["verify", join(dir, "out")], dir);
     expect(verify.status, verify.stderr).toBe(0);
   });
