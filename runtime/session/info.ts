@@ -10,7 +10,10 @@ export function languageInfo(language: Language): Record<string, unknown> {
       mimetype: "text/typescript",
       file_extension: ".ts",
       pygments_lexer: "typescript",
-      codemirror_mode: { name: "javascript", typescript: true },
+      // A plain name: JupyterLab 4 looks it up by name and highlights TypeScript (the old
+      // `{ name: "javascript", typescript: true }` resolved to JavaScript), and strict
+      // protocol clients that expect a string accept it.
+      codemirror_mode: "typescript",
     };
   }
   return {

@@ -123,6 +123,13 @@ describe("lineage viewer with the replab kernel", { timeout: LIVE_TIMEOUT }, () 
     await page.screenshot({ path: join(OUTPUT, "live-run-all.png") });
   });
 
+  it("highlights cells as TypeScript (the kernel's language_info resolves to it)", async () => {
+    // CodeMirror 6 names the active language on the editor's content element.
+    await poll(() => cells().nth(0).locator(".cm-content").getAttribute("data-language")).toBe(
+      "typescript",
+    );
+  });
+
   it("renders the %lineage output inline", async () => {
     const inline = cells().nth(3).locator(".jp-OutputArea .rl-inline svg.rl-graph");
     await poll(() => inline.locator('g.rl-node[data-id="c2"]').count()).toBe(1);
