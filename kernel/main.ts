@@ -21,6 +21,7 @@ import type {
 import { readConnectionFile, type ConnectionInfo } from "./connection.js";
 import { isKernelError } from "./errors.js";
 import { log } from "./log.js";
+import { watchParent } from "./parent.js";
 
 /** Entry point; resolves with the exit code when the kernel shuts down. */
 export async function main(args: string[]): Promise<number> {
@@ -59,6 +60,10 @@ export async function main(args: string[]): Promise<number> {
   // Node's default SIGINT handler would end the kernel; here SIGINT means "interrupt the cell".
   process.on("SIGINT", () => session.interrupt());
   process.on("SIGTERM", () => void engine.stop());
+  watchParent(() => {
+    log("the process that launched this kernel is gone: shutting down");
+    void engine.stop();
+  });
   // Load TypeScript after the sockets are up, so start-up answers kernel_info at once.
   setTimeout(
     () => void session.preload().catch((e: unknown) => log(`preload failed: ${String(e)}`)),
