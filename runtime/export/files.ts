@@ -95,8 +95,8 @@ ${data}
 ${files.length === 0 ? "" : `\nFiles read: ${files.map((f) => `\`${f}\``).join(", ")}.\n`}
 ## What it reproduces
 
-- Each cell's \`Math.random\` stream is reseeded before it runs, from the seed and the cell id,
-  exactly as in the notebook (\`seedrandom("replab:<seed>:<cell id>")\`).
+- Each cell's \`Math.random\` stream is reseeded before it runs, from the seed and the sha256 of the cell source,
+  exactly as in the notebook (\`seedrandom("replab:<seed>:<sha256 of the cell source>")\`).
 - Before a cell that reads a file runs, the file's sha256 and size are checked against the
   notebook's run; a difference stops the pipeline with exit 1 naming the file.
 - stdout is the cells' printed output, in order, and nothing else. Rich displays

@@ -1,7 +1,8 @@
 /**
  * Generates pipeline.ts (readable, type-checks) and pipeline.mjs (what runs, transpiled
  * from pipeline.ts so the two never disagree). The pipeline reseeds Math.random per cell
- * exactly as the notebook did (`seedrandom("replab:" + seed + ":" + cellId)`), checks each
+ * exactly as the notebook did (`seedrandom("replab:" + seed + ":" + sha256 of the cell's
+ * source)`, docs/determinism.md), checks each
  * data file's sha256 and size before the cell that reads it, and prints only the cells'
  * own stdout.
  */
@@ -60,7 +61,8 @@ function cellBlock(cell: ExportCell, code: string, opener: string): string {
   );
   const check = files.length === 0 ? "[]" : `[\n${files.join("\n")}\n]`;
   const title = `// ── cell ${cell.id} (execution ${cell.executionCount}) `;
-  return `${title.padEnd(90, "─")}\n${opener}__startCell(${JSON.stringify(cell.id)}, ${check});\n${code}`;
+  const start = `__startCell(${JSON.stringify(cell.id)}, "${cell.sourceSha256}", ${check});`;
+  return `${title.padEnd(90, "─")}\n${opener}${start}\n${code}`;
 }
 
 function header(source: ExportSource, dataIncluded: boolean): string {
@@ -121,9 +123,9 @@ function __fail(message: string): never {
   process.exit(1);
 }
 
-/** Start a cell as the notebook did: its own random stream, then its input files checked. */
-function __startCell(id: string, files: { path: string; sha256: string; bytes: number }[]): void {
-  Math.random = __seedrandom(\`replab:\${__SEED}:\${id}\`);
+/** Start a cell as the notebook did: the random stream of its source, then its input files checked. */
+function __startCell(id: string, sourceSha256: string, files: { path: string; sha256: string; bytes: number }[]): void {
+  Math.random = __seedrandom(\`replab:\${__SEED}:\${sourceSha256}\`);
   for (const file of files) __checkFile(file);
   __printed.push({ id, stdout: "" });
 }

@@ -101,9 +101,9 @@ export class Recorder {
     return this.journal?.path;
   }
 
-  /** Before user code runs: reseed Math.random with the cell's stream and start tracing. */
-  beginCell(cellId: string, _executionCount: number): void {
-    this.random.reseed(this.seedValue, cellId);
+  /** Before user code runs: reseed Math.random with the stream of the cell's source and start tracing. */
+  beginCell(cellId: string, code: string): void {
+    this.random.reseed(this.seedValue, sha256Hex(code));
     const reads = new Map<string, Promise<FileRecord | undefined>>();
     const trace = this.state.begin((absolute) => {
       const path = this.recordable(absolute);

@@ -177,7 +177,7 @@ export class Session implements CellEngine {
     const compiled = compiler.compileCell(code, this.language);
     const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
-    this.recorder.beginCell(cellId, executionCount);
+    this.recorder.beginCell(cellId, code);
     let value: unknown;
     try {
       value = await this.executor.run(compiled.script, filename);

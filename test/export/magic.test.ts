@@ -56,7 +56,7 @@ function liveEngine(notebookDir: string) {
     ],
     edges: [{ from: "a", to: "b", kind: "var", label: "n" }],
   };
-  const printed = `${2 * Math.floor(seedrandom("replab:7:b")() * 1000)}\n`;
+  const printed = `${2 * Math.floor(seedrandom(`replab:7:${sha256(b)}`)() * 1000)}\n`;
   return {
     engine: {
       language: "typescript" as const,

@@ -22,8 +22,10 @@ interface Cell {
 }
 
 function cells(seed: number): Cell[] {
-  // The notebook's per-cell stream contract: seedrandom(`replab:${seed}:${cellId}`).
-  const random = seedrandom(`replab:${seed}:noise`);
+  // The notebook's per-cell stream contract: seedrandom(`replab:${seed}:${sha256(source)}`).
+  const noiseSource =
+    'const noise = values.map((v) => v + Math.round(Math.random() * 100));\nconsole.log(noise.join(","));';
+  const random = seedrandom(`replab:${seed}:${sha256(noiseSource)}`);
   const noise = [3, 1, 4, 1].map((v) => v + Math.round(random() * 100));
   const total = noise.reduce((a, b) => a + b, 0);
   return [
@@ -39,8 +41,7 @@ function cells(seed: number): Cell[] {
     {
       id: "noise",
       count: 3,
-      source:
-        'const noise = values.map((v) => v + Math.round(Math.random() * 100));\nconsole.log(noise.join(","));',
+      source: noiseSource,
       stdout: `${noise.join(",")}\n`,
       defines: ["noise"],
       uses: ["values"],

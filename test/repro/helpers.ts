@@ -22,7 +22,7 @@ export async function runCell(
   cell: Partial<CellFacts> & { cellId: string; executionCount: number },
   body: () => unknown = () => undefined,
 ): Promise<unknown> {
-  recorder.beginCell(cell.cellId, cell.executionCount);
+  recorder.beginCell(cell.cellId, cell.code ?? "");
   let status: "ok" | "error" = "ok";
   let value: unknown;
   try {

@@ -40,7 +40,7 @@ test("after kill -9 mid-run the journal holds every finished execution and loads
     import { Recorder } from ${recorderUrl};
     const r = new Recorder({ notebookDir: ${JSON.stringify(dir)}, seed: 9, journalName: "killed" });
     for (let i = 1; ; i++) {
-      r.beginCell("cell-" + (i % 7), i);
+      r.beginCell("cell-" + (i % 7), "var v" + i + " = v" + (i - 1) + ";");
       Math.random();
       await r.endCell({ cellId: "cell-" + (i % 7), executionCount: i, code: "var v" + i + " = v" + (i - 1) + ";", language: "javascript", status: "ok", bindings: new Map() });
       process.stdout.write(i + "\\n");

@@ -2,6 +2,7 @@
 import seedrandom from "seedrandom";
 import { afterEach, describe, expect, test } from "vitest";
 import { Recorder } from "../../runtime/repro/recorder.js";
+import { sha256Hex } from "../../runtime/hashing/sha256.js";
 import { cellStream, cellStreamKey } from "../../runtime/seed/stream.js";
 import { runCell, tempNotebookDir } from "./helpers.js";
 
@@ -37,26 +38,35 @@ describe("cell streams", () => {
 
   test("a re-run cell draws the same numbers; other cells draw their own", async () => {
     const r = newRecorder(42);
-    const first = await runCell(r, { cellId: "one", executionCount: 1 }, draw(5));
-    const other = await runCell(r, { cellId: "two", executionCount: 2 }, draw(5));
-    const again = await runCell(r, { cellId: "one", executionCount: 3 }, draw(5));
+    const one = "console.log(Math.random())";
+    const first = await runCell(r, { cellId: "one", executionCount: 1, code: one }, draw(5));
+    const other = await runCell(r, { cellId: "two", executionCount: 2, code: "2" }, draw(5));
+    const again = await runCell(r, { cellId: "one", executionCount: 3, code: one }, draw(5));
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
-    expect(first).toEqual(Array.from({ length: 5 }, seedrandom("replab:42:one")));
+    expect(first).toEqual(Array.from({ length: 5 }, seedrandom(`replab:42:${sha256Hex(one)}`)));
+  });
+
+  test("the stream follows the cell's source, whatever id or count a client sends", async () => {
+    const r = newRecorder(42);
+    const code = "Math.random()";
+    const lab = await runCell(r, { cellId: "8f2c-jupyterlab", executionCount: 1, code }, draw(3));
+    const nbclient = await runCell(r, { cellId: "count-7", executionCount: 7, code }, draw(3));
+    expect(nbclient).toEqual(lab);
   });
 
   test("%repro seed changes later streams", async () => {
     const r = newRecorder(1);
     r.setSeed(99);
-    const values = await runCell(r, { cellId: "x", executionCount: 1 }, draw(3));
-    expect(values).toEqual(Array.from({ length: 3 }, seedrandom("replab:99:x")));
+    const values = await runCell(r, { cellId: "x", executionCount: 1, code: "x" }, draw(3));
+    expect(values).toEqual(Array.from({ length: 3 }, seedrandom(`replab:99:${sha256Hex("x")}`)));
     expect(r.graph().seed).toBe(99);
   });
 
   test("dispose restores the original Math.random", () => {
     const original = Math.random;
     const r = new Recorder({ notebookDir: tempNotebookDir(), seed: 1, journal: false });
-    r.beginCell("c", 1);
+    r.beginCell("c", "");
     expect(Math.random).not.toBe(original);
     r.dispose();
     expect(Math.random).toBe(original);
