@@ -48,6 +48,7 @@ function mapFrame(frame: string, mapper: PositionMapper): string | undefined {
   const name = prefix.trim().replace(/^at\s*/, "");
   if (name === "" || name.startsWith("async <anonymous>") || name === "<anonymous>")
     return `    at ${where}`;
+  if (name === "async") return `    at async ${where}`;
   return `    at ${name} (${where})`;
 }
 
@@ -66,5 +67,68 @@ function describe(value: unknown): string {
     return typeof value === "string" ? JSON.stringify(value) : String(value);
   } catch {
     return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Makes `error.stack` of every error thrown through a cell read as the user's own code:
+ * cell frames at cell positions (`cell 3:2:11`), and nothing of replab below the last cell
+ * frame (its runner, timeouts and install paths would change the printed text with
+ * `--timeout` or with where replab is installed). Errors that never passed through a cell
+ * keep the stack they would have had. Returns the function that puts the old hook back.
+ */
+export function installCellStacks(mapper: PositionMapper): () => void {
+  const previous = Error.prepareStackTrace;
+  const fallback = (error: Error, sites: NodeJS.CallSite[]): string =>
+    previous !== undefined ? String(previous(error, sites)) : defaultStack(error, sites);
+  Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => {
+    try {
+      return cellStack(error, sites, mapper) ?? fallback(error, sites);
+    } catch {
+      return fallback(error, sites);
+    }
+  };
+  return () => {
+    Error.prepareStackTrace = previous;
+  };
+}
+
+/** The stack of an error with a cell frame, mapped and trimmed; undefined without one. */
+function cellStack(
+  error: Error,
+  sites: NodeJS.CallSite[],
+  mapper: PositionMapper,
+): string | undefined {
+  const frames = sites.map(frameText);
+  const mapped = frames.map((f) => mapFrame(f, mapper));
+  const last = mapped.reduce((at, f, i) => (f !== undefined && f !== frames[i] ? i : at), -1);
+  if (last === -1) return undefined;
+  // Node's scheduling frames between cell frames depend on timing (a --timeout race adds a
+  // tick): they are not the user's code.
+  const kept = mapped
+    .slice(0, last + 1)
+    .filter((f): f is string => f !== undefined && !f.includes("node:internal/"));
+  return [header(error), ...kept].join("\n");
+}
+
+function defaultStack(error: Error, sites: NodeJS.CallSite[]): string {
+  return [header(error), ...sites.map(frameText)].join("\n");
+}
+
+/** V8's own first line: `Name: message`. */
+function header(error: Error): string {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return "Error";
+  }
+}
+
+/** One frame as V8 prints it (its toString already says `async` and `new`). */
+function frameText(site: NodeJS.CallSite): string {
+  try {
+    return `    at ${site.toString()}`;
+  } catch {
+    return "    at <unknown>";
   }
 }

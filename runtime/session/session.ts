@@ -12,7 +12,7 @@ import { formatResult } from "../display/format.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
-import { toCellError } from "../executor/traceback.js";
+import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { Recorder } from "../repro/recorder.js";
 import type { MagicServices } from "../magics/dispatch.js";
@@ -69,6 +69,8 @@ export class Session implements CellEngine {
   private executionCount = 0;
   private readonly stdoutByCell = new Map<string, string>();
   private readonly notebookName: string | undefined;
+  /** Puts back the stack formatting that was there before this session. */
+  private readonly restoreStacks: () => void;
 
   constructor(options: SessionOptions) {
     this.language = options.language;
@@ -92,6 +94,7 @@ export class Session implements CellEngine {
     installRequire(options.notebookDir, notebookModule);
     this.router.install();
     installErrorReporters(this.router, (error) => this.cellError(error));
+    this.restoreStacks = installCellStacks(this.cellPosition);
     silenceLoaderWarning();
   }
 
@@ -239,14 +242,17 @@ export class Session implements CellEngine {
 
   /** Format a thrown value, mapping stack frames to cell positions. */
   private cellError(thrown: unknown): CellError {
-    return toCellError(thrown, (file, line, column) => {
-      const cell = this.cells.get(file);
-      if (cell === undefined || this.compilerModule === undefined) return undefined;
-      const label = file.slice(file.lastIndexOf("[") + 1, -1);
-      const position = this.compilerModule.mapPosition(cell, line, column);
-      return position === undefined ? "wrapper" : { label, ...position };
-    });
+    return toCellError(thrown, this.cellPosition);
   }
+
+  /** Where a script position lies in the user's cell: the one mapping of stack frames. */
+  private readonly cellPosition: PositionMapper = (file, line, column) => {
+    const cell = this.cells.get(file);
+    if (cell === undefined || this.compilerModule === undefined) return undefined;
+    const label = file.slice(file.lastIndexOf("[") + 1, -1);
+    const position = this.compilerModule.mapPosition(cell, line, column);
+    return position === undefined ? "wrapper" : { label, ...position };
+  };
 
   private async compiler(): Promise<Compiler> {
     this.compilerModule ??= await import("../compiler/index.js");
@@ -296,6 +302,7 @@ export class Session implements CellEngine {
 
   async dispose(): Promise<void> {
     this.recorder.dispose();
+    this.restoreStacks();
     this.router.uninstall();
   }
 }
