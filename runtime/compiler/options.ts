@@ -48,6 +48,8 @@ export function transpileOptions(): ts.CompilerOptions {
     removeComments: false,
     // Keep `class` fields as written; ES2022 target does that natively.
     useDefineForClassFields: true,
-    verbatimModuleSyntax: false,
+    // Keep every value import as written, used in this cell or not: a cell that only imports
+    // declares names for later cells. `import type` and `type` specifiers still go.
+    verbatimModuleSyntax: true,
   };
 }

@@ -164,6 +164,8 @@ function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
     : `(await import(${JSON.stringify(specifier)}${attributes}))`;
   const clause = node.importClause;
   if (clause === undefined) return `${source};`;
+  // `import { type A } from "m"` leaves `import {} from "m"`: type-only, so nothing loads.
+  if (isEmptyClause(clause)) return ";";
   const parts: string[] = [];
   if (clause.name !== undefined) {
     names.add(clause.name.text);
@@ -183,6 +185,16 @@ function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
   }
   if (parts.length === 0) return `${source};`;
   return `{ const __m = ${source}; ${parts.join("; ")}; }`;
+}
+
+function isEmptyClause(clause: ts.ImportClause): boolean {
+  const bindings = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 function attributesText(attributes: ts.ImportAttributes): string {

@@ -52,6 +52,13 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
       moduleSyntax.push({ start, end });
       continue;
     }
+    const dynamic = readDynamicImport(statement, sourceFile);
+    if (dynamic !== undefined) {
+      imports.push(dynamic);
+      declaredNames.add(dynamic.bindings[0]?.local ?? "");
+      moduleSyntax.push({ start: dynamic.start, end: dynamic.end });
+      continue;
+    }
     const exportKeyword = ts.canHaveModifiers(statement)
       ? ts.getModifiers(statement)?.find((m) => m.kind === ts.SyntaxKind.ExportKeyword)
       : undefined;
@@ -83,6 +90,36 @@ function readImport(node: ts.ImportDeclaration, sourceFile: ts.SourceFile): Cell
     typeOnly: clause?.isTypeOnly ?? false,
     start: node.getStart(sourceFile),
     end: node.end,
+  };
+}
+
+/**
+ * `const fs = await import("node:fs")` as a namespace import for the checker: the inferred
+ * type names the module's unexported types, which a declaration file cannot (TS4023).
+ */
+function readDynamicImport(
+  statement: ts.Statement,
+  sourceFile: ts.SourceFile,
+): CellImport | undefined {
+  if (!ts.isVariableStatement(statement) || statement.modifiers !== undefined) return undefined;
+  const [declaration, ...rest] = statement.declarationList.declarations;
+  if (declaration === undefined || rest.length > 0 || declaration.type !== undefined)
+    return undefined;
+  if (!ts.isIdentifier(declaration.name)) return undefined;
+  const init = declaration.initializer;
+  if (init === undefined || !ts.isAwaitExpression(init)) return undefined;
+  const call = init.expression;
+  if (!ts.isCallExpression(call) || call.expression.kind !== ts.SyntaxKind.ImportKeyword) {
+    return undefined;
+  }
+  const [specifier] = call.arguments;
+  if (specifier === undefined || !ts.isStringLiteralLike(specifier)) return undefined;
+  return {
+    specifier: specifier.text,
+    bindings: [{ kind: "namespace", local: declaration.name.text }],
+    typeOnly: false,
+    start: statement.getStart(sourceFile),
+    end: statement.end,
   };
 }
 
