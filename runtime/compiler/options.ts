@@ -30,6 +30,9 @@ export function checkOptions(): ts.CompilerOptions {
     skipLibCheck: true,
     skipDefaultLibCheck: true,
     declaration: true,
+    // Only declarations are emitted, which lets a cell import `./lib.ts` as tslab does.
+    emitDeclarationOnly: true,
+    allowImportingTsExtensions: true,
     noEmit: false,
     allowJs: true,
     checkJs: false,

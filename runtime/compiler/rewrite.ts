@@ -10,6 +10,7 @@ import ts from "./typescript.cjs";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames } from "./syntax.js";
+import { isLocalSpecifier } from "../executor/local-modules.js";
 
 export interface RewrittenCell {
   script: string;
@@ -161,7 +162,9 @@ function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
     node.attributes === undefined ? "" : `, { with: ${attributesText(node.attributes)} }`;
   const source = NOTEBOOK_MODULE_SPECIFIERS.has(specifier)
     ? `${RUNTIME_GLOBAL}.notebookModule`
-    : `(await import(${JSON.stringify(specifier)}${attributes}))`;
+    : isLocalSpecifier(specifier)
+      ? `(await ${RUNTIME_GLOBAL}.importLocal(${JSON.stringify(specifier)}))`
+      : `(await import(${JSON.stringify(specifier)}${attributes}))`;
   const clause = node.importClause;
   if (clause === undefined) return `${source};`;
   // `import { type A } from "m"` leaves `import {} from "m"`: type-only, so nothing loads.

@@ -12,6 +12,7 @@ import { formatResult } from "../display/format.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
+import { localModuleImporter } from "../executor/local-modules.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { Recorder } from "../repro/recorder.js";
@@ -90,6 +91,7 @@ export class Session implements CellEngine {
       notebookModule,
       stop: this.executor.stop,
       halt: () => this.executor.halt(),
+      importLocal: localModuleImporter(options.notebookDir),
     };
     installRequire(options.notebookDir, notebookModule);
     this.router.install();
