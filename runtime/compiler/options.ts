@@ -3,6 +3,7 @@
  * cell's declarations are visible to the next) and emitted as modern ESM for Node 20.
  */
 import ts from "./typescript.cjs";
+import { projectCompilerOptions } from "./project-config.js";
 
 /** Diagnostics that do not apply to notebook cells. */
 export const IGNORED_DIAGNOSTICS = new Set<number>([
@@ -14,8 +15,15 @@ export const IGNORED_DIAGNOSTICS = new Set<number>([
   2686, // UMD global in a module: harmless in a notebook.
 ]);
 
-/** Options for type-checking and declaration emit (the language service). */
-export function checkOptions(): ts.CompilerOptions {
+/**
+ * Options for type-checking and declaration emit (the language service): what tslab accepts
+ * (not strict), then the notebook project's tsconfig.json on top.
+ */
+export function checkOptions(notebookDir: string): ts.CompilerOptions {
+  return { ...defaultCheckOptions(), ...projectCompilerOptions(notebookDir) };
+}
+
+function defaultCheckOptions(): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -23,7 +31,8 @@ export function checkOptions(): ts.CompilerOptions {
     moduleDetection: ts.ModuleDetectionKind.Legacy,
     lib: ["lib.es2023.d.ts"],
     types: ["node"],
-    strict: true,
+    // tslab does not check strictly; TypeScript 6 would by default. A tsconfig.json can.
+    strict: false,
     esModuleInterop: true,
     allowSyntheticDefaultImports: true,
     resolveJsonModule: true,

@@ -61,7 +61,7 @@ export class CellTypeChecker {
     this.store = new DeclarationStore(dir);
     this.cellFile = join(dir, "__replab_cell.ts");
     this.cellImportsBase = join(dir, "__replab_cell");
-    this.options = checkOptions();
+    this.options = checkOptions(dir);
     this.options.typeRoots = [join(dir, "node_modules", "@types"), ownTypeRoot()].filter(
       (p): p is string => p !== undefined && existsSync(p),
     );
