@@ -176,11 +176,15 @@ function readsOf(cellId: string, lineage: LineageGraph): DataFile[] {
   const files = new Map(
     lineage.nodes.filter((n): n is FileNode => n.kind === "file").map((n) => [n.id, n]),
   );
+  // The edge holds what this cell read; the node, what the file holds last (lineage written
+  // before edges carried content has only the node).
   const reads = lineage.edges
     .filter((e) => e.kind === "read" && e.to === cellId)
-    .map((e) => files.get(e.from))
-    .filter((f): f is FileNode => f !== undefined)
-    .map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes }));
+    .flatMap((e) => {
+      const f = files.get(e.from);
+      if (f === undefined) return [];
+      return [{ path: f.path, sha256: e.sha256 ?? f.sha256, bytes: e.bytes ?? f.bytes }];
+    });
   return [...new Map(reads.map((r) => [r.path, r])).values()].sort((a, b) =>
     a.path.localeCompare(b.path, "en"),
   );

@@ -114,11 +114,25 @@ export class LineageBuilder {
     const cell = record.cellId;
     for (const f of record.reads) {
       const id = fileNode(f, files);
-      edges.push({ from: id, to: cell, kind: "read", label: f.path });
+      edges.push({
+        from: id,
+        to: cell,
+        kind: "read",
+        label: f.path,
+        sha256: f.sha256,
+        bytes: f.bytes,
+      });
     }
     for (const f of record.writes) {
       const id = fileNode(f, files);
-      edges.push({ from: cell, to: id, kind: "write", label: f.path });
+      edges.push({
+        from: cell,
+        to: id,
+        kind: "write",
+        label: f.path,
+        sha256: f.sha256,
+        bytes: f.bytes,
+      });
     }
     for (const f of record.frames) {
       const id = `frame:${f.sha256}`;

@@ -61,6 +61,13 @@ export interface LineageEdge {
   to: string;
   kind: EdgeKind;
   label: string;
+  /**
+   * On read and write edges: the content this cell read or left. The file node holds the
+   * latest content only; a cell that read a file a later cell (or itself) rewrote read this.
+   */
+  sha256?: string;
+  /** On read and write edges: the size of that content. */
+  bytes?: number;
 }
 
 export interface LineageGraph {

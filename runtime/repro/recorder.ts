@@ -14,6 +14,7 @@ import { Journal } from "../lineage/journal.js";
 import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
 import { SeededRandom } from "../seed/stream.js";
 import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
+import type { PendingRead } from "../trace/read-bytes.js";
 import { applyDeterminismEnvironment } from "./environment.js";
 import { lineagePath } from "./paths.js";
 
@@ -51,6 +52,8 @@ interface ActiveCell {
   cellId: string;
   trace: CellTrace;
   reads: Map<string, Promise<FileRecord | undefined>>;
+  /** Reads whose bytes are hashed as they arrive; settled when the cell ends. */
+  pending: PendingRead[];
 }
 
 const startedAt = Date.now();
@@ -105,11 +108,14 @@ export class Recorder {
   beginCell(cellId: string, code: string): void {
     this.random.reseed(this.seedValue, sha256Hex(code));
     const reads = new Map<string, Promise<FileRecord | undefined>>();
-    const trace = this.state.begin((absolute) => {
+    const pending: PendingRead[] = [];
+    const trace = this.state.begin((absolute, content) => {
       const path = this.recordable(absolute);
-      if (path !== undefined) reads.set(absolute, this.hashAs(path, absolute));
+      if (path === undefined) return;
+      if (content !== undefined) pending.push(content);
+      reads.set(absolute, this.hashAs(path, absolute, content));
     });
-    this.active = { cellId, trace, reads };
+    this.active = { cellId, trace, reads, pending };
   }
 
   /** After the cell finished: stop tracing, hash what it touched, record and journal it. */
@@ -117,6 +123,8 @@ export class Recorder {
     this.state.end();
     const active = this.active?.cellId === facts.cellId ? this.active : undefined;
     this.active = undefined;
+    // A stream still being read when the cell ends is recorded by the file's hash instead.
+    for (const read of active?.pending ?? []) read.abandon();
     const analyzer = (this.analyzer ??= await import("../lineage/analysis.js"));
     const analysis = analyzer.analyzeCell(facts.code, facts.language, this.builder.knownNames());
     const written = [...new Set([...analysis.defines, ...analysis.mutates])].sort();
@@ -171,8 +179,13 @@ export class Recorder {
     return lineagePath(this.notebookDir, absolute);
   }
 
-  private async hashAs(path: string, absolute: string): Promise<FileRecord | undefined> {
-    const hash = await this.queue.hash(absolute);
+  /** A read's record: the hash of the bytes it returned, else of the file as it is now. */
+  private async hashAs(
+    path: string,
+    absolute: string,
+    content?: PendingRead,
+  ): Promise<FileRecord | undefined> {
+    const hash = (await content?.hash) ?? (await this.queue.hash(absolute));
     return hash === undefined ? undefined : { path, ...hash };
   }
 

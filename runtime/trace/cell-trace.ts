@@ -4,6 +4,7 @@
  * and are dropped (they belong to no execution).
  */
 import { callOrigin, calledFromOwnCode } from "./origin.js";
+import type { PendingRead } from "./read-bytes.js";
 
 /**
  * Stack looks per label and cell for reads made by packages. A package may read the clock in
@@ -24,8 +25,11 @@ export class CellTrace {
   readonly looks = new Map<string, number>();
 }
 
-/** Receives reads as they are first seen, so their content is hashed close to the read. */
-export type ReadListener = (absolutePath: string) => void;
+/**
+ * Receives reads as they are first seen. `content` carries the hash of the bytes the read
+ * returned, for reads that hand over whole files; without it the file itself is hashed.
+ */
+export type ReadListener = (absolutePath: string, content?: PendingRead) => void;
 
 /** The active-cell slot shared by all tracers. */
 export class TraceState {
@@ -65,14 +69,14 @@ export class TraceState {
     trace.nondeterminism.add(`${label} (${origin.name})`);
   }
 
-  /** Note a file access (already resolved and filtered). */
-  file(kind: "read" | "write", absolutePath: string): void {
+  /** Note a file access (already resolved and filtered); a read may bring its bytes' hash. */
+  file(kind: "read" | "write", absolutePath: string, content?: PendingRead): void {
     const trace = this.current;
     if (trace === undefined) return;
     const set = kind === "read" ? trace.reads : trace.writes;
     if (set.has(absolutePath) || calledFromOwnCode()) return;
     set.add(absolutePath);
-    if (kind === "read") this.readListener?.(absolutePath);
+    if (kind === "read") this.readListener?.(absolutePath, content);
   }
 
   /** True while a cell is running. */

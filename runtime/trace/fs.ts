@@ -10,13 +10,13 @@ import { syncBuiltinESMExports } from "node:module";
 import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TraceState } from "./cell-trace.js";
-import { patchMethod, type Unpatch } from "./patch.js";
+import { patchMethod, wrapMethod, type OriginalCall, type Unpatch } from "./patch.js";
+import { PendingRead, readCallback, readPromise, readSync, tapStream } from "./read-bytes.js";
 
 type Access = "read" | "write";
 
 const PACKAGES = `${sep}node_modules${sep}`;
 
-const READS = ["readFile", "readFileSync", "createReadStream"];
 const WRITES = [
   "writeFile",
   "writeFileSync",
@@ -28,7 +28,6 @@ const WRITES = [
 ];
 const OPENS = ["open", "openSync"];
 const COPIES = ["copyFile", "copyFileSync", "cp", "cpSync"];
-const PROMISE_READS = ["readFile"];
 const PROMISE_WRITES = ["writeFile", "appendFile", "truncate"];
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
 
@@ -51,11 +50,60 @@ export function traceFs(state: TraceState): Unpatch {
     note("read", args[0]);
     note("write", args[1]);
   };
-  on(fs, READS, (args) => note("read", args[0]));
+  // Whole-file reads are hashed from the bytes they returned (read-bytes.ts).
+  const read = (
+    target: object,
+    name: string,
+    how: (call: OriginalCall, args: unknown[], pending: PendingRead) => unknown,
+  ): void => {
+    undo.push(
+      wrapMethod(target, name, (call, args) => {
+        const pending = watchRead(args[0]);
+        if (pending === undefined) return call(...args);
+        try {
+          return how(call, args, pending);
+        } catch (error) {
+          pending.abandon();
+          throw error;
+        } finally {
+          // Settled by now when it returned bytes; otherwise the file itself is hashed.
+          if (name.endsWith("Sync")) pending.abandon();
+        }
+      }),
+    );
+  };
+  const watchRead = (path: unknown): PendingRead | undefined => {
+    if (!state.active) return undefined;
+    const absolute = toPath(path);
+    if (absolute === undefined || absolute.includes(PACKAGES)) return undefined;
+    const pending = new PendingRead();
+    state.file("read", absolute, pending);
+    return pending;
+  };
+  read(fs, "readFileSync", (call, args, p) => readSync(call, args, p.seen));
+  read(fs, "readFile", (call, args, p) => readCallback(call, args, p.seen));
+  read(fs.promises, "readFile", (call, args, p) => {
+    const result = readPromise(call, args, p.seen) as Promise<unknown>;
+    result.catch(() => p.abandon());
+    return result;
+  });
+  read(fs, "createReadStream", (call, args, p) => {
+    const stream = call(...args) as fs.ReadStream;
+    const options = args[1] as { start?: unknown; end?: unknown } | undefined;
+    // A byte range is not the file: hash the file instead.
+    if (
+      typeof options === "object" &&
+      options !== null &&
+      (options.start ?? options.end) !== undefined
+    )
+      p.abandon();
+    else tapStream(stream, p.seen);
+    stream.once("close", () => p.abandon());
+    return stream;
+  });
   on(fs, WRITES, (args) => note("write", args[0]));
   on(fs, OPENS, openObserver);
   on(fs, COPIES, copyObserver);
-  on(fs.promises, PROMISE_READS, (args) => note("read", args[0]));
   on(fs.promises, PROMISE_WRITES, (args) => note("write", args[0]));
   on(fs.promises, ["open"], openObserver);
   on(fs.promises, ["copyFile", "cp"], copyObserver);

@@ -18,16 +18,33 @@ export function patchMethod(
   name: string,
   observe: (args: readonly unknown[]) => void,
 ): Unpatch {
-  const holder = target as Record<string, unknown>;
-  const original = holder[name];
-  if (typeof original !== "function") return () => undefined;
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+  return wrapMethod(target, name, (call, args) => {
     try {
       observe(args);
     } catch {
       // Tracing is best effort; the call itself must behave as if we were not here.
     }
-    return (original as AnyFunction).apply(this, args);
+    return call(...args);
+  });
+}
+
+/** The original function, bound to the caller's `this`. */
+export type OriginalCall = (...args: unknown[]) => unknown;
+
+/**
+ * Replace `target[name]` with `around(call, args)`, where `call` runs the original with the
+ * caller's `this`. For tracers that must see a call's result, not only its arguments.
+ */
+export function wrapMethod(
+  target: object,
+  name: string,
+  around: (call: OriginalCall, args: unknown[]) => unknown,
+): Unpatch {
+  const holder = target as Record<string, unknown>;
+  const original = holder[name];
+  if (typeof original !== "function") return () => undefined;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    return around((...passed) => (original as AnyFunction).apply(this, passed), args);
   };
   copyIdentity(original as AnyFunction, wrapped);
   const descriptor = Object.getOwnPropertyDescriptor(target, name);

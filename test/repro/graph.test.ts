@@ -1,5 +1,5 @@
 /** The lineage graph over a small notebook: edges, staleness, order, renderers (issue 3 §3, §4). */
-import fs from "node:fs";
+import fs, { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { renderDot } from "../../runtime/lineage/render/dot.js";
@@ -7,7 +7,7 @@ import { renderHtml } from "../../runtime/lineage/render/html.js";
 import { renderSvg } from "../../runtime/lineage/render/svg.js";
 import type { CellNode, LineageGraph } from "../../runtime/lineage/types.js";
 import { Recorder } from "../../runtime/repro/recorder.js";
-import { runCell, tempNotebookDir } from "./helpers.js";
+import { runCell, sha256sum, tempNotebookDir } from "./helpers.js";
 
 let recorder: Recorder | undefined;
 afterEach(() => {
@@ -76,13 +76,27 @@ async function notebook(): Promise<{ dir: string; r: Recorder }> {
 
 describe("graph", () => {
   test("var edges come from the latest writer; read, write and frame edges", async () => {
-    const { r } = await notebook();
+    const { dir, r } = await notebook();
     const g = r.graph();
     expect(varEdges(g)).toEqual(["load->mutate:df", "mutate->derive:df"]);
     expect(g.edges.filter((e) => e.kind !== "var")).toEqual([
-      { from: "file:in.csv", to: "load", kind: "read", label: "in.csv" },
+      {
+        from: "file:in.csv",
+        to: "load",
+        kind: "read",
+        label: "in.csv",
+        sha256: sha256sum(join(dir, "in.csv")),
+        bytes: statSync(join(dir, "in.csv")).size,
+      },
       expect.objectContaining({ from: "mutate", kind: "frame", label: "df" }),
-      { from: "derive", to: "file:out.txt", kind: "write", label: "out.txt" },
+      {
+        from: "derive",
+        to: "file:out.txt",
+        kind: "write",
+        label: "out.txt",
+        sha256: sha256sum(join(dir, "out.txt")),
+        bytes: 2,
+      },
     ]);
     const frame = g.nodes.find((n) => n.kind === "frame");
     expect(frame).toMatchObject({ rows: 2, columns: ["a", "b", "c"] });
