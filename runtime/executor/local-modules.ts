@@ -116,9 +116,8 @@ function registerTypeScript(): void {
 }
 
 function typeScriptTranspiler(): Transpile {
-  const ts = createRequire(import.meta.url)(
-    "../compiler/typescript.cjs",
-  ) as typeof import("typescript");
+  // The same package compiler/typescript.cts loads; required, not imported, for the same reason.
+  const ts = createRequire(import.meta.url)("typescript") as typeof import("typescript");
   return (code, fileName) =>
     ts.transpileModule(code, {
       fileName,
