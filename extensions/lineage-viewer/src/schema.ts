@@ -67,6 +67,10 @@ export interface LineageEdge {
   to: string;
   kind: EdgeKind;
   label: string;
+  /** On read and write edges: sha256 of the content this cell read or left. */
+  sha256?: string;
+  /** On read and write edges: the size of that content. */
+  bytes?: number;
 }
 
 /** The whole lineage of one notebook. */
