@@ -9,7 +9,7 @@
 import ts from "./typescript.cjs";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
-import { bindingNames } from "./syntax.js";
+import { bindingNames, importOf, valueBindings, type ImportBinding } from "./syntax.js";
 import { isLocalSpecifier } from "../executor/local-modules.js";
 
 export interface RewrittenCell {
@@ -169,25 +169,18 @@ function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
   if (clause === undefined) return `${source};`;
   // `import { type A } from "m"` leaves `import {} from "m"`: type-only, so nothing loads.
   if (isEmptyClause(clause)) return ";";
-  const parts: string[] = [];
-  if (clause.name !== undefined) {
-    names.add(clause.name.text);
-    parts.push(`${clause.name.text} = __m.default`);
-  }
-  const bindings = clause.namedBindings;
-  if (bindings !== undefined && ts.isNamespaceImport(bindings)) {
-    names.add(bindings.name.text);
-    parts.push(`${bindings.name.text} = __m`);
-  } else if (bindings !== undefined) {
-    for (const element of bindings.elements) {
-      if (element.isTypeOnly) continue;
-      names.add(element.name.text);
-      const imported = (element.propertyName ?? element.name).text;
-      parts.push(`${element.name.text} = __m[${JSON.stringify(imported)}]`);
-    }
-  }
+  const cellImport = importOf(node, node.getSourceFile());
+  const bindings = cellImport === undefined ? [] : valueBindings(cellImport);
+  for (const binding of bindings) names.add(binding.local);
+  const parts = bindings.map((binding) => `${binding.local} = ${memberOf(binding)}`);
   if (parts.length === 0) return `${source};`;
   return `{ const __m = ${source}; ${parts.join("; ")}; }`;
+}
+
+function memberOf(binding: ImportBinding): string {
+  if (binding.kind === "namespace") return "__m";
+  if (binding.kind === "default") return "__m.default";
+  return `__m[${JSON.stringify(binding.imported)}]`;
 }
 
 function isEmptyClause(clause: ts.ImportClause): boolean {

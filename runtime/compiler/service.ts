@@ -13,7 +13,7 @@ import { Resolutions } from "./resolution.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
-import { blankRanges, readCellSyntax, type CellSyntax } from "./syntax.js";
+import { blankRanges, cellSyntax, type CellSyntax } from "./syntax.js";
 
 export type CheckResult =
   | { ok: true; syntax: CellSyntax; commit: () => void }
@@ -78,7 +78,7 @@ export class CellTypeChecker {
 
   /** Type-check a cell against everything declared so far; on success, `commit` records its declarations. */
   check(code: string): CheckResult {
-    const syntax = readCellSyntax(code, this.cellFile, ts.ScriptKind.TS);
+    const syntax = cellSyntax(code, "typescript");
     if (syntax.imports.length > 0) {
       // An import may name a package installed since the last cell: look at the disk again.
       this.disk.revalidate();
@@ -99,7 +99,7 @@ export class CellTypeChecker {
 
   /** Completion entries at `position` (UTF-16 offset) in a cell that is not yet run. */
   completions(code: string, position: number): ts.CompletionInfo | undefined {
-    this.setCell(code, readCellSyntax(code, this.cellFile, ts.ScriptKind.TS));
+    this.setCell(code, cellSyntax(code, "typescript"));
     return this.service.getCompletionsAtPosition(this.cellFile, position, {
       includeCompletionsWithInsertText: true,
     });
@@ -120,7 +120,7 @@ export class CellTypeChecker {
 
   /** Quick info (type and documentation) at `position` in a cell. */
   quickInfo(code: string, position: number): ts.QuickInfo | undefined {
-    this.setCell(code, readCellSyntax(code, this.cellFile, ts.ScriptKind.TS));
+    this.setCell(code, cellSyntax(code, "typescript"));
     return this.service.getQuickInfoAtPosition(this.cellFile, position);
   }
 
@@ -134,7 +134,7 @@ export class CellTypeChecker {
     const dts = output.outputFiles.find((f) => f.name.endsWith(".d.ts"))?.text ?? "";
     const id = this.store.add(dts, syntax.imports);
     this.syncStore([id, ...this.store.prune()]);
-    this.setCell("", readCellSyntax("", this.cellFile, ts.ScriptKind.TS));
+    this.setCell("", cellSyntax("", "typescript"));
   }
 
   private diagnostics(syntax: CellSyntax, importsFile: string | undefined): CellDiagnostic[] {

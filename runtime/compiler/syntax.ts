@@ -4,15 +4,18 @@
  */
 import ts from "./typescript.cjs";
 
-export type ImportBinding =
+/** One name an import binds; `typeOnly` for `import { type A }` (it binds no value). */
+export type ImportBinding = (
   | { kind: "namespace"; local: string }
   | { kind: "default"; local: string }
-  | { kind: "named"; local: string; imported: string };
+  | { kind: "named"; local: string; imported: string }
+) & { typeOnly?: boolean };
 
-/** One top-level `import` of a cell. */
+/** One top-level `import` of a cell: the one reading of what an import binds. */
 export interface CellImport {
   specifier: string;
   bindings: ImportBinding[];
+  /** `import type ...`: nothing loads at run time. */
   typeOnly: boolean;
   /** Source range of the whole declaration in the cell. */
   start: number;
@@ -29,6 +32,29 @@ export interface CellSyntax {
   declaredNames: Set<string>;
 }
 
+/** The names an import binds as values (what a later cell can use at run time). */
+export function valueBindings(cellImport: CellImport): ImportBinding[] {
+  return cellImport.typeOnly ? [] : cellImport.bindings.filter((b) => b.typeOnly !== true);
+}
+
+const parsed = new Map<string, CellSyntax>();
+const PARSED_SIZE = 32;
+
+/**
+ * A cell's syntax, parsed once for every consumer (the type checker and the lineage
+ * analysis read the same parse, so they agree on what the cell imports and declares).
+ */
+export function cellSyntax(code: string, language: "typescript" | "javascript"): CellSyntax {
+  const key = `${language}\0${code}`;
+  const cached = parsed.get(key);
+  if (cached !== undefined) return cached;
+  const kind = language === "typescript" ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const syntax = readCellSyntax(code, language === "typescript" ? "cell.ts" : "cell.js", kind);
+  if (parsed.size >= PARSED_SIZE) parsed.delete(parsed.keys().next().value ?? "");
+  parsed.set(key, syntax);
+  return syntax;
+}
+
 /** Parse a cell and collect its syntactic facts. */
 export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKind): CellSyntax {
   const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, kind);
@@ -37,7 +63,7 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
   const declaredNames = new Set<string>();
   for (const statement of sourceFile.statements) {
     if (ts.isImportDeclaration(statement)) {
-      const cellImport = readImport(statement, sourceFile);
+      const cellImport = importOf(statement, sourceFile);
       if (cellImport !== undefined) imports.push(cellImport);
       for (const binding of cellImport?.bindings ?? []) declaredNames.add(binding.local);
       moduleSyntax.push({ start: statement.getStart(sourceFile), end: statement.end });
@@ -70,7 +96,11 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
   return { sourceFile, imports, moduleSyntax, declaredNames };
 }
 
-function readImport(node: ts.ImportDeclaration, sourceFile: ts.SourceFile): CellImport | undefined {
+/** What an import declaration loads and binds; undefined for a malformed specifier. */
+export function importOf(
+  node: ts.ImportDeclaration,
+  sourceFile: ts.SourceFile,
+): CellImport | undefined {
   if (!ts.isStringLiteral(node.moduleSpecifier)) return undefined;
   const clause = node.importClause;
   const bindings: ImportBinding[] = [];
@@ -81,7 +111,8 @@ function readImport(node: ts.ImportDeclaration, sourceFile: ts.SourceFile): Cell
   } else if (named !== undefined) {
     for (const element of named.elements) {
       const imported = (element.propertyName ?? element.name).text;
-      bindings.push({ kind: "named", local: element.name.text, imported });
+      const typeOnly = element.isTypeOnly;
+      bindings.push({ kind: "named", local: element.name.text, imported, typeOnly });
     }
   }
   return {

@@ -9,7 +9,7 @@
  * - `export` keywords go (a pipeline exports nothing).
  */
 import ts from "../compiler/typescript.cjs";
-import { bindingNames } from "../compiler/syntax.js";
+import { bindingNames, importOf, valueBindings } from "../compiler/syntax.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -112,21 +112,14 @@ interface ImportBinding {
   imported: string;
 }
 
+/** The value bindings of an import, as compiler/syntax.ts reads them for the notebook. */
 function importBindings(node: ts.ImportDeclaration): ImportBinding[] {
-  const clause = node.importClause;
-  if (clause === undefined) return [];
-  const out: ImportBinding[] = [];
-  if (clause.name !== undefined) out.push({ local: clause.name.text, imported: "default" });
-  const named = clause.namedBindings;
-  if (named !== undefined && ts.isNamespaceImport(named))
-    out.push({ local: named.name.text, imported: "*" });
-  else if (named !== undefined) {
-    for (const e of named.elements) {
-      if (!e.isTypeOnly)
-        out.push({ local: e.name.text, imported: (e.propertyName ?? e.name).text });
-    }
-  }
-  return out;
+  const cellImport = importOf(node, node.getSourceFile());
+  if (cellImport === undefined) return [];
+  return valueBindings(cellImport).map((b) => ({
+    local: b.local,
+    imported: b.kind === "named" ? b.imported : b.kind === "default" ? "default" : "*",
+  }));
 }
 
 /** `import a, { b as c } from "x"` -> `const __x = await import("x"); const a = __x.default; ...`. */

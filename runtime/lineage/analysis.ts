@@ -6,6 +6,7 @@
  * functions, blocks, loops and catch clauses shadow the notebook's and are ignored.
  */
 import ts from "../compiler/typescript.cjs";
+import { cellSyntax } from "../compiler/syntax.js";
 import { blockScoped, functionScoped, isBindingName, topLevelNames } from "./scopes.js";
 
 /** What a cell does to the notebook's names. */
@@ -53,8 +54,8 @@ export function analyzeCell(
   language: "typescript" | "javascript",
   known: NameLookup,
 ): CellAnalysis {
-  const kind = language === "typescript" ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, true, kind);
+  // The parse the type checker read too (compiler/syntax.ts owns a cell's syntax).
+  const file = cellSyntax(code, language).sourceFile;
   const walker = new Walker(topLevelNames(file), known);
   walker.visitStatements(file);
   return walker.result();

@@ -6,6 +6,7 @@
  * temporal dead zone for every program that runs.
  */
 import ts from "../compiler/typescript.cjs";
+import { importOf, valueBindings } from "../compiler/syntax.js";
 
 /** Names a binding pattern or identifier introduces. */
 export function bindingNames(name: ts.BindingName, into: Set<string> = new Set()): Set<string> {
@@ -110,13 +111,9 @@ function declaredBy(statement: ts.Statement, names: Set<string>, vars: boolean):
 }
 
 function importNames(statement: ts.ImportDeclaration, names: Set<string>): void {
-  const clause = statement.importClause;
-  if (clause === undefined || clause.isTypeOnly) return;
-  if (clause.name) names.add(clause.name.text);
-  const bindings = clause.namedBindings;
-  if (bindings === undefined) return;
-  if (ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
-  else for (const e of bindings.elements) if (!e.isTypeOnly) names.add(e.name.text);
+  const cellImport = importOf(statement, statement.getSourceFile());
+  if (cellImport === undefined) return;
+  for (const binding of valueBindings(cellImport)) names.add(binding.local);
 }
 
 /** `var` declarations anywhere under `root` that are not inside a nested function. */
