@@ -1,0 +1,81 @@
+/**
+ * Differential (issue 8): a notebook written for tslab (an imports cell first, a local module,
+ * a JSON file, untyped TypeScript) runs under tslab 1.0.22 with `jupyter nbconvert --execute`
+ * and under `replab run`; every cell tslab runs prints the same stdout under replab.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+
+const JUPYTER = join(ROOT, ".venv/bin/jupyter");
+const HAS_JUPYTER = existsSync(join(ROOT, ".venv/.requirements.sha256")) && existsSync(JUPYTER);
+
+const CELLS = [
+  'import * as path from "node:path";\nimport { EPS, half } from "./lib";\nimport data from "./data.json";',
+  'console.log(path.join("a", "b"), EPS, half(3), data.n + 1);',
+  "function id(a) { return a }\nconsole.log(id(4));",
+  "let o = { x: null };\nconsole.log(String(o?.x?.z));",
+  'import { readFileSync } from "node:fs";',
+  'console.log(JSON.parse(readFileSync("data.json", "utf8")).n);',
+];
+
+interface CellOutput {
+  stdout: string;
+  error: boolean;
+}
+
+function cellOutputs(path: string): CellOutput[] {
+  const notebook = JSON.parse(readFileSync(path, "utf8")) as {
+    cells: { outputs: { output_type: string; name?: string; text?: string | string[] }[] }[];
+  };
+  return notebook.cells.map((cell) => ({
+    stdout: cell.outputs
+      .filter((o) => o.output_type === "stream" && o.name === "stdout")
+      .map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")))
+      .join(""),
+    // tslab prints its errors as stderr text rather than an error output.
+    error: cell.outputs.some((o) => o.output_type === "error" || o.name === "stderr"),
+  }));
+}
+
+/** A JUPYTER_PATH with a tslab kernelspec that runs the tslab in node_modules. */
+function tslabKernels(dir: string): string {
+  const kernels = join(dir, "jupyter", "kernels", "tslab");
+  mkdirSync(kernels, { recursive: true });
+  const tslab = join(ROOT, "node_modules/tslab/bin/tslab");
+  const argv = [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"];
+  const spec = { argv, display_name: "TypeScript (tslab)", language: "typescript" };
+  writeFileSync(join(kernels, "kernel.json"), JSON.stringify(spec));
+  return join(dir, "jupyter");
+}
+
+describe.skipIf(!HAS_JUPYTER)("a tslab notebook", () => {
+  it("prints the same stdout under replab in every cell tslab runs", () => {
+    const dir = scratch("tslab-differential");
+    // Its own project, so the repository's strict tsconfig.json does not apply to it.
+    writeFileSync(join(dir, "package.json"), '{ "name": "differential", "private": true }\n');
+    writeFileSync(
+      join(dir, "lib.ts"),
+      "export const EPS: number = 1e-9;\nexport function half(n: number) { return n / 2; }\n",
+    );
+    writeFileSync(join(dir, "data.json"), '{ "n": 3 }\n');
+    writeNotebook(join(dir, "tslab.ipynb"), CELLS, "tslab");
+    writeNotebook(join(dir, "replab.ipynb"), CELLS);
+    const env = { ...process.env, JUPYTER_PATH: tslabKernels(dir) };
+    const args = ["nbconvert", "--to", "notebook", "--execute", "--allow-errors"];
+    const converted = spawnSync(JUPYTER, [...args, "tslab.ipynb", "--output", "tslab.out.ipynb"], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+    });
+    expect(converted.status, converted.stderr).toBe(0);
+    const ran = replab(["run", "replab.ipynb", "-o", "replab.out.ipynb"], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(0);
+    const tslab = cellOutputs(join(dir, "tslab.out.ipynb"));
+    const ours = cellOutputs(join(dir, "replab.out.ipynb"));
+    expect(tslab.filter((c) => c.error)).toEqual([]);
+    expect(ours.map((c) => c.stdout)).toEqual(tslab.map((c) => c.stdout));
+  }, 120_000);
+});
