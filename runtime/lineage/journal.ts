@@ -3,8 +3,15 @@
  * per line. Each record is in the kernel's file (the OS page cache) when append returns, so a
  * killed kernel loses nothing; an fdatasync then runs on the thread pool, so the disk catches
  * up without the cell waiting for it. Replaying the lines rebuilds the graph.
+ *
+ * The journal is replab's, never the cell's: when it cannot be written (a read-only notebook
+ * directory, a `.replab` that is a file, a full disk) the cell's result stands and the owner
+ * is told through `onFailure`; a record cut short by a failed write is ended before the next
+ * one, and readers skip such a line wherever it is (docs/contracts.md, "Journal").
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReplabError } from "../errors.js";
 import type { ExecutionRecord } from "./execution.js";
@@ -25,12 +32,28 @@ export type JournalRecord =
   | { type: "seed"; seed: number }
   | ({ type: "execution" } & ExecutionRecord);
 
+/**
+ * Where a notebook's journal goes when its own directory cannot take one: a folder per
+ * notebook directory under the system's temporary directory.
+ */
+export function fallbackJournalDir(notebookDir: string): string {
+  const key = createHash("sha256").update(notebookDir).digest("hex").slice(0, 16);
+  return join(tmpdir(), "replab-journals", key);
+}
+
+/** Called when an append could not be written, with the error. */
+export type JournalFailure = (error: Error) => void;
+
 /** An open journal file; every append reaches the disk before it returns. */
 export class Journal {
   private fd: number | undefined;
   private syncing = false;
   private syncAgain = false;
   private closed = false;
+  /** A failed write may have left part of a line: the next record starts on a new line. */
+  private torn = false;
+  /** Told about failed appends. */
+  onFailure: JournalFailure | undefined;
 
   private constructor(
     readonly path: string,
@@ -42,7 +65,7 @@ export class Journal {
   /** Create `<dir>/<name>.jsonl` (and the directory); appends when the file exists. */
   static open(dir: string, name: string): Journal {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir);
       const path = join(dir, `${name}.jsonl`);
       return new Journal(path, openSync(path, "a"));
     } catch (cause) {
@@ -52,12 +75,19 @@ export class Journal {
     }
   }
 
-  /** Append one record as one line and flush it to disk. */
+  /** Append one record as one line and flush it to disk; never throws (see onFailure). */
   append(record: JournalRecord): void {
     if (this.fd === undefined || this.closed) return;
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
+    const line = Buffer.from(`${this.torn ? "\n" : ""}${JSON.stringify(record)}\n`, "utf8");
     let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written);
+    try {
+      while (written < line.length) written += writeSync(this.fd, line, written);
+      this.torn = false;
+    } catch (error) {
+      this.torn = this.torn || written > 0;
+      this.onFailure?.(error as Error);
+      return;
+    }
     this.sync();
   }
 
@@ -94,21 +124,41 @@ export class Journal {
   }
 }
 
-/** Read a journal's records; a torn last line (power loss mid-write) is skipped. */
-export function readJournal(path: string): JournalRecord[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const records: JournalRecord[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      records.push(JSON.parse(line) as JournalRecord);
-    } catch (cause) {
-      if (i < lines.length - 2) {
-        throw new ReplabError("io", `${path}:${i + 1} is not a journal record`, { cause });
-      }
-    }
-  });
+/** mkdir -p; on failure, the error of the directory itself (recursive mkdir says ENOENT for EROFS). */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    mkdirSync(dir);
+    throw error;
+  }
+}
+
+/**
+ * Read a journal's records. A torn line (power loss mid-write, or a write that failed on a
+ * full disk) is skipped wherever it is; `torn` counts them.
+ */
+export function readJournal(path: string): JournalRecord[] & { torn: number } {
+  const records = Object.assign([] as JournalRecord[], { torn: 0 });
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const record = parseRecord(line);
+    if (record === undefined) records.torn++;
+    else records.push(record);
+  }
   return records;
+}
+
+function parseRecord(line: string): JournalRecord | undefined {
+  try {
+    const value = JSON.parse(line) as unknown;
+    const type = (value as { type?: unknown } | null)?.type;
+    return type === "session" || type === "seed" || type === "execution"
+      ? (value as JournalRecord)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rebuild the lineage from a journal's records. */

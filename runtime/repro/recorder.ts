@@ -4,13 +4,13 @@
  * in the lineage graph and appends it to the crash-safe journal (DESIGN.md "Data flow").
  */
 import { sep } from "node:path";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { hashFrame } from "../hashing/frame.js";
 import { HashQueue } from "../hashing/queue.js";
 import { sha256Hex } from "../hashing/sha256.js";
 import type { ExecutionRecord, FileRecord, FrameRecord } from "../lineage/execution.js";
 import { LineageBuilder } from "../lineage/graph.js";
-import { Journal } from "../lineage/journal.js";
+import { fallbackJournalDir, Journal } from "../lineage/journal.js";
 import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
 import { SeededRandom } from "../seed/stream.js";
 import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
@@ -30,6 +30,11 @@ export interface RecorderOptions {
   journal?: boolean;
   /** Journal file name without extension; default `session-<pid>-<start time>`. */
   journalName?: string;
+  /**
+   * Told when lineage could not be persisted (the journal moved to the fallback directory,
+   * or could not be written at all). The cell's result stands either way.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** What the engine knows about an execution once it has finished. */
@@ -75,8 +80,12 @@ export class Recorder {
   private readonly journalName: string;
   private active: ActiveCell | undefined;
   private analyzer: Analyzer | undefined;
+  private readonly warn: (message: string) => void;
+  /** Error codes already warned about, so a full disk warns once, not per cell. */
+  private readonly warned = new Set<string>();
 
   constructor(options: RecorderOptions) {
+    this.warn = options.onWarning ?? ((message) => process.stderr.write(`${message}\n`));
     this.notebookDir = options.notebookDir;
     this.seedValue = options.seed;
     this.journalDir = options.journalDir ?? join(options.notebookDir, ".replab");
@@ -174,8 +183,8 @@ export class Recorder {
   }
 
   private recordable(absolute: string): string | undefined {
-    if (absolute === this.journalDir || absolute.startsWith(this.journalDir + sep))
-      return undefined;
+    const journalDir = this.journal === undefined ? this.journalDir : dirname(this.journal.path);
+    if (absolute === journalDir || absolute.startsWith(journalDir + sep)) return undefined;
     return lineagePath(this.notebookDir, absolute);
   }
 
@@ -198,18 +207,59 @@ export class Recorder {
     return settle(pending);
   }
 
+  /** The journal, opened on first use: the notebook's `.replab`, else the fallback directory. */
   private openJournal(): Journal | undefined {
-    if (this.journal === undefined && this.journalWanted) {
-      this.journal = Journal.open(this.journalDir, this.journalName);
-      this.journal.append({
-        type: "session",
-        schema: LINEAGE_SCHEMA,
-        seed: this.seedValue,
-        environment: this.environment,
-      });
+    if (this.journal !== undefined || !this.journalWanted) return this.journal;
+    const fallback = fallbackJournalDir(this.notebookDir);
+    let primaryError: unknown;
+    for (const dir of [this.journalDir, fallback]) {
+      try {
+        this.journal = Journal.open(dir, this.journalName);
+        break;
+      } catch (error) {
+        primaryError ??= error;
+      }
     }
+    const reason = errorCode(primaryError);
+    if (this.journal === undefined) {
+      this.journalWanted = false;
+      this.warnOnce(
+        reason,
+        `replab: lineage is kept in memory only: no journal could be written in ${this.journalDir} or ${fallback} (${reason})`,
+      );
+      return undefined;
+    }
+    if (primaryError !== undefined)
+      this.warnOnce(
+        reason,
+        `replab: cannot write lineage in ${this.journalDir} (${reason}); the journal is ${this.journal.path}`,
+      );
+    this.journal.onFailure = (error) =>
+      this.warnOnce(
+        errorCode(error),
+        `replab: lineage could not be saved to ${this.journal?.path} (${errorCode(error)}); the cell's result stands, later records are retried`,
+      );
+    this.journal.append({
+      type: "session",
+      schema: LINEAGE_SCHEMA,
+      seed: this.seedValue,
+      environment: this.environment,
+    });
     return this.journal;
   }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+/** The errno code of a failure, for messages ("ENOSPC", "EROFS"), else its text. */
+function errorCode(error: unknown): string {
+  const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : String((cause as Error | undefined)?.message ?? cause);
 }
 
 async function settle(pending: Promise<FileRecord | undefined>[]): Promise<FileRecord[]> {

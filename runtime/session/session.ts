@@ -81,6 +81,12 @@ export class Session implements CellEngine {
       notebookDir: options.notebookDir,
       seed: options.seed ?? seedFromEnvironment() ?? 42,
       journal: options.journal ?? true,
+      // Shown in the cell that hit it: the user learns lineage was not saved, the cell stands.
+      onWarning: (message) => {
+        const sink = this.router.current;
+        if (sink === undefined) process.stderr.write(`${message}\n`);
+        else sink.stream("stderr", `${message}\n`);
+      },
     });
     const notebookModule = createNotebookModule({
       sink: () => this.router.current,
