@@ -5,9 +5,9 @@
  * through import(). A local file edited since it was loaded is loaded again by the next
  * import, together with every other local file, so its importers see the new version.
  */
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 type Transpile = (code: string, fileName: string) => string;
@@ -42,7 +42,8 @@ export class LocalModules {
     this.evictIfEdited();
     const file = this.resolve(specifier);
     try {
-      if (file.endsWith(".mjs")) return await importFresh(file);
+      // require() of an ES module would work on Node 20.19+, but import() is what can load it fresh.
+      if (isEsModule(file)) return await importFresh(file);
       try {
         return namespace(this.require(file));
       } catch (error) {
@@ -76,6 +77,25 @@ export class LocalModules {
     for (const file of Object.keys(this.require.cache)) {
       if (isLocalFile(file) && !this.loaded.has(file)) this.loaded.set(file, mtimeOf(file));
     }
+  }
+}
+
+/** .mjs, or .js under a package.json that says "type": "module". */
+function isEsModule(file: string): boolean {
+  if (file.endsWith(".mjs")) return true;
+  if (!file.endsWith(".js")) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) return packageType(manifest) === "module";
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+function packageType(manifest: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type;
+  } catch {
+    return undefined;
   }
 }
 

@@ -127,14 +127,24 @@ describe("local modules", () => {
     const dir = notebookDir();
     writeFileSync(join(dir, "base.ts"), "export const V: number = 1;\n");
     writeFileSync(join(dir, "top.ts"), 'export { V } from "./base";\n');
+    writeFileSync(join(dir, "esm.mjs"), "export const M = 1;\n");
     const run = await open(dir);
-    expect(await run('import { V } from "./top";\nV')).toBe("1");
-    writeFileSync(join(dir, "base.ts"), 'export const V: string = "two";\n');
-    const later = new Date(Date.now() + 5000);
-    utimesSync(join(dir, "base.ts"), later, later);
+    expect(await run('import { V } from "./top";\nimport { M } from "./esm.mjs";\nV + M')).toBe(
+      "2",
+    );
+    edit(join(dir, "base.ts"), 'export const V: string = "two";\n');
+    edit(join(dir, "esm.mjs"), "export const M = 3;\n");
     expect(await run('import { V } from "./top";\nV.toUpperCase()')).toBe("'TWO'");
+    expect(await run('import { M } from "./esm.mjs";\nM')).toBe("3");
   });
 });
+
+/** Rewrite a file with an mtime that surely differs from the one it had. */
+function edit(file: string, text: string): void {
+  writeFileSync(file, text);
+  const later = new Date(Date.now() + 5000);
+  utimesSync(file, later, later);
+}
 
 describe("TypeScript as tslab accepts it", () => {
   it("runs untyped cells by default", async () => {
