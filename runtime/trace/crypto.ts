@@ -14,6 +14,16 @@ const NODE = [
   "randomFillSync",
   "randomInt",
   "getRandomValues",
+  // Key and parameter generation draws fresh randomness too.
+  "generateKeyPair",
+  "generateKeyPairSync",
+  "generateKey",
+  "generateKeySync",
+  "generatePrime",
+  "generatePrimeSync",
+  "createECDH",
+  "createDiffieHellman",
+  "createDiffieHellmanGroup",
 ];
 const WEB = ["randomUUID", "getRandomValues"];
 
@@ -26,6 +36,9 @@ export function traceCrypto(state: TraceState): Unpatch {
   for (const name of NODE) undo.push(patchMethod(crypto, name, observe(name)));
   const web = globalThis.crypto as object | undefined;
   if (web !== undefined) for (const name of WEB) undo.push(patchMethod(web, name, observe(name)));
+  const subtle = (web as { subtle?: object } | undefined)?.subtle;
+  if (subtle !== undefined)
+    undo.push(patchMethod(subtle, "generateKey", observe("subtle.generateKey")));
   syncBuiltinESMExports();
   return () => {
     for (const u of undo.reverse()) u();

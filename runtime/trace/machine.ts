@@ -1,0 +1,103 @@
+/**
+ * Records reads of the machine and the process that differ between runs (high-resolution
+ * clocks, uptime, host name, CPU and memory figures) and I/O replab cannot see (child
+ * processes, worker threads) as nondeterminism, so a cell whose output changes with them is
+ * flagged instead of silently differing. `process.pid` is a plain value and is not seen.
+ */
+import childProcess from "node:child_process";
+import { syncBuiltinESMExports } from "node:module";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import workerThreads from "node:worker_threads";
+import type { TraceState } from "./cell-trace.js";
+import { patchMethod, type Unpatch } from "./patch.js";
+
+const PROCESS = ["uptime", "cpuUsage", "memoryUsage", "resourceUsage"];
+const OS = [
+  "hostname",
+  "cpus",
+  "uptime",
+  "freemem",
+  "totalmem",
+  "loadavg",
+  "networkInterfaces",
+  "userInfo",
+];
+const CHILDREN = ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"];
+
+/** Patch the machine and process sources; returns the undo. */
+export function traceMachine(state: TraceState): Unpatch {
+  const note = (label: string) => () => {
+    if (state.active) state.nondeterminism(label);
+  };
+  const undo: Unpatch[] = [
+    traceHrtime(note("clock:process.hrtime"), note("clock:process.hrtime.bigint")),
+    traceTimeOrigin(note("clock:performance.timeOrigin")),
+    traceWorker(state),
+  ];
+  for (const name of PROCESS)
+    undo.push(patchMethod(process, name, note(`machine:process.${name}`)));
+  for (const name of OS) undo.push(patchMethod(os, name, note(`machine:os.${name}`)));
+  for (const name of CHILDREN)
+    undo.push(patchMethod(childProcess, name, note(`unseen-io:child_process.${name}`)));
+  syncBuiltinESMExports();
+  return () => {
+    for (const u of undo.reverse()) u();
+    syncBuiltinESMExports();
+  };
+}
+
+/** process.hrtime is a function that carries `bigint`: keep it on the wrapper. */
+function traceHrtime(onCall: () => void, onBigint: () => void): Unpatch {
+  const original = process.hrtime;
+  const undoBigint = patchMethod(original, "bigint", onBigint);
+  const undoCall = patchMethod(process, "hrtime", onCall);
+  Object.defineProperty(process.hrtime, "bigint", {
+    value: original.bigint,
+    writable: true,
+    configurable: true,
+  });
+  return () => {
+    undoCall();
+    undoBigint();
+  };
+}
+
+/** performance.timeOrigin is a getter: shadow it on the instance. */
+function traceTimeOrigin(onRead: () => void): Unpatch {
+  const proto = Object.getPrototypeOf(performance) as object;
+  const descriptor = Object.getOwnPropertyDescriptor(proto, "timeOrigin");
+  const get = descriptor?.get;
+  if (get === undefined || Object.getOwnPropertyDescriptor(performance, "timeOrigin"))
+    return () => undefined;
+  Object.defineProperty(performance, "timeOrigin", {
+    configurable: true,
+    enumerable: descriptor?.enumerable ?? true,
+    get() {
+      onRead();
+      return get.call(performance) as number;
+    },
+  });
+  return () => {
+    delete (performance as { timeOrigin?: number }).timeOrigin;
+  };
+}
+
+/** `new Worker(...)`: its reads, writes and Math.random are not seen. */
+function traceWorker(state: TraceState): Unpatch {
+  const Original = workerThreads.Worker;
+  const proxy: typeof Original = new Proxy(Original, {
+    construct(target, args, newTarget) {
+      if (state.active) state.nondeterminism("unseen-io:Worker");
+      return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+    },
+  });
+  const holder = workerThreads as { Worker: typeof Original };
+  const descriptor = Object.getOwnPropertyDescriptor(holder, "Worker");
+  if (descriptor !== undefined && descriptor.configurable !== true && descriptor.writable !== true)
+    return () => undefined;
+  holder.Worker = proxy;
+  return () => {
+    if (holder.Worker === proxy) holder.Worker = Original;
+  };
+}
