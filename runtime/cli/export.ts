@@ -74,7 +74,7 @@ export async function main(args: string[]): Promise<number> {
     const notebook = await readNotebook(path, options.notebook);
     const language = notebookLanguage(notebook, options.notebook);
     const dir = resolve(options.dir);
-    checkTarget(dir, options.force);
+    checkTarget(dir, options.force, dirname(path));
     const source = fromNotebook(notebook, path, dirname(path), language);
     const count = await exportPipeline(source, { ...options, dir });
     writeRealStderr(`replab: exported ${options.notebook} to ${options.dir} (${count} files)\n`);

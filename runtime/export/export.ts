@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, normalize } from "node:path";
 import { ReplabError } from "../errors.js";
+import { writeRealStderr } from "../executor/capture.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
@@ -13,11 +14,13 @@ import { sliceToTarget } from "./slice.js";
 import { inputFiles, type ExportSource } from "./source.js";
 import { writeDirectory } from "./write-dir.js";
 
+/** Where and what to export; `notify` hears what the user should know (default: stderr). */
 export interface ExportOptions {
   dir: string;
   target: string | undefined;
   includeData: boolean;
   force: boolean;
+  notify?: ((message: string) => void) | undefined;
 }
 
 /** Generate the export's files in memory (relative path -> content). */
@@ -65,7 +68,19 @@ export async function exportPipeline(
   options: ExportOptions,
 ): Promise<number> {
   const files = await exportFiles(source, options.target, options.includeData);
-  await writeDirectory(options.dir, files, options.force);
+  const notify = options.notify ?? ((m: string) => writeRealStderr(`replab: ${m}\n`));
+  const { kept, leftOver } = await writeDirectory(
+    options.dir,
+    files,
+    options.force,
+    source.notebookDir,
+  );
+  if (kept.length > 0)
+    notify(
+      `kept ${kept.length} file(s) in ${options.dir} that replab export did not write: ${kept.join(", ")}`,
+    );
+  if (leftOver !== undefined)
+    notify(`the earlier export was left in ${leftOver}: it holds files it did not list`);
   return files.size;
 }
 

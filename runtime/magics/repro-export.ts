@@ -24,7 +24,8 @@ export const reproExport: MagicHandler<ReproExportServices> = async ({ args, sin
   const { engine } = services;
   const dir = isAbsolute(options.dir) ? options.dir : join(engine.notebookDir, options.dir);
   const source = fromEngine(engine, services.notebookName ?? "notebook.ipynb", services.stdoutOf);
-  const count = await exportPipeline(source, { ...options, dir });
+  const notify = (message: string): void => sink.stream("stderr", `${message}\n`);
+  const count = await exportPipeline(source, { ...options, dir, notify });
   sink.stream(
     "stdout",
     `exported ${source.cells.length} cells to ${options.dir} (${count} files)\n`,

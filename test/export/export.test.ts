@@ -60,6 +60,7 @@ describe("replab export", () => {
     const files = tree(out);
     expect([...files.keys()].sort()).toEqual([
       ".dockerignore",
+      ".replab-export.json",
       "Dockerfile",
       "README.md",
       "package-lock.json",
@@ -70,7 +71,8 @@ describe("replab export", () => {
       "tsconfig.json",
     ]);
     for (const [name, bytes] of files) {
-      if (name === "package-lock.json") continue; // follows the repo's lockfile; checked below
+      // package-lock.json follows the repo's lockfile (checked below), and so does its hash.
+      if (name === "package-lock.json" || name === ".replab-export.json") continue;
       expectGolden(
         `export/full/${name}`,
         bytes.toString("utf8").split(process.versions.node).join("<node>"),
@@ -105,15 +107,19 @@ describe("replab export", () => {
     }
   });
 
-  it("refuses an existing directory without --force (exit 2), and replaces it with --force", () => {
+  it("refuses an existing directory without --force (exit 2); --force replaces it, keeping a user's file", () => {
     exportTo("again");
     writeFileSync(join(dir, "again/mine.txt"), "keep?");
     const refused = replab(["export", "stored.ipynb", "-o", "again"], { cwd: dir });
     expect(refused.code).toBe(2);
     expectGolden("cli/export-exists.txt", normalise(refused.stderr, dir));
     expect(existsSync(join(dir, "again/mine.txt"))).toBe(true);
-    exportTo("again", "--force");
-    expect(existsSync(join(dir, "again/mine.txt"))).toBe(false);
+    const forced = replab(["export", "stored.ipynb", "-o", "again", "--force"], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(normalise(forced.stderr, dir)).toBe(
+      "replab: kept 1 file(s) in <dir>/again that replab export did not write: mine.txt\nreplab: exported stored.ipynb to again (9 files)\n",
+    );
+    expect(readFileSync(join(dir, "again/mine.txt"), "utf8")).toBe("keep?");
   });
 
   it("exports cells in execution order; the pipeline prints their stdout and nothing else", () => {
