@@ -28,6 +28,8 @@ const WRITES = [
 ];
 const OPENS = ["open", "openSync"];
 const COPIES = ["copyFile", "copyFileSync", "cp", "cpSync"];
+/** (from, to) calls that make `to` hold content: the destination is written. */
+const MOVES = ["rename", "renameSync", "symlink", "symlinkSync", "link", "linkSync"];
 const PROMISE_WRITES = ["writeFile", "appendFile", "truncate"];
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
 
@@ -104,9 +106,11 @@ export function traceFs(state: TraceState): Unpatch {
   on(fs, WRITES, (args) => note("write", args[0]));
   on(fs, OPENS, openObserver);
   on(fs, COPIES, copyObserver);
+  on(fs, MOVES, (args) => note("write", args[1]));
   on(fs.promises, PROMISE_WRITES, (args) => note("write", args[0]));
   on(fs.promises, ["open"], openObserver);
   on(fs.promises, ["copyFile", "cp"], copyObserver);
+  on(fs.promises, ["rename", "symlink", "link"], (args) => note("write", args[1]));
   syncBuiltinESMExports();
   return () => {
     for (const u of undo.reverse()) u();

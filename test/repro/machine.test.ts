@@ -74,3 +74,24 @@ test("child processes and workers are flagged as I/O replab cannot see", async (
   });
   expect(flags).toEqual(["unseen-io:Worker", "unseen-io:child_process.execFileSync"]);
 });
+
+test("write to a temp file then rename, symlink and link record the destination", async () => {
+  const dir = tempNotebookDir();
+  recorder = new Recorder({ notebookDir: dir, seed: 1, journal: false });
+  const fs = await import("node:fs");
+  const { join } = await import("node:path");
+  await runCell(recorder, { cellId: "mv", executionCount: 1 }, async () => {
+    fs.writeFileSync(join(dir, "result.tmp"), "final\n");
+    fs.renameSync(join(dir, "result.tmp"), join(dir, "result.txt"));
+    fs.symlinkSync("result.txt", join(dir, "latest.txt"));
+    await fs.promises.link(join(dir, "result.txt"), join(dir, "hard.txt"));
+  });
+  const graph = recorder.graph();
+  const written = graph.edges
+    .filter((e) => e.kind === "write" && e.from === "mv")
+    .map((e) => e.label);
+  expect(written.sort()).toEqual(["hard.txt", "latest.txt", "result.txt"]);
+  const digest = crypto.createHash("sha256").update("final\n").digest("hex");
+  for (const edge of graph.edges.filter((e) => e.kind === "write"))
+    expect(edge.sha256).toBe(digest);
+});
