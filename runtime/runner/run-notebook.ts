@@ -10,6 +10,7 @@ import type { CellEngine, CellError } from "../session/types.js";
 import { NotebookOutputSink } from "./outputs.js";
 import { outputSha256, sha256 } from "./output-hash.js";
 import type { Progress } from "./progress.js";
+import { NEVER_SETTLES, withSettleWatch } from "./settle-watch.js";
 import { withTimeout } from "./timeout.js";
 
 /** What the runner needs of an engine: a local Session or a remote kernel (runner/remote.ts). */
@@ -73,18 +74,26 @@ async function executeCell(
   options.progress.start(position, total, cell.id);
   const began = performance.now();
   const request = { code, cellId: cell.id, silent: false, storeHistory: true, allowStdin: false };
-  const { value: outcome, timedOut } = await withTimeout(
-    () => engine.execute(request, sink),
-    options.timeoutMs,
+  const {
+    value: { value: outcome, timedOut },
+    neverSettled,
+  } = await withSettleWatch(
+    () =>
+      withTimeout(
+        () => engine.execute(request, sink),
+        options.timeoutMs,
+        () => engine.interrupt(),
+        engine.interruptFlag,
+      ),
     () => engine.interrupt(),
-    engine.interruptFlag,
   );
   const durationMs = Math.round(performance.now() - began);
   let error: CellError | undefined;
   if (outcome.status === "ok") {
     if (outcome.result !== undefined) sink.result(outcome.result, outcome.executionCount);
   } else {
-    error = timedOut ? timeoutError(outcome, options.timeoutMs ?? 0) : outcome;
+    if (neverSettled) error = neverSettledError(outcome);
+    else error = timedOut ? timeoutError(outcome, options.timeoutMs ?? 0) : outcome;
     sink.error(error.ename, error.evalue, error.traceback);
   }
   cell.outputs = sink.outputs();
@@ -100,6 +109,16 @@ async function executeCell(
 function timeoutError(error: CellError, ms: number): CellError {
   const evalue = `the cell ran longer than --timeout ${ms / 1000} s and was interrupted`;
   return { ename: "Timeout", evalue, traceback: [`Timeout: ${evalue}`, ...error.traceback] };
+}
+
+function neverSettledError(error: CellError): CellError {
+  const evalue = NEVER_SETTLES;
+  const traceback = error.ename === "Interrupted" ? [] : error.traceback;
+  return {
+    ename: "UnsettledAwait",
+    evalue,
+    traceback: [`UnsettledAwait: ${evalue}`, ...traceback],
+  };
 }
 
 /** A cell this run did not execute keeps no outputs from an earlier run. */
