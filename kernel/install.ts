@@ -7,40 +7,79 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { runCommand } from "../runtime/cli/exit.js";
+import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
+import { ReplabError } from "../runtime/errors.js";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
 
 type Target = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
-const USAGE = "usage: replab install [--user | --sys-prefix | --prefix DIR]\n";
+/** `replab help install`: the synopsis (also shown after a usage error), what it does, every option. */
+export const INSTALL_USAGE = `usage: replab install [--user | --sys-prefix | --prefix DIR]
+
+Install the Jupyter kernelspecs "replab" (TypeScript) and "replab-js" (JavaScript), which
+start replab kernel, and the lineage viewer JupyterLab extension into a Jupyter data
+directory, replacing an earlier install. No Python needed.
+
+options:
+      --user              the user's data directory (the default): $JUPYTER_DATA_DIR, else
+                          $XDG_DATA_HOME/jupyter (~/.local/share/jupyter), ~/Library/Jupyter
+                          on macOS, %APPDATA%\\jupyter on Windows
+      --sys-prefix        the active virtualenv's or conda environment's share/jupyter
+                          ($VIRTUAL_ENV or $CONDA_PREFIX)
+      --prefix DIR        DIR/share/jupyter
+  -h, --help              print this help
+
+exit status: 0 installed; 2 a usage error, or --sys-prefix with no active environment
+`;
 
 /** Entry point; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const target = parseArgs(args);
-  if (typeof target === "string") {
-    process.stderr.write(`replab install: ${target}\n${USAGE}`);
-    return 2;
-  }
-  const dataDir = dataDirFor(target);
-  if (dataDir === undefined) {
-    process.stderr.write(
-      "replab install: --sys-prefix needs an active virtualenv or conda environment (VIRTUAL_ENV or CONDA_PREFIX)\n",
-    );
-    return 2;
-  }
-  const written = installInto(dataDir);
-  for (const path of written) process.stdout.write(`installed ${path}\n`);
-  return 0;
+  return runCommand(async () => {
+    const target = parseArgs(args);
+    if (target === "help") return printUsage(INSTALL_USAGE);
+    const dataDir = dataDirFor(target);
+    if (dataDir === undefined) {
+      throw new ReplabError(
+        "usage",
+        "--sys-prefix needs an active virtualenv or conda environment (VIRTUAL_ENV or CONDA_PREFIX); activate one, or pass --user or --prefix DIR",
+      );
+    }
+    const written = installInto(dataDir);
+    for (const path of written) process.stdout.write(`installed ${path}\n`);
+    return 0;
+  });
 }
 
-function parseArgs(args: string[]): Target | string {
-  if (args.length === 0 || (args.length === 1 && args[0] === "--user")) return { kind: "user" };
-  if (args.length === 1 && args[0] === "--sys-prefix") return { kind: "sys-prefix" };
-  if (args[0] === "--prefix") {
-    if (args.length === 2 && args[1] !== undefined && args[1] !== "")
-      return { kind: "prefix", dir: args[1] };
-    return "--prefix needs a directory";
+/** The target directory, or "help" for -h/--help (nothing else is then checked). */
+function parseArgs(args: string[]): Target | "help" {
+  let target: Target = { kind: "user" };
+  let chosen: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    let next: Target;
+    if (isHelpFlag(arg)) return "help";
+    else if (arg === "--user") next = { kind: "user" };
+    else if (arg === "--sys-prefix") next = { kind: "sys-prefix" };
+    else if (arg === "--prefix") {
+      const dir = args[++i];
+      if (dir === undefined || dir === "") throw usage("--prefix needs a directory");
+      next = { kind: "prefix", dir };
+    } else if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
+    else throw usage(`unexpected argument ${arg}`);
+    if (chosen !== undefined) {
+      throw usage(
+        chosen === arg ? `${arg} given twice` : `${chosen} and ${arg} exclude each other`,
+      );
+    }
+    chosen = arg;
+    target = next;
   }
-  return `unexpected arguments: ${args.join(" ")}`;
+  return target;
+}
+
+function usage(message: string): ReplabError {
+  return usageError("install", INSTALL_USAGE, message);
 }
 
 /** Jupyter's data directory for the target, as jupyter_core computes it. */

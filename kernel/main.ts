@@ -1,6 +1,7 @@
 /**
  * `replab kernel CONNECTION_FILE [--js]`: what Jupyter starts. The main thread hosts the
  * cell engine; the protocol runs in a worker thread (worker.ts) so it never waits on a cell.
+ * `replab kernel run NB.ipynb` never gets here: bin/replab.ts sends it to `replab run`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
@@ -9,6 +10,8 @@ import { PACKAGE_ROOT } from "../runtime/paths.js";
 import { banner, languageInfo } from "../runtime/session/info.js";
 import type { Session } from "../runtime/session/session.js";
 import type { Language, OutputSink } from "../runtime/session/types.js";
+import { reportError } from "../runtime/cli/exit.js";
+import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
 import { ReplabError } from "../runtime/errors.js";
 import type {
   CellOutput,
@@ -23,17 +26,57 @@ import { isKernelError } from "./errors.js";
 import { log } from "./log.js";
 import { watchParent } from "./parent.js";
 
+/** `replab help kernel`: the synopsis (also shown after a usage error), what it does, every option. */
+export const KERNEL_USAGE = `usage: replab kernel CONNECTION_FILE [--js]
+       replab kernel run NB.ipynb ... (the same command as replab run)
+
+The first form is what Jupyter starts, as the kernelspecs replab install writes say: a kernel
+for TypeScript, or JavaScript with --js, speaking the Jupyter protocol over ZeroMQ on the
+ports CONNECTION_FILE names; cells run in the directory of the notebook JPY_SESSION_NAME names.
+The second runs a notebook headless, exactly as replab run does (no ZeroMQ, no Jupyter);
+run 'replab help run' for its options.
+
+options:
+      --js                a JavaScript kernel (default: TypeScript)
+  -h, --help              print this help
+
+exit status: 0 after a shutdown; 2 a usage error or an unreadable connection file
+`;
+
+/** The connection file and language, or "help" for -h/--help (nothing else is then checked). */
+function parseArgs(args: string[]): { file: string; language: Language } | "help" {
+  let language: Language = "typescript";
+  const files: string[] = [];
+  for (const arg of args) {
+    if (isHelpFlag(arg)) return "help";
+    if (arg === "--js") language = "javascript";
+    else if (arg.startsWith("-")) throw usageError("kernel", KERNEL_USAGE, `unknown option ${arg}`);
+    else files.push(arg);
+  }
+  const [file] = files;
+  if (file === undefined || files.length !== 1) {
+    throw usageError(
+      "kernel",
+      KERNEL_USAGE,
+      `expected one connection file, got ${files.length === 0 ? "none" : files.join(" ")}`,
+    );
+  }
+  return { file, language };
+}
+
 /** Entry point; resolves with the exit code when the kernel shuts down. */
 export async function main(args: string[]): Promise<number> {
-  const language: Language = args.includes("--js") ? "javascript" : "typescript";
-  const files = args.filter((a) => !a.startsWith("--"));
-  if (files.length !== 1 || files[0] === undefined) {
-    process.stderr.write("usage: replab kernel CONNECTION_FILE [--js]\n");
-    return 2;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    return reportError(error);
   }
+  if (parsed === "help") return printUsage(KERNEL_USAGE);
+  const { file, language } = parsed;
   let connection: ConnectionInfo;
   try {
-    connection = readConnectionFile(files[0]);
+    connection = readConnectionFile(file);
   } catch (error) {
     if (!isKernelError(error)) throw error;
     process.stderr.write(`replab kernel: ${error.message}\n`);

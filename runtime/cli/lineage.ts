@@ -10,15 +10,31 @@ import type { LineageGraph } from "../lineage/types.js";
 import { readNotebook } from "../notebook/read.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { runCommand } from "./exit.js";
+import { isHelpFlag, printUsage, usageError } from "./help.js";
 
-const USAGE = "usage: replab lineage NB.ipynb [--format json|svg|dot|html] [-o FILE]";
+/** `replab help lineage`: the synopsis (also shown after a usage error), what it does, every option. */
+export const LINEAGE_USAGE = `usage: replab lineage NB.ipynb [--format json|svg|dot|html] [-o FILE]
+
+Print the lineage graph a run stored in the notebook's metadata.replab.lineage: its cells, the
+files they read and wrote, the data frames they made, and whose variables each cell used.
+
+options:
+  -f, --format FORMAT     json (the default; schema/lineage.schema.json), svg, dot (Graphviz)
+                          or html (one self-contained page: the svg and a table of cells)
+  -o, --output FILE       write to FILE instead of stdout
+  -h, --help              print this help
+
+exit status: 0 printed; 2 a usage error, an unreadable notebook or one with no stored lineage
+`;
 const FORMATS = ["json", "svg", "dot", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Entry point of `replab lineage`. */
 export async function main(args: string[]): Promise<number> {
   return runCommand(async () => {
-    const { notebook, format, output } = parseArgs(args);
+    const parsed = parseArgs(args);
+    if (parsed === "help") return printUsage(LINEAGE_USAGE);
+    const { notebook, format, output } = parsed;
     const nb = await readNotebook(resolve(notebook), notebook);
     const graph = (nb.metadata["replab"] as { lineage?: LineageGraph } | undefined)?.lineage;
     if (graph === undefined) {
@@ -34,11 +50,14 @@ export async function main(args: string[]): Promise<number> {
   });
 }
 
-function parseArgs(args: string[]): {
-  notebook: string;
-  format: Format;
-  output: string | undefined;
-} {
+/** The arguments, or "help" for -h/--help (nothing else is then checked). */
+function parseArgs(args: string[]):
+  | {
+      notebook: string;
+      format: Format;
+      output: string | undefined;
+    }
+  | "help" {
   let format: Format = "json";
   let output: string | undefined;
   const positional: string[] = [];
@@ -51,15 +70,16 @@ function parseArgs(args: string[]): {
       format = value as Format;
     } else if (arg === "-o" || arg === "--output") {
       output = args[++i] ?? usage("-o needs a file");
-    } else if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
+    } else if (isHelpFlag(arg)) return "help";
+    else if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (positional.length !== 1) throw usage("expected one notebook");
+  if (positional.length !== 1) throw usage(`expected one notebook, got ${positional.length}`);
   return { notebook: positional[0] as string, format, output };
 }
 
 function usage(message: string): never {
-  throw new ReplabError("usage", `${message}\n${USAGE}`);
+  throw usageError("lineage", LINEAGE_USAGE, message);
 }
 
 /** The reproducibility core's renderers (runtime/lineage/render/), loaded only for the format asked. */

@@ -11,21 +11,24 @@ import { ReplabError } from "../errors.js";
 import { notebookLanguage, readNotebook } from "../notebook/read.js";
 import type { Notebook } from "../notebook/types.js";
 import { serializeNotebook, writeFileAtomic } from "../notebook/write.js";
-import { parseRunArgs, type RunOptions } from "../runner/args.js";
+import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
 import { firstDifference } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
 import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
+import { checkOutputTarget } from "../runner/output-target.js";
 import { runParallel } from "../runner/parallel.js";
 import { injectParameters } from "../runner/parameters.js";
 import { createProgress } from "../runner/progress.js";
 import { executeNotebook, type CellFailure, type RunnerEngine } from "../runner/run-notebook.js";
 import type { Language } from "../session/types.js";
 import { runCommand } from "./exit.js";
+import { printUsage } from "./help.js";
 
-/** Entry point of `replab run`. */
+/** Entry point of `replab run`, and of `replab kernel run`, which the dispatcher sends here. */
 export async function main(args: string[]): Promise<number> {
   const code = await runCommand(async () => {
     const options = parseRunArgs(args);
+    if (options.help) return printUsage(RUN_USAGE);
     if (options.notebooks.length > 1 || options.jobs > 1) {
       return runParallel(options.notebooks, childFlags(options), options.jobs);
     }
@@ -60,7 +63,10 @@ function childFlags(options: RunOptions): string[] {
 /** Where the executed notebook goes, or undefined when nothing is written (--check alone). */
 export function outputPath(path: string, options: RunOptions): string | undefined {
   if (options.inplace) return path;
-  if (options.output !== undefined) return resolve(options.output);
+  if (options.output !== undefined) {
+    checkOutputTarget(resolve(options.output), options.output);
+    return resolve(options.output);
+  }
   if (options.check) return undefined;
   const target = resolve(dirname(path), `${basename(path, ".ipynb")}.out.ipynb`);
   if (existsSync(target)) {

@@ -1,10 +1,24 @@
 /** `replab verify DIR [--data DATA_DIR]`: re-run an exported pipeline and compare it with repro.lock.json. */
 import { writeRealStderr } from "../executor/capture.js";
-import { ReplabError } from "../errors.js";
 import { verifyExport } from "../export/verify.js";
 import { runCommand } from "./exit.js";
+import { isHelpFlag, printUsage, usageError } from "./help.js";
 
-const USAGE = "usage: replab verify DIR [--data DATA_DIR]";
+/** `replab help verify`: the synopsis (also shown after a usage error), what it does, every option. */
+export const VERIFY_USAGE = `usage: replab verify DIR [--data DATA_DIR]
+
+Re-run the pipeline that replab export wrote to DIR in a fresh Node process and compare every
+data file and every cell's stdout with DIR/repro.lock.json; the first difference is named.
+Install the pipeline's packages first (npm ci in DIR).
+
+options:
+      --data DATA_DIR     read the pipeline's input files from DATA_DIR (default: DIR/data when
+                          the export includes its data, else the current directory)
+  -h, --help              print this help
+
+exit status: 0 everything matches; 1 a data file or a cell's stdout differs, or the pipeline
+failed; 2 a usage error, no readable DIR/repro.lock.json, or the packages not installed
+`;
 
 /** Entry point of `replab verify`. */
 export async function main(args: string[]): Promise<number> {
@@ -14,7 +28,9 @@ export async function main(args: string[]): Promise<number> {
     for (let i = 0; i < args.length; i++) {
       const arg = args[i] as string;
       if (arg === "--data") data = args[++i] ?? usage("--data needs a value");
-      else if (arg.startsWith("-") || dir !== undefined) usage(`unexpected argument ${arg}`);
+      else if (isHelpFlag(arg)) return printUsage(VERIFY_USAGE);
+      else if (arg.startsWith("-")) usage(`unknown option ${arg}`);
+      else if (dir !== undefined) usage(`unexpected argument ${arg}: give one export directory`);
       else dir = arg;
     }
     if (dir === undefined) usage("no export directory given");
@@ -27,5 +43,5 @@ export async function main(args: string[]): Promise<number> {
 }
 
 function usage(message: string): never {
-  throw new ReplabError("usage", `${message}\n${USAGE}`);
+  throw usageError("verify", VERIFY_USAGE, message);
 }

@@ -2,7 +2,9 @@
  * `replab run` arguments (DESIGN.md "CLI"). Parsing is the boundary: after it, options are
  * typed and checked, and every mistake is a usage error naming the argument.
  */
-import { ReplabError } from "../errors.js";
+import { usageError } from "../cli/help.js";
+import type { ReplabError } from "../errors.js";
+import { parameterNameProblem } from "./names.js";
 
 export interface RunOptions {
   notebooks: string[];
@@ -19,15 +21,43 @@ export interface RunOptions {
   /** A Jupyter Server (or Enterprise Gateway) URL to run the kernel on, with its token. */
   server: string | undefined;
   token: string;
+  /** -h or --help was given: print RUN_USAGE; nothing else was checked. */
+  help: boolean;
 }
 
+/** `replab help run`: the synopsis (also shown after a usage error), what it does, every option. */
 export const RUN_USAGE = `usage: replab run NB.ipynb [NB2.ipynb ...] [-o OUT.ipynb | --inplace] [-p NAME=VALUE]...
                   [--seed N] [--check] [--allow-errors] [--timeout S] [--quiet] [-j N]
                   [--server URL [--token T]]
+       replab kernel run NB.ipynb ... (the same command)
+
+Run each notebook's code cells top to bottom in a fresh session, headless (no Jupyter, no
+ZeroMQ), and store their outputs, the seed and the lineage in the notebook. The result goes to
+NB.out.ipynb beside NB.ipynb (never replaced: pass -o or --inplace), to OUT.ipynb with -o, or
+over NB.ipynb with --inplace. Cells run in the notebook's directory.
+
+options:
+  -o, --output OUT.ipynb  write the executed notebook to OUT.ipynb (one notebook only)
+      --inplace           write the executed notebook over NB.ipynb
+  -p, --parameter NAME=VALUE
+                          set NAME in a cell inserted after the cell tagged "parameters";
+                          VALUE is JSON when it parses as JSON, else a string (as in papermill)
+      --seed N            the notebook's seed; overrides REPLAB_SEED and metadata.replab.seed
+      --check             compare every cell's outputs with those stored in NB.ipynb and name
+                          the first that differs; writes nothing unless -o or --inplace is given
+      --allow-errors      run every cell even after one fails, recording its error; exit 0
+      --timeout S         interrupt a cell that runs longer than S seconds (it then fails)
+  -q, --quiet             print only errors
+  -j, --jobs N            run up to N notebooks at a time, each in its own process (default 1)
+      --server URL        run on a kernel of the Jupyter Server or Enterprise Gateway at URL
+      --token T           that server's token (default: $JUPYTER_TOKEN)
+  -h, --help              print this help
+
+exit status: 0 every cell ran (or --allow-errors); 1 a cell failed or --check found different
+outputs; 2 a usage error or an unreadable notebook, with nothing written
 `;
 
-const usage = (message: string): ReplabError =>
-  new ReplabError("usage", `${message}\n${RUN_USAGE}`);
+const usage = (message: string): ReplabError => usageError("run", RUN_USAGE, message);
 
 /** Parse `replab run` arguments. */
 export function parseRunArgs(args: string[]): RunOptions {
@@ -44,6 +74,7 @@ export function parseRunArgs(args: string[]): RunOptions {
     jobs: 1,
     server: undefined,
     token: process.env["JUPYTER_TOKEN"] ?? "",
+    help: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -90,6 +121,9 @@ export function parseRunArgs(args: string[]): RunOptions {
       case "--token":
         options.token = value();
         break;
+      case "-h":
+      case "--help":
+        return { ...options, help: true };
       default:
         if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
         options.notebooks.push(arg);
@@ -113,9 +147,8 @@ function validate(options: RunOptions): RunOptions {
 function addParameter(parameters: Map<string, unknown>, text: string): void {
   const eq = text.indexOf("=");
   const name = eq === -1 ? "" : text.slice(0, eq);
-  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(name)) {
-    throw usage(`-p ${text}: expected NAME=VALUE with NAME a JavaScript identifier`);
-  }
+  const problem = parameterNameProblem(name);
+  if (problem !== undefined) throw usage(`-p ${text}: ${problem}`);
   parameters.set(name, parseValue(text.slice(eq + 1)));
 }
 
@@ -136,9 +169,16 @@ function integer(flag: string, text: string, min: number): number {
   return n;
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function positiveSeconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
     throw usage(`--timeout ${text}: expected a number of seconds > 0`);
+  // Under 1 ms would round to 0 (shown as "0 s"); over Node's timer limit it would fire at once.
+  if (n < 0.001) throw usage(`--timeout ${text}: expected at least 0.001 seconds (1 ms)`);
+  if (n * 1000 > MAX_TIMER_MS)
+    throw usage(`--timeout ${text}: expected at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds`);
   return Math.round(n * 1000);
 }

@@ -44,12 +44,21 @@ export function normalise(text: string, dir?: string): string {
   return out.split(ROOT).join("<root>");
 }
 
-/** Compare with test/fixtures/NAME; UPDATE_GOLDEN=1 rewrites the file. */
+/**
+ * Compare `actual` with the golden file test/fixtures/NAME; a missing golden file fails the test.
+ * To write or rewrite golden files, run the tests with UPDATE_GOLDEN=1
+ * (`UPDATE_GOLDEN=1 npx vitest run test/cli/help.test.ts`), then read the diff before committing.
+ */
 export function expectGolden(name: string, actual: string): void {
   const path = join(FIXTURES, name);
-  if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(path)) {
+  if (process.env["UPDATE_GOLDEN"] === "1") {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
+  }
+  if (!existsSync(path)) {
+    expect.fail(
+      `golden file test/fixtures/${name} is missing: run the test with UPDATE_GOLDEN=1 to write it from this output, then check it by eye`,
+    );
   }
   expect(actual).toBe(readFileSync(path, "utf8"));
 }
