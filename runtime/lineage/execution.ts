@@ -33,4 +33,6 @@ export interface ExecutionRecord {
   writes: FileRecord[];
   frames: FrameRecord[];
   nondeterminism: string[];
+  /** Nondeterministic reads packages made while they loaded (see CellNode.loadTime). */
+  loadTime?: string[];
 }

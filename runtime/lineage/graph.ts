@@ -102,6 +102,9 @@ export class LineageBuilder {
       status: record.status,
       stale: record.uses.some((name) => (this.writers.get(name)?.seq ?? -1) > seq),
       nondeterminism: record.nondeterminism,
+      ...(record.loadTime !== undefined && record.loadTime.length > 0
+        ? { loadTime: record.loadTime }
+        : {}),
     };
   }
 

@@ -29,6 +29,12 @@ export interface CellNode {
   stale: boolean;
   /** Sources of nondeterminism seen while the cell ran, e.g. "clock:Date.now". */
   nondeterminism: string[];
+  /**
+   * Clock or randomness reads a package made while it loaded ("clock:new Date() (jsbn)"):
+   * they happen once per process, not because of what the cell computes, so they do not make
+   * the cell's result nondeterministic. Absent when there were none.
+   */
+  loadTime?: string[];
 }
 
 export interface FileNode {

@@ -149,6 +149,7 @@ export class Recorder {
       writes: active === undefined ? [] : await this.hashWrites(active.trace.writes),
       frames: frames(written, facts.bindings ?? globalBindings(written)),
       nondeterminism: active === undefined ? [] : [...active.trace.nondeterminism].sort(),
+      loadTime: active === undefined ? [] : [...active.trace.loadTime].sort(),
     };
     this.builder.apply(record);
     this.openJournal()?.append({ type: "execution", ...record });

@@ -21,6 +21,8 @@ export class CellTrace {
   readonly writes = new Set<string>();
   /** Labels such as "clock:Date.now", or "clock:Date.now (danfojs-node)" for a package's read. */
   readonly nondeterminism = new Set<string>();
+  /** Labels of reads packages made while they loaded, e.g. "clock:new Date() (jsbn)". */
+  readonly loadTime = new Set<string>();
   /** Stack looks spent per plain label on reads packages made. */
   readonly looks = new Map<string, number>();
 }
@@ -66,7 +68,7 @@ export class TraceState {
       return;
     }
     trace.looks.set(label, looks + 1);
-    trace.nondeterminism.add(`${label} (${origin.name})`);
+    (origin.loading ? trace.loadTime : trace.nondeterminism).add(`${label} (${origin.name})`);
   }
 
   /** Note a file access (already resolved and filtered); a read may bring its bytes' hash. */

@@ -15,7 +15,14 @@ const TRACE_DIR = HERE + sep;
 const FRAME_FILE = /\(?((?:file:\/\/)?[^()\s]+?)(?::\d+){0,2}\)?$/;
 
 /** Who made a traced call: replab itself, the user (cells and their own modules), or a package. */
-export type CallOrigin = { kind: "own" } | { kind: "user" } | { kind: "package"; name: string };
+export type CallOrigin =
+  | { kind: "own" }
+  | { kind: "user" }
+  /** `loading`: the call happened while the package's module code was being evaluated. */
+  | { kind: "package"; name: string; loading: boolean };
+
+/** Node's module loaders: a frame of theirs below a package frame means the package is loading. */
+const LOADER = /node:internal\/modules\/(cjs\/loader|esm\/module_job)/;
 
 /** True when the nearest caller outside Node and the tracers is replab's own code. */
 export function calledFromOwnCode(): boolean {
@@ -25,7 +32,7 @@ export function calledFromOwnCode(): boolean {
 /** The nearest caller outside Node and the tracers, by the file it runs from. */
 export function callOrigin(): CallOrigin {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 16;
+  Error.stackTraceLimit = 24;
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, callOrigin);
   Error.stackTraceLimit = limit;
@@ -36,7 +43,8 @@ export function callOrigin(): CallOrigin {
     if (file === undefined || file.startsWith("node:") || file.startsWith(TRACE_DIR)) continue;
     if (OWN.some((prefix) => file.startsWith(prefix))) return { kind: "own" };
     const name = packageOf(file);
-    return name === undefined ? { kind: "user" } : { kind: "package", name };
+    if (name === undefined) return { kind: "user" };
+    return { kind: "package", name, loading: lines.some((l) => LOADER.test(l)) };
   }
   return { kind: "user" };
 }

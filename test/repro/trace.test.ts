@@ -205,6 +205,27 @@ describe("nondeterminism", () => {
     ]);
   });
 
+  test("a package's clock reads while it loads are load-time, not the cell's nondeterminism", async () => {
+    const { dir, r } = setup();
+    const pkg = join(dir, "node_modules", "loadclock");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(join(pkg, "package.json"), '{ "name": "loadclock", "main": "index.js" }');
+    fs.writeFileSync(
+      join(pkg, "index.js"),
+      "const started = new Date();\nexports.started = started;\nexports.now = () => Date.now();\n",
+    );
+    let lib: { now(): number } | undefined;
+    await runCell(r, { cellId: "load", executionCount: 1 }, () => {
+      lib = createRequire(join(dir, "notebook.js"))("loadclock") as { now(): number };
+    });
+    await runCell(r, { cellId: "use", executionCount: 2 }, () => lib?.now());
+    const graph = r.graph();
+    expect(cellNode(graph, "load").nondeterminism).toEqual([]);
+    expect(cellNode(graph, "load").loadTime).toEqual(["clock:new Date() (loadclock)"]);
+    expect(cellNode(graph, "use").nondeterminism).toEqual(["clock:Date.now (loadclock)"]);
+    expect(cellNode(graph, "use").loadTime).toBeUndefined();
+  });
+
   test("a deterministic cell records none, and Date keeps its identity after dispose", async () => {
     const originalDate = Date;
     const originalNow = Date.now;

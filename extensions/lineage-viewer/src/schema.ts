@@ -38,6 +38,8 @@ export interface CellNode {
   status: CellStatus;
   stale: boolean;
   nondeterminism: string[];
+  /** Clock or randomness reads packages made while they loaded: not the cell's result. */
+  loadTime?: string[];
 }
 
 /** A file a cell read or wrote, hashed. */
