@@ -9,7 +9,7 @@
 import ts from "./typescript.cjs";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
-import { bindingNames, importOf, valueBindings, type ImportBinding } from "./syntax.js";
+import { importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
 import { isLocalSpecifier } from "../executor/local-modules.js";
 
 export interface RewrittenCell {
@@ -68,11 +68,13 @@ interface Context {
 
 function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
   const start = statement.getStart(file);
+  // The names the notebook gets are the ones compiler/syntax.ts reads, for every consumer.
+  for (const name of valueNames(statement)) ctx.names.add(name);
   if (ts.isImportDeclaration(statement)) {
     ctx.edits.push({
       start,
       end: statement.end,
-      text: keepLines(rewriteImport(statement, ctx.names), statement, file),
+      text: keepLines(rewriteImport(statement), statement, file),
     });
     return;
   }
@@ -90,12 +92,10 @@ function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Con
   if (ts.isVariableStatement(statement)) {
     rewriteVariables(statement, file, ctx);
   } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
-    ctx.names.add(statement.name.text);
     const keyword = classKeywordStart(statement, file);
     ctx.edits.push({ start: keyword, end: keyword, text: `${statement.name.text} = ` });
     ctx.edits.push({ start: statement.end, end: statement.end, text: ";" });
   } else if (ts.isFunctionDeclaration(statement) && statement.name !== undefined) {
-    ctx.names.add(statement.name.text);
     ctx.functions.push(statement.name.text);
   } else if (ts.isExpressionStatement(statement) && ctx.isLast) {
     wrapReturn(statement.expression, file, ctx);
@@ -133,7 +133,6 @@ function rewriteVariables(
   // The leading ";" guards against ASI joining `(` to a previous line that has no semicolon.
   ctx.edits.push({ start: list.getStart(file), end: first.getStart(file), text: ";" });
   for (const declaration of declarations) {
-    for (const name of bindingNames(declaration.name)) ctx.names.add(name);
     const dStart = declaration.getStart(file);
     if (declaration.initializer === undefined) {
       // `let x;` resets x on re-run; `var x;` leaves it, as in a script.
@@ -156,7 +155,7 @@ function wrapReturn(expression: ts.Expression, file: ts.SourceFile, ctx: Context
 }
 
 /** An import as an assignment from a dynamic import, resolved from the notebook's directory. */
-function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
+function rewriteImport(node: ts.ImportDeclaration): string {
   const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
   const attributes =
     node.attributes === undefined ? "" : `, { with: ${attributesText(node.attributes)} }`;
@@ -171,7 +170,6 @@ function rewriteImport(node: ts.ImportDeclaration, names: Set<string>): string {
   if (isEmptyClause(clause)) return ";";
   const cellImport = importOf(node, node.getSourceFile());
   const bindings = cellImport === undefined ? [] : valueBindings(cellImport);
-  for (const binding of bindings) names.add(binding.local);
   const parts = bindings.map((binding) => `${binding.local} = ${memberOf(binding)}`);
   if (parts.length === 0) return `${source};`;
   return `{ const __m = ${source}; ${parts.join("; ")}; }`;

@@ -154,7 +154,22 @@ function readDynamicImport(
   };
 }
 
-/** Names a top-level statement declares. */
+/** Names a top-level statement binds as run-time values: variables, functions, classes, imports. */
+export function valueNames(statement: ts.Statement): string[] {
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  }
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) {
+    return statement.name === undefined ? [] : [statement.name.text];
+  }
+  if (ts.isImportDeclaration(statement)) {
+    const cellImport = importOf(statement, statement.getSourceFile());
+    return cellImport === undefined ? [] : valueBindings(cellImport).map((b) => b.local);
+  }
+  return [];
+}
+
+/** Names a top-level statement declares (types included). */
 export function topLevelNames(statement: ts.Statement): string[] {
   if (ts.isVariableStatement(statement)) {
     return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));

@@ -9,7 +9,7 @@
  * - `export` keywords go (a pipeline exports nothing).
  */
 import ts from "../compiler/typescript.cjs";
-import { bindingNames, importOf, valueBindings } from "../compiler/syntax.js";
+import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -23,7 +23,7 @@ interface Edit {
 export function declaredNames(code: string): string[] {
   const file = parse(code);
   const names: string[] = [];
-  for (const statement of file.statements) names.push(...statementNames(statement));
+  for (const statement of file.statements) names.push(...valueNames(statement));
   return names;
 }
 
@@ -52,29 +52,13 @@ export function transformCell(
     removeExport(statement, file, edits);
     if (ts.isVariableStatement(statement))
       variableEdits(statement, file, declared, redeclaredLater, edits);
-    else for (const name of statementNames(statement)) declared.add(name);
+    else for (const name of valueNames(statement)) declared.add(name);
   }
   return applyEdits(code, edits).trim();
 }
 
 function parse(code: string): ts.SourceFile {
   return ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-}
-
-function statementNames(statement: ts.Statement): string[] {
-  if (ts.isVariableStatement(statement)) {
-    return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
-  }
-  if (
-    (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
-    statement.name !== undefined
-  ) {
-    return [statement.name.text];
-  }
-  if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly !== true) {
-    return importBindings(statement).map((b) => b.local);
-  }
-  return [];
 }
 
 function variableEdits(
