@@ -1,7 +1,8 @@
 /**
  * Turn a cell's JavaScript into a script that runs in the notebook's shared global scope:
  * top-level declarations become assignments to hoisted `var`s (so re-running a cell that
- * declares `const x` works), imports become `await import()` (so ESM-only packages load),
+ * declares `const x` works), imports become `await import()` (so ESM-only packages load;
+ * the notebook's own files go through executor/local-modules.ts),
  * the body runs in an async arrow (so top-level await works), and the last expression is
  * returned as the cell's result. Edits never add or remove lines, so line numbers in stack
  * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
