@@ -63,6 +63,8 @@ export type ToEngine =
 /** Main -> worker. */
 export type ToProtocol =
   | { kind: "reply"; id: number; result: EngineResults[keyof EngineResults] }
+  /** The engine threw answering call `id`: the protocol thread sends an error reply. */
+  | { kind: "failed"; id: number; ename: string; evalue: string }
   | { kind: "output"; executeId: number | undefined; output: CellOutput }
   | { kind: "input_request"; id: number; executeId: number; prompt: string; password: boolean }
   | { kind: "lineage_changed"; graph: LineageGraph };

@@ -7,7 +7,9 @@ export type KernelErrorCode =
   | "signature-invalid"
   | "signature-replayed"
   | "json-invalid"
-  | "message-invalid";
+  | "message-invalid"
+  /** The engine threw while answering a request. */
+  | "engine-failed";
 
 export class KernelError extends Error {
   override readonly name = "KernelError";

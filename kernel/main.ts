@@ -12,6 +12,7 @@ import type { Session } from "../runtime/session/session.js";
 import type { Language, OutputSink } from "../runtime/session/types.js";
 import { reportError } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
+import { describe, toWireJson } from "../runtime/display/wire-json.js";
 import { ReplabError } from "../runtime/errors.js";
 import type {
   CellOutput,
@@ -196,7 +197,13 @@ class EngineHost {
       this.watchLineage(message.watching);
       return;
     }
-    this.post({ kind: "reply", id: message.id, result: await this.answer(message) });
+    try {
+      this.post({ kind: "reply", id: message.id, result: await this.answer(message) });
+    } catch (error) {
+      // The protocol thread answers the request with an error reply; the engine carries on.
+      const ename = error instanceof Error ? error.name : "Error";
+      this.post({ kind: "failed", id: message.id, ename, evalue: describe(error) });
+    }
   }
 
   /** Building and cloning the graph grows with the notebook: do it only for a listening frontend. */
@@ -253,12 +260,8 @@ class EngineHost {
     };
   }
 
-  /** Post to the protocol thread; values a cell produced may not be cloneable, so fall back to their JSON. */
+  /** Post to the protocol thread as wire JSON (toWireJson), so any value a cell produced can be sent. */
   private post(message: ToProtocol): void {
-    try {
-      this.worker.postMessage(message);
-    } catch {
-      this.worker.postMessage(JSON.parse(JSON.stringify(message)) as ToProtocol);
-    }
+    this.worker.postMessage(toWireJson(message));
   }
 }

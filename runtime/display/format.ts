@@ -5,6 +5,7 @@
  */
 import { inspect } from "node:util";
 import type { ExecuteResultValue, MimeBundle } from "../session/types.js";
+import { describe, toWireJson } from "./wire-json.js";
 
 /** The protocol symbol: `[Symbol.for("Jupyter.display")]() => MimeBundle`. */
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
@@ -17,24 +18,38 @@ export async function formatResult(value: unknown): Promise<ExecuteResultValue |
 
 /** A MIME bundle for any value; always has text/plain. */
 export async function toBundle(value: unknown): Promise<MimeBundle> {
-  const declared = await declaredBundle(value);
-  if (declared !== undefined) return { "text/plain": plain(value), ...declared };
-  if (isDataFrameLike(value)) return dataFrameBundle(value);
-  if (isTensorLike(value)) return { "text/plain": value.toString() };
+  try {
+    const declared = await declaredBundle(value);
+    if (declared !== undefined) return { "text/plain": plain(value), ...declared };
+    if (isDataFrameLike(value)) return dataFrameBundle(value);
+    if (isTensorLike(value)) return { "text/plain": String(value.toString()) };
+  } catch {
+    // A value whose shape or display cannot be read is shown as util.inspect shows it.
+  }
   return { "text/plain": plain(value) };
 }
 
 async function declaredBundle(value: unknown): Promise<MimeBundle | undefined> {
   if (value === null || (typeof value !== "object" && typeof value !== "function"))
     return undefined;
-  const method = (value as Record<symbol, unknown>)[JUPYTER_DISPLAY];
-  if (typeof method !== "function") return undefined;
-  const bundle: unknown = await (method as () => unknown).call(value);
-  return bundle !== null && typeof bundle === "object" ? (bundle as MimeBundle) : undefined;
+  // A display method that throws or returns no object falls back to text/plain.
+  try {
+    const method = (value as Record<symbol, unknown>)[JUPYTER_DISPLAY];
+    if (typeof method !== "function") return undefined;
+    const bundle: unknown = await (method as () => unknown).call(value);
+    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle)) return undefined;
+    return toWireJson(bundle) as MimeBundle;
+  } catch {
+    return undefined;
+  }
 }
 
 function plain(value: unknown): string {
-  return inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+  try {
+    return inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+  } catch (error) {
+    return `[value that cannot be shown: ${describe(error)}]`;
+  }
 }
 
 interface DataFrameLike {

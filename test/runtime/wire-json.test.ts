@@ -1,0 +1,106 @@
+/** toWireJson is total: any value, however hostile, converts without throwing to JSON that round-trips. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { toWireJson } from "../../runtime/display/wire-json.js";
+
+/** Objects whose reading throws: a getter, a toJSON, a Proxy that refuses its keys. */
+const hostile = fc.constantFrom<unknown>(
+  {
+    get x(): never {
+      throw new Error("getter");
+    },
+  },
+  {
+    toJSON(): never {
+      throw new Error("toJSON");
+    },
+  },
+  new Proxy(
+    {},
+    {
+      ownKeys(): never {
+        throw new Error("keys");
+      },
+    },
+  ),
+  Symbol("s"),
+  () => 1,
+  Number.NaN,
+  undefined,
+  new Uint8Array([1, 2]),
+  new Date(0),
+);
+
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.bigInt(),
+    fc.string(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    hostile,
+    fc.array(tie("value"), { maxLength: 5 }),
+    fc.dictionary(fc.string(), tie("value"), { maxKeys: 5 }),
+  ),
+}));
+
+/** Tie some nested objects back to the root, so cycles occur. */
+function withCycles(root: unknown, picks: number[]): unknown {
+  const objects: Record<string, unknown>[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== "object" || !Object.isExtensible(v)) return;
+    if (ArrayBuffer.isView(v) || v instanceof Date) return;
+    objects.push(v as Record<string, unknown>);
+    for (const child of Object.values(v)) walk(child);
+  };
+  try {
+    walk(root);
+  } catch {
+    return root;
+  }
+  for (const p of picks) {
+    const target = objects[p % Math.max(1, objects.length)];
+    if (target !== undefined && !Array.isArray(target)) target["cycle"] = root;
+  }
+  return root;
+}
+
+describe("toWireJson", () => {
+  it("never throws and always gives JSON that round-trips", () => {
+    fc.assert(
+      fc.property(value, fc.array(fc.nat(), { maxLength: 3 }), (v, picks) => {
+        const wire = toWireJson(withCycles(v, picks));
+        const text = JSON.stringify(wire);
+        expect(JSON.parse(text)).toEqual(wire);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("follows the documented rules", () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle["self"] = cycle;
+    expect(toWireJson({ n: 1n, big: 2n ** 80n })).toEqual({
+      n: 1,
+      big: "1208925819614629174706176",
+    });
+    expect(toWireJson(cycle)).toEqual({ a: 1, self: "[Circular]" });
+    expect(toWireJson({ s: Symbol("x"), f: function named() {} })).toEqual({
+      s: "x",
+      f: "[Function named]",
+    });
+    const shared = { k: 1 };
+    expect(toWireJson([shared, shared])).toEqual([{ k: 1 }, { k: 1 }]);
+    expect(
+      toWireJson({
+        toJSON: () => {
+          throw new Error("no");
+        },
+      }),
+    ).toBe("[Unreadable: no]");
+    let deep: unknown = 0;
+    for (let i = 0; i < 500; i++) deep = [deep];
+    expect(JSON.stringify(toWireJson(deep))).toContain("[Truncated]");
+  });
+});
