@@ -23,7 +23,8 @@ function select(
 ): readonly HistoryEntry[] {
   switch (request.hist_access_type) {
     case "tail":
-      return entries.slice(-Math.max(0, request.n ?? 10));
+      // slice(-0) would be every row: n = 0 asks for none.
+      return request.n === 0 ? [] : entries.slice(-(request.n ?? 10));
     case "range": {
       const start = request.start ?? 0;
       const stop = request.stop ?? Number.MAX_SAFE_INTEGER;

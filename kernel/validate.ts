@@ -46,6 +46,22 @@ const bool =
       ? undefined
       : `${field} must be a boolean`;
 
+const optional =
+  (check: (field: string) => Check) =>
+  (field: string): Check =>
+  (c) =>
+    c[field] === undefined ? undefined : check(field)(c);
+const object =
+  (field: string): Check =>
+  (c) =>
+    c[field] === undefined || isObject(c[field]) ? undefined : `${field} must be an object`;
+const anyInt =
+  (field: string): Check =>
+  (c) =>
+    c[field] === undefined || Number.isInteger(c[field])
+      ? undefined
+      : `${field} must be an integer`;
+
 const CHECKS: Record<RequestType, Check[]> = {
   kernel_info_request: [],
   execute_request: [
@@ -54,20 +70,29 @@ const CHECKS: Record<RequestType, Check[]> = {
     bool("store_history"),
     bool("allow_stdin"),
     bool("stop_on_error"),
+    object("user_expressions"),
   ],
   complete_request: [str("code"), int("cursor_pos")],
-  inspect_request: [str("code"), int("cursor_pos")],
+  inspect_request: [str("code"), int("cursor_pos"), anyInt("detail_level")],
   is_complete_request: [str("code")],
   history_request: [
     (c) =>
       ["range", "tail", "search"].includes(c["hist_access_type"] as string)
         ? undefined
         : "hist_access_type must be range, tail or search",
+    bool("output"),
+    bool("raw"),
+    bool("unique"),
+    optional(str)("pattern"),
+    optional(int)("n"),
+    anyInt("session"),
+    anyInt("start"),
+    anyInt("stop"),
   ],
-  comm_info_request: [],
-  comm_open: [str("comm_id"), str("target_name")],
-  comm_msg: [str("comm_id")],
-  comm_close: [str("comm_id")],
+  comm_info_request: [optional(str)("target_name")],
+  comm_open: [str("comm_id"), str("target_name"), object("data")],
+  comm_msg: [str("comm_id"), object("data")],
+  comm_close: [str("comm_id"), object("data")],
   shutdown_request: [bool("restart")],
   interrupt_request: [],
   input_reply: [str("value")],

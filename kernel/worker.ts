@@ -16,7 +16,7 @@ import type {
 } from "./bridge.js";
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint } from "./connection.js";
-import { isKernelError } from "./errors.js";
+import { isKernelError, KernelError } from "./errors.js";
 import { answerHistory } from "./history.js";
 import { log } from "./log.js";
 import {
@@ -33,11 +33,17 @@ import {
   type RequestType,
 } from "./messages.js";
 import { SendQueue } from "./send-queue.js";
+import { StreamBatcher } from "./stream-batch.js";
 import { ReplayGuard, Signer } from "./signing.js";
 import { assertRequest, isRequestType } from "./validate.js";
 import { decode, encode, type Incoming } from "./wire.js";
 
 type Channel = "shell" | "control";
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (error: KernelError) => void;
+}
 
 interface Queued {
   channel: Channel;
@@ -53,11 +59,20 @@ class ProtocolThread {
   private readonly shell = new Router();
   private readonly control = new Router();
   private readonly stdin = new Router();
-  private readonly iopub = new Publisher();
+  // noDrop: at the high-water mark a send waits instead of dropping output silently.
+  private readonly iopub = new Publisher({ noDrop: true });
   private readonly hb = new Reply();
   private readonly sends: Record<Channel | "stdin" | "iopub", SendQueue>;
   private readonly comms = new CommRegistry();
-  private readonly pending = new Map<number, (result: unknown) => void>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly replied = new WeakSet<Queued>();
+  private readonly streams = new StreamBatcher((chunk) =>
+    this.publishNow(
+      "stream",
+      { name: chunk.name, text: chunk.text },
+      this.parentOf(chunk.executeId),
+    ),
+  );
   private readonly inputs = new Map<string, number>();
   private readonly executions = new Map<number, Queued>();
   private readonly shellQueue: Queued[] = [];
@@ -151,19 +166,27 @@ class ProtocolThread {
       log(`${queued.channel}: ignored unknown message type ${JSON.stringify(type)}`);
       return;
     }
-    try {
-      assertRequest(message, type);
-    } catch (error) {
-      log(`${queued.channel}: dropped ${type}: ${(error as Error).message}`);
-      return;
-    }
     await this.publish("status", { execution_state: "busy" }, message);
     try {
-      await this.dispatch(queued, type);
+      await this.validated(queued, type);
     } catch (error) {
       log(`${queued.channel}: ${type} failed: ${(error as Error).stack ?? String(error)}`);
+      if (isRepliedRequest(type) && !this.replied.has(queued))
+        await this.replyError(queued, error).catch(() => undefined);
     }
     await this.publish("status", { execution_state: "idle" }, message);
+  }
+
+  /** An invalid request is logged as dropped and, if it has a reply, answered with an error. */
+  private async validated(queued: Queued, type: RequestType): Promise<void> {
+    try {
+      assertRequest(queued.incoming.message, type);
+    } catch (error) {
+      log(`${queued.channel}: dropped ${type}: ${(error as Error).message}`);
+      if (isRepliedRequest(type)) await this.replyError(queued, error);
+      return;
+    }
+    await this.dispatch(queued, type);
   }
 
   private async dispatch(queued: Queued, type: RequestType): Promise<void> {
@@ -268,6 +291,8 @@ class ProtocolThread {
     const cellId =
       typeof request.metadata["cellId"] === "string" ? request.metadata["cellId"] : undefined;
     const id = this.nextId++;
+    // Only the latest execute is kept: later output of older cells is parented to it.
+    if (this.latestExecuteId !== undefined) this.executions.delete(this.latestExecuteId);
     this.executions.set(id, queued);
     this.latestExecuteId = id;
     this.runningExecuteId = id;
@@ -409,11 +434,19 @@ class ProtocolThread {
   private fromEngine(message: ToProtocol): void {
     switch (message.kind) {
       case "reply":
-        this.pending.get(message.id)?.(message.result);
+        this.pending.get(message.id)?.resolve(message.result);
+        this.pending.delete(message.id);
+        return;
+      case "failed":
+        this.pending
+          .get(message.id)
+          ?.reject(new KernelError("engine-failed", `${message.ename}: ${message.evalue}`));
         this.pending.delete(message.id);
         return;
       case "output":
-        void this.publishOutput(message.executeId ?? this.latestExecuteId, message.output);
+        this.publishOutput(message.executeId ?? this.latestExecuteId, message.output).catch(
+          (error: unknown) => log(`iopub: output not published: ${String(error)}`),
+        );
         return;
       case "input_request":
         void this.requestInput(message);
@@ -430,12 +463,19 @@ class ProtocolThread {
     }
   }
 
+  /** The request an execution's output is parented to: its own, or else the latest execute's. */
+  private parentOf(executeId: number | undefined): Message<string, unknown> | undefined {
+    const queued =
+      (executeId === undefined ? undefined : this.executions.get(executeId)) ??
+      (this.latestExecuteId === undefined ? undefined : this.executions.get(this.latestExecuteId));
+    return queued?.incoming.message;
+  }
+
   private async publishOutput(executeId: number | undefined, output: CellOutput): Promise<void> {
-    const parent =
-      executeId === undefined ? undefined : this.executions.get(executeId)?.incoming.message;
+    const parent = this.parentOf(executeId);
     switch (output.type) {
       case "stream":
-        return this.publish("stream", { name: output.name, text: output.text }, parent);
+        return this.streams.write({ executeId, name: output.name, text: output.text });
       case "display": {
         const transient = output.displayId === undefined ? {} : { display_id: output.displayId };
         const type = output.update ? "update_display_data" : "display_data";
@@ -496,8 +536,8 @@ class ProtocolThread {
     call: C,
     id = this.nextId++,
   ): Promise<EngineResults[C["kind"]]> {
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve as (result: unknown) => void);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       this.post({ ...call, id } as ToEngine);
     });
   }
@@ -512,18 +552,63 @@ class ProtocolThread {
     content: ReplyContent[ReplyTypeOf[R]],
   ): Promise<void> {
     const reply = createReply(request, content, this.session);
+    const flushed = this.streams.flush();
+    let frames: Buffer[];
+    try {
+      frames = encode(reply, queued.incoming.identities, this.signer);
+    } catch (error) {
+      log(`${queued.channel}: ${reply.header.msg_type} could not be encoded: ${String(error)}`);
+      return this.replyError(queued, error);
+    }
+    this.replied.add(queued);
+    return Promise.all([flushed, this.sends[queued.channel].send(frames)]).then(() => undefined);
+  }
+
+  /** The error reply for a request the engine or the encoder failed (ipykernel's shape). */
+  private replyError(queued: Queued, error: unknown): Promise<void> {
+    const request = queued.incoming.message;
+    const ename = isKernelError(error) ? error.code : "KernelError";
+    const evalue = error instanceof Error ? error.message : String(error);
+    const content = { status: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
+    const extra =
+      request.header.msg_type === "execute_request" ? { execution_count: this.executionCount } : {};
+    const reply = createReply(
+      request as Message<"kernel_info_request", RequestContent["kernel_info_request"]>,
+      { ...content, ...extra } as unknown as ReplyContent["kernel_info_reply"],
+      this.session,
+    );
+    this.replied.add(queued);
     return this.sends[queued.channel].send(encode(reply, queued.incoming.identities, this.signer));
   }
 
+  /** Publish on iopub after any held stream output, so order is kept. */
   private publish<T extends IopubType>(
+    type: T,
+    content: IopubContent[T],
+    parent: Message<string, unknown> | undefined,
+  ): Promise<void> {
+    const flushed = this.streams.flush();
+    return Promise.all([flushed, this.publishNow(type, content, parent)]).then(() => undefined);
+  }
+
+  private publishNow<T extends IopubType>(
     type: T,
     content: IopubContent[T],
     parent: Message<string, unknown> | undefined,
   ): Promise<void> {
     if (this.closing) return Promise.resolve();
     const message = createMessage(type, content, this.session, parent);
-    return this.sends.iopub.send(encode(message, [Buffer.from(`kernel.${type}`)], this.signer));
+    try {
+      return this.sends.iopub.send(encode(message, [Buffer.from(`kernel.${type}`)], this.signer));
+    } catch (error) {
+      log(`iopub: ${type} could not be encoded, not sent: ${String(error)}`);
+      return Promise.resolve();
+    }
   }
+}
+
+function isRepliedRequest(type: RequestType): type is RepliedRequest {
+  return type.endsWith("_request");
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
