@@ -16,11 +16,16 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const dist = (path) => import(join(root, "dist", path));
+/** A module of the build in dist/; each use is typed by the module's source. */
+const dist = (/** @type {string} */ path) => import(join(root, "dist", path));
+/** @type {typeof import("../runtime/repro/recorder.js")} */
 const { Recorder } = await dist("runtime/repro/recorder.js");
+/** @type {typeof import("../runtime/hashing/sha256.js")} */
 const { hashFile } = await dist("runtime/hashing/sha256.js");
+/** @type {typeof import("../runtime/hashing/frame.js")} */
 const { hashFrame } = await dist("runtime/hashing/frame.js");
 
+/** @type {(name: string, fallback: number) => number} */
 const option = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
@@ -30,7 +35,12 @@ const fileMb = option("--file-mb", 512);
 const scratch = mkdtempSync(join(os.tmpdir(), "replab-bench-repro-"));
 const now = () => performance.now();
 
-/** Median of `runs` timings of `body`, in ms. */
+/**
+ * Median of `runs` timings of `body`, in ms.
+ * @param {number} runs
+ * @param {() => unknown} body
+ * @returns {Promise<number>}
+ */
 async function median(runs, body) {
   const times = [];
   for (let i = 0; i < runs; i++) {
@@ -50,6 +60,7 @@ async function perCell() {
     for (let i = 0; i < cells; i++) await run();
   });
   const recorder = new Recorder({ notebookDir: scratch, seed: 42 });
+  /** @type {(i: number) => import("../runtime/repro/recorder.js").CellFacts} */
   const facts = (i) => ({
     cellId: `c${i % 10}`,
     executionCount: i,
@@ -62,7 +73,7 @@ async function perCell() {
   let n = 1;
   const on = await median(5, async () => {
     for (let i = 0; i < cells; i++, n++) {
-      recorder.beginCell(`c${n % 10}`, n);
+      recorder.beginCell(`c${n % 10}`, code);
       await run();
       await recorder.endCell(facts(n));
     }
@@ -141,7 +152,7 @@ async function frames() {
 const results = { perCell: await perCell(), hashing: await hashing(), frames: await frames() };
 rmSync(scratch, { recursive: true, force: true });
 console.log(JSON.stringify(results, null, 2));
-const f = (x) => x.toFixed(3);
+const f = (/** @type {number} */ x) => x.toFixed(3);
 console.error(
   `per trivial cell: +${f(results.perCell.addedMs)} ms (${results.perCell.met ? "met" : "MISSED"} <= 0.5 ms)\n` +
     `file hashing: ${results.hashing.fileMBps.toFixed(0)} MB/s vs node:crypto ${results.hashing.cryptoMBps.toFixed(0)} MB/s = ${f(results.hashing.ratio)} (${results.hashing.met ? "met" : "MISSED"} >= 0.90)\n` +

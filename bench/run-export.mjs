@@ -12,8 +12,9 @@ const bin = join(root, "dist/bin/replab.js");
 const cells = Number(process.argv[2] ?? 200);
 const repeats = Number(process.argv[3] ?? 3);
 
+/** @param {number} n */
 function notebook(n) {
-  const code = (i) =>
+  const code = (/** @type {number} */ i) =>
     i === 0
       ? "const values: number[] = [];"
       : `const x${i} = ${i} * Math.round(Math.random() * 10);\nvalues.push(x${i});\nconsole.log(\`cell ${i}: \${x${i}}\`);`;
@@ -34,6 +35,11 @@ function notebook(n) {
   };
 }
 
+/**
+ * Wall time of one `replab ARGS` process, in seconds.
+ * @param {string[]} args
+ * @param {string} cwd
+ */
 function time(args, cwd) {
   const began = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8" });
@@ -42,7 +48,8 @@ function time(args, cwd) {
   return seconds;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (/** @type {number[]} */ xs) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Inside the repo, so the export finds the project's package-lock.json.
 mkdirSync(join(root, "test-output"), { recursive: true });

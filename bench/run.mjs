@@ -49,6 +49,16 @@ writeFileSync(
 );
 const env = { ...process.env, JUPYTER_PATH: join(jupyterPath, "share", "jupyter") };
 
+/**
+ * The figures bench/kernel_bench.py prints as JSON for one kernel (seconds; see that script).
+ * @typedef {Record<string, any>} KernelFigures
+ */
+
+/**
+ * @param {string} kernel
+ * @param {string[]} args
+ * @returns {KernelFigures}
+ */
 function bench(kernel, args) {
   console.error(`bench: ${kernel} ${args.join(" ")}`);
   const out = execFileSync(python, [join(root, "bench/kernel_bench.py"), kernel, ...args], {
@@ -56,26 +66,33 @@ function bench(kernel, args) {
     cwd: root,
     encoding: "utf8",
   });
-  return JSON.parse(out.trim().split("\n").pop());
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "");
 }
+
+/** @param {unknown} error */
+const message = (error) => (error instanceof Error ? error.message : String(error));
 
 const importCell = 'import * as dfd from "danfojs-node";';
 const full = ["--repeat", "5", "--defines", "--cells", "300", "--import-cell", importCell];
+/** @type {{ replab: KernelFigures, tslab: KernelFigures, ipykernel?: KernelFigures }} */
 const results = { replab: bench("replab", full), tslab: bench("tslab", full) };
 try {
   results.ipykernel = bench("python3", ["--repeat", "5"]);
 } catch (error) {
-  console.error(`bench: ipykernel not measured: ${error.message}`);
+  console.error(`bench: ipykernel not measured: ${message(error)}`);
 }
 
-/** `replab run` against `jupyter nbconvert --execute` with the tslab kernel, on one 200-cell notebook. */
+/**
+ * `replab run` against `jupyter nbconvert --execute` with the tslab kernel, on one 200-cell notebook.
+ * @param {number} cells
+ */
 function headlessComparison(cells) {
   const dir = mkdtempSync(join(os.tmpdir(), "replab-bench-run-"));
-  const source = (i) =>
+  const source = (/** @type {number} */ i) =>
     i === 0
       ? "const values: number[] = [];"
       : `const x${i} = ${i} * 2;\nvalues.push(x${i});\nconsole.log(\`cell ${i}: \${x${i}}\`);`;
-  const notebook = (kernel) => ({
+  const notebook = (/** @type {string} */ kernel) => ({
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: kernel, display_name: kernel, language: "typescript" } },
@@ -90,6 +107,7 @@ function headlessComparison(cells) {
   });
   writeFileSync(join(dir, "replab.ipynb"), JSON.stringify(notebook("replab")));
   writeFileSync(join(dir, "tslab.ipynb"), JSON.stringify(notebook("tslab")));
+  /** @type {(command: string, args: string[]) => number} */
   const time = (command, args) => {
     const began = process.hrtime.bigint();
     execFileSync(command, args, { cwd: dir, env, stdio: "ignore" });
@@ -119,7 +137,7 @@ function headlessComparison(cells) {
   };
   const runs = [];
   for (let r = 0; r < 3; r++) runs.push(timeBoth());
-  const median = (xs) => [...xs].sort((a, b) => a - b)[1];
+  const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[1];
   return {
     cells,
     repeats: runs.length,
@@ -132,7 +150,7 @@ let headless;
 try {
   headless = headlessComparison(200);
 } catch (error) {
-  console.error(`bench: headless comparison not measured: ${error.message}`);
+  console.error(`bench: headless comparison not measured: ${message(error)}`);
 }
 
 /** The browser test measures the viewer (reply-to-panel, 200-cell render); run it here too. */
@@ -152,7 +170,7 @@ let viewer;
 try {
   viewer = viewerFigures();
 } catch (error) {
-  console.error(`bench: viewer not measured: ${error.message}`);
+  console.error(`bench: viewer not measured: ${message(error)}`);
 }
 
 const extra = [];
@@ -165,12 +183,15 @@ for (const script of ["repro.mjs", "run-export.mjs"]) {
       output: execFileSync(process.execPath, [path], { cwd: root, encoding: "utf8" }).trim(),
     });
   } catch (error) {
-    extra.push({ script, output: `failed: ${error.message}` });
+    extra.push({ script, output: `failed: ${message(error)}` });
   }
 }
 
+/** @type {(s: number | undefined) => string} */
 const ms = (s) => (s === undefined ? "–" : `${(s * 1000).toFixed(1)} ms`);
+/** @type {(a: number | undefined, b: number | undefined) => number | undefined} */
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+/** @type {(r: number | undefined, target: number) => string} */
 const verdict = (r, target) => (r === undefined ? "not measured" : r <= target ? "met" : "MISSED");
 const r = results.replab;
 const t = results.tslab;
