@@ -1,6 +1,7 @@
 /**
  * Jupyter messaging protocol 5.3 as types: requests keyed by msg_type, each tied to its
- * reply type, so a handler cannot answer a request with the wrong reply (STYLE.md 1).
+ * reply type, so a handler cannot answer a request with the wrong reply (docs/style.md,
+ * practice 1).
  */
 import { randomUUID } from "node:crypto";
 

@@ -21,7 +21,8 @@ fi
 rm -rf lib labextension tsconfig.tsbuildinfo
 npm run --silent build:lib
 npm run --silent build:labextension >/dev/null
-# The built extension must not carry this machine's paths (DESIGN.md: nothing absolute).
+# The built extension must not carry this machine's paths (nothing absolute:
+# docs/contracts.md, "Export directory").
 if grep -rlE "$(pwd)|/home/|/root/" labextension >/dev/null; then
   echo "lineage-viewer: absolute path baked into labextension/" >&2
   exit 1

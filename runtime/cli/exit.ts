@@ -1,4 +1,7 @@
-/** How ReplabError kinds become exit codes and messages for every subcommand (DESIGN.md "CLI"). */
+/**
+ * How ReplabError kinds become exit codes and messages for every subcommand
+ * (docs/contracts.md, "Exit codes").
+ */
 import { writeRealStderr } from "../executor/capture.js";
 import { isReplabError, type ReplabErrorKind } from "../errors.js";
 

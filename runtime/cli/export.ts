@@ -1,6 +1,6 @@
 /**
  * `replab export NB.ipynb -o DIR [--target CELL_ID|VARIABLE] [--include-data] [--force]`:
- * the stored run of an executed notebook as a deterministic pipeline (DESIGN.md "Export
+ * the stored run of an executed notebook as a deterministic pipeline (docs/contracts.md, "Export
  * directory"). Exit 2 for usage errors and an existing DIR without --force.
  */
 import { dirname, resolve } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Types of the `replab` module cells can import (DESIGN.md "Notebook module"). `tslab`
+ * Types of the `replab` module cells can import (docs/contracts.md, "Notebook module"). `tslab`
  * resolves to the same module, so tslab notebooks type-check and run unchanged.
  */
 const API = `

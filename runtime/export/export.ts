@@ -1,5 +1,5 @@
 /**
- * Export (issue 4 section 2): an ExportSource becomes the directory of DESIGN.md "Export
+ * Export: an ExportSource becomes the directory of docs/contracts.md "Export
  * directory". Every file is a pure function of the source and the Node version, so two
  * exports of the same run are byte-identical.
  */

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { inputFiles, type ExportSource } from "./source.js";
 
-/** repro.lock.json: what a re-run must reproduce (DESIGN.md "Export directory"). */
+/** repro.lock.json: what a re-run must reproduce (docs/contracts.md, "Export directory"). */
 export function reproLock(
   source: ExportSource,
   dataIncluded: boolean,

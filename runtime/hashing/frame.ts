@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 
-/** Objects may declare their own canonical hash (STYLE.md practice 8). */
+/** Objects may declare their own canonical hash (docs/style.md, practice 8). */
 export const HASH_SYMBOL = Symbol.for("replab.hash");
 
 /** What the lineage records about a frame. */

@@ -1,5 +1,6 @@
 /**
- * Streamed sha256 of files (DESIGN.md: "Hashes are sha256 over full content, named, with the
+ * Streamed sha256 of files (docs/contracts.md, "Determinism rules": hashes are sha256 over
+ * full content, named, with the
  * size"). One reused buffer per hash, so a 2 GB file costs the buffer, not the file. The fs
  * functions are captured at load, before the tracer patches the module, so hashing is never
  * traced and never recurses.

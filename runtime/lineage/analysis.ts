@@ -1,5 +1,6 @@
 /**
- * Def/use analysis of one cell on the TypeScript AST (issue 3 §3). Top-level declarations and
+ * Def/use analysis of one cell on the TypeScript AST (docs/architecture.md, "Data flow of one
+ * cell"). Top-level declarations and
  * assignments define names; free references to names earlier cells defined are uses;
  * assignments through a name (`x.a = 1`, `x[i] = 2`) and mutating calls (`x.push(1)`,
  * `df.addColumn(...)`, `{ inplace: true }`) make the cell a writer of that name. Names bound in

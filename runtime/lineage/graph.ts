@@ -1,5 +1,5 @@
 /**
- * The notebook's lineage graph (DESIGN.md "Lineage JSON"), rebuilt from executions in the
+ * The notebook's lineage graph (docs/contracts.md, "Lineage JSON"), rebuilt from executions in the
  * order they happened. Var edges come from the latest writer of each used name at the time
  * of the execution; a cell is stale when a name it used was written by a later execution.
  */

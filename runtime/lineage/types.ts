@@ -1,5 +1,5 @@
 /**
- * The lineage graph contract (DESIGN.md, "Lineage JSON"; schema/lineage.schema.json).
+ * The lineage graph contract (docs/contracts.md, "Lineage JSON"; schema/lineage.schema.json).
  * These types and the JSON Schema must change together; fields may be added, never removed.
  */
 

@@ -1,6 +1,7 @@
 /**
  * Cell magics: a cell whose first line starts with `%name` is handled by the magic of that
- * name instead of the compiler (DESIGN.md "Magics"). Each magic lives in its own module and
+ * name instead of the compiler (docs/contracts.md, "Magics"). Each magic lives in its own module
+ * and
  * registers itself here; the session looks a magic up by name.
  */
 import type { ExecuteResultValue, OutputSink } from "../session/types.js";

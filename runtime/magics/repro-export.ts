@@ -1,5 +1,5 @@
 /**
- * `%repro export DIR [--target X] [--include-data] [--force]` (DESIGN.md "Magics"): export
+ * `%repro export DIR [--target X] [--include-data] [--force]` (docs/contracts.md, "Magics"): export
  * the live session's lineage as a pipeline directory. DIR is relative to the notebook.
  */
 import { isAbsolute, join } from "node:path";

@@ -1,6 +1,6 @@
 /**
  * `%repro seed N` sets the notebook seed for every later execution (it outranks REPLAB_SEED
- * and the notebook's metadata, DESIGN.md "Determinism rules"); `%repro seed` prints it.
+ * and the notebook's metadata, docs/contracts.md, "Determinism rules"); `%repro seed` prints it.
  */
 import { ReplabError } from "../errors.js";
 import type { Recorder } from "../repro/recorder.js";

@@ -1,4 +1,7 @@
-/** `%repro verify DIR` (DESIGN.md "Magics"): run an exported pipeline and compare it with its repro.lock.json. */
+/**
+ * `%repro verify DIR` (docs/contracts.md, "Magics"): run an exported pipeline and compare it
+ * with its repro.lock.json.
+ */
 import { isAbsolute, join } from "node:path";
 import { ReplabError } from "../errors.js";
 import { verifyExport } from "../export/verify.js";

@@ -1,5 +1,5 @@
 /**
- * Reading a notebook is the boundary where bad input is caught (STYLE.md practice 3):
+ * Reading a notebook is the boundary where bad input is caught (docs/style.md, practice 3):
  * every failure is a ReplabError naming the file and what was wrong, before anything runs
  * or is written.
  */

@@ -1,7 +1,8 @@
 /**
  * The reproducibility facade the cell engine calls around every execution: seeds the cell's
  * stream, traces what the cell touches, hashes files and dataframes, records the execution
- * in the lineage graph and appends it to the crash-safe journal (DESIGN.md "Data flow").
+ * in the lineage graph and appends it to the crash-safe journal (docs/architecture.md, "Data
+ * flow of one cell").
  */
 import { sep } from "node:path";
 import { dirname, join } from "node:path";

@@ -1,6 +1,6 @@
 /**
  * Magics are checked before anything runs, so a typo in the last cell fails in a second
- * with exit 2 instead of after a long run (DESIGN.md "Magics").
+ * with exit 2 instead of after a long run (docs/contracts.md, "Magics").
  */
 import { ReplabError } from "../errors.js";
 import { parseMagic } from "../magics/registry.js";

@@ -29,7 +29,7 @@ export interface NotebookReplabMetadata {
   data: DataHash[];
 }
 
-/** Seed precedence (DESIGN.md "Determinism rules"): --seed > REPLAB_SEED > metadata > 42. */
+/** Seed precedence (docs/contracts.md, "Determinism rules"): --seed > REPLAB_SEED > metadata > 42. */
 export function resolveSeed(
   flag: number | undefined,
   notebook: Notebook,

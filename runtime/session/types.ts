@@ -1,7 +1,7 @@
 /**
  * The seam between the protocol (kernel/, or the headless runner) and the cell engine.
  * Nothing here knows about sockets: a caller passes an OutputSink per request and gets a
- * plain outcome back (STYLE.md practice 4).
+ * plain outcome back (docs/style.md, practice 4).
  */
 
 /** A MIME bundle: MIME type -> data (string for text types, JSON for +json types). */
@@ -101,7 +101,7 @@ export interface CellEngine {
    * the cell runs after an await, which neither SIGINT nor interrupt() can reach while it spins.
    */
   readonly interruptFlag: SharedArrayBuffer;
-  /** The notebook's lineage graph as of now (DESIGN.md "Lineage JSON"). */
+  /** The notebook's lineage graph as of now (docs/contracts.md, "Lineage JSON"). */
   lineage(): LineageGraph;
   /** Called after every recorded execution with the new graph; returns an unsubscribe function. */
   onLineageChange(listener: (graph: LineageGraph) => void): () => void;

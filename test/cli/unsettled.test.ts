@@ -1,5 +1,6 @@
 /**
- * `replab run` when a cell's await can never settle (issue 10 item 2): the event loop empties
+ * `replab run` when a cell's await can never settle (docs/contracts.md, "Exit codes"): the
+ * event loop empties
  * with the cell pending. The cell fails saying so, later cells are skipped (or run with
  * --allow-errors), the notebook is written and the exit status is 1.
  */

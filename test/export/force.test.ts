@@ -1,6 +1,7 @@
 /**
  * `replab export --force` and `%repro export --force` never delete what replab did not write
- * (issue 10 item 1): the notebook's directory, its parent, a file and a foreign directory are
+ * (docs/contracts.md, "Export directory"): the notebook's directory, its parent, a file and a
+ * foreign directory are
  * refused with nothing changed; an earlier export is replaced and the user's files in it kept.
  */
 import { createHash } from "node:crypto";

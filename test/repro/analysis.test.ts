@@ -1,4 +1,7 @@
-/** Def/use analysis on the TypeScript AST: every case of issue 3 §3. */
+/**
+ * Def/use analysis on the TypeScript AST: every case the lineage's defines and uses need
+ * (docs/contracts.md, "Lineage JSON").
+ */
 import { describe, expect, test } from "vitest";
 import { analyzeCell } from "../../runtime/lineage/analysis.js";
 

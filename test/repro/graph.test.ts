@@ -1,4 +1,7 @@
-/** The lineage graph over a small notebook: edges, staleness, order, renderers (issue 3 §3, §4). */
+/**
+ * The lineage graph over a small notebook: edges, staleness, order, renderers
+ * (docs/contracts.md, "Lineage JSON").
+ */
 import fs, { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";

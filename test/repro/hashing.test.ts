@@ -1,4 +1,4 @@
-/** File and frame hashes (issue 3 §2, §4). */
+/** File and frame hashes (docs/integrity.md, "File hashes"; docs/frame-hash.md). */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";

@@ -1,4 +1,7 @@
-/** The crash-safe journal: complete after kill -9, and replayable into the graph (issue 3 §3, §4). */
+/**
+ * The crash-safe journal: complete after kill -9, and replayable into the graph
+ * (docs/integrity.md, "The journal").
+ */
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

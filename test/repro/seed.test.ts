@@ -1,4 +1,7 @@
-/** Seeding: per-cell streams, re-runs, and libraries that draw from Math.random (issue 3 §1, §4). */
+/**
+ * Seeding: per-cell streams, re-runs, and libraries that draw from Math.random
+ * (docs/determinism.md, "One stream per cell, reset at every execution", "Libraries").
+ */
 import seedrandom from "seedrandom";
 import { afterEach, describe, expect, test } from "vitest";
 import { Recorder } from "../../runtime/repro/recorder.js";

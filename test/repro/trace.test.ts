@@ -1,4 +1,7 @@
-/** Tracing: files through every fs API and danfo.js, clock, crypto and network (issue 3 §1, §2). */
+/**
+ * Tracing: files through every fs API and danfo.js, clock, crypto and network
+ * (docs/determinism.md, "Recorded, never changed"; docs/integrity.md, "File hashes").
+ */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { readFileSync as namedReadFileSync } from "node:fs";

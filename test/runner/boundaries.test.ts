@@ -1,4 +1,7 @@
-/** DESIGN.md "Layout": the headless runner and the export never load ZeroMQ or kernel/. */
+/**
+ * The headless runner and the export never load ZeroMQ or kernel/ (docs/architecture.md, "The
+ * dependency rule").
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";

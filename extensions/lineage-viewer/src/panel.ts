@@ -10,7 +10,7 @@ import { LineageModel } from "./model";
 import { LINEAGE_COMM_TARGET, type LineageGraph } from "./schema";
 import { LineageView } from "./widget";
 
-/** The metadata key that holds replab's data (DESIGN.md: `metadata.replab.lineage`). */
+/** The key that holds replab's data (`metadata.replab.lineage`, docs/contracts.md, "Lineage JSON"). */
 export const METADATA_KEY = "replab";
 
 /** Reads the lineage stored in a notebook's metadata, or undefined. */

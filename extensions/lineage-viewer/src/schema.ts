@@ -1,5 +1,5 @@
 /**
- * A hand-written mirror of schema/lineage.schema.json (DESIGN.md, "Lineage JSON").
+ * A hand-written mirror of schema/lineage.schema.json (docs/contracts.md, "Lineage JSON").
  *
  * The extension may not import runtime/, so the types live here too; the constant tables
  * below are what test/schema.test.ts compares with the schema file, so a change to the
