@@ -15,6 +15,7 @@ import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
 import { firstDifference } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
 import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
+import { checkOutputTarget } from "../runner/output-target.js";
 import { runParallel } from "../runner/parallel.js";
 import { injectParameters } from "../runner/parameters.js";
 import { createProgress } from "../runner/progress.js";
@@ -62,7 +63,10 @@ function childFlags(options: RunOptions): string[] {
 /** Where the executed notebook goes, or undefined when nothing is written (--check alone). */
 export function outputPath(path: string, options: RunOptions): string | undefined {
   if (options.inplace) return path;
-  if (options.output !== undefined) return resolve(options.output);
+  if (options.output !== undefined) {
+    checkOutputTarget(resolve(options.output), options.output);
+    return resolve(options.output);
+  }
   if (options.check) return undefined;
   const target = resolve(dirname(path), `${basename(path, ".ipynb")}.out.ipynb`);
   if (existsSync(target)) {

@@ -4,6 +4,7 @@
  */
 import { usageError } from "../cli/help.js";
 import type { ReplabError } from "../errors.js";
+import { parameterNameProblem } from "./names.js";
 
 export interface RunOptions {
   notebooks: string[];
@@ -146,9 +147,8 @@ function validate(options: RunOptions): RunOptions {
 function addParameter(parameters: Map<string, unknown>, text: string): void {
   const eq = text.indexOf("=");
   const name = eq === -1 ? "" : text.slice(0, eq);
-  if (!/^[\p{ID_Start}$_][\p{ID_Continue}$]*$/u.test(name)) {
-    throw usage(`-p ${text}: expected NAME=VALUE with NAME a JavaScript identifier`);
-  }
+  const problem = parameterNameProblem(name);
+  if (problem !== undefined) throw usage(`-p ${text}: ${problem}`);
   parameters.set(name, parseValue(text.slice(eq + 1)));
 }
 
@@ -169,9 +169,16 @@ function integer(flag: string, text: string, min: number): number {
   return n;
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function positiveSeconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
     throw usage(`--timeout ${text}: expected a number of seconds > 0`);
+  // Under 1 ms would round to 0 (shown as "0 s"); over Node's timer limit it would fire at once.
+  if (n < 0.001) throw usage(`--timeout ${text}: expected at least 0.001 seconds (1 ms)`);
+  if (n * 1000 > MAX_TIMER_MS)
+    throw usage(`--timeout ${text}: expected at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds`);
   return Math.round(n * 1000);
 }
