@@ -18,7 +18,7 @@ import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint } from "./connection.js";
 import { isKernelError, KernelError } from "./errors.js";
 import { answerHistory } from "./history.js";
-import { log } from "./log.js";
+import { log, RateLimitedLog } from "./log.js";
 import {
   createMessage,
   createReply,
@@ -66,6 +66,7 @@ class ProtocolThread {
   private readonly comms = new CommRegistry();
   private readonly pending = new Map<number, Pending>();
   private readonly replied = new WeakSet<Queued>();
+  private readonly drops = new RateLimitedLog("dropped messages");
   private readonly streams = new StreamBatcher((chunk) =>
     this.publishNow(
       "stream",
@@ -142,7 +143,7 @@ class ProtocolThread {
     } catch (error) {
       // Bad, unsigned, replayed or malformed messages are dropped: never run, never fatal.
       const code = isKernelError(error) ? error.code : "unexpected";
-      log(`${channel}: dropped a message (${code}): ${(error as Error).message}`);
+      this.drops.line(`${channel}: dropped a message (${code}): ${(error as Error).message}`);
       return undefined;
     }
   }
