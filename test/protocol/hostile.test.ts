@@ -53,6 +53,17 @@ describe("hostile cells and requests on the replab kernel", () => {
     expect((await client.execute("1 + 1")).result).toBe("2");
   }, 60_000);
 
+  it.each(["complete_request", "inspect_request"])(
+    "answers a %s whose cursor is far past the code, then the next cell",
+    async (type) => {
+      const id = await client.send(client.shell, type, { code: "x", cursor_pos: 1e9 });
+      const reply = await client.reply(id, 30_000);
+      expect(["ok", "error"]).toContain(reply.content["status"]);
+      expect((await client.execute("3 + 4")).result).toBe("7");
+    },
+    60_000,
+  );
+
   it("answers tail with n: 0 with no rows", async () => {
     const id = await client.send(client.shell, "history_request", {
       hist_access_type: "tail",
