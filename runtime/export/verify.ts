@@ -9,18 +9,7 @@ import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ReplabError } from "../errors.js";
-
-interface LockCell {
-  id: string;
-  stdout: { sha256: string; bytes: number } | null;
-}
-
-interface ReproLock {
-  seed: number;
-  dataIncluded: boolean;
-  data: { path: string; sha256: string; bytes: number }[];
-  cells: LockCell[];
-}
+import { parseLock, type LockCell, type ReproLock } from "./lock-check.js";
 
 export interface VerifyResult {
   cells: number;
@@ -54,19 +43,28 @@ async function readLock(dir: string): Promise<ReproLock> {
       `${dir} is not a replab export: no repro.lock.json`,
     );
   });
-  try {
-    return JSON.parse(text) as ReproLock;
-  } catch {
-    throw new ReplabError("notebook-invalid", `${path} is not valid JSON`);
-  }
+  return parseLock(text, path);
 }
 
 /** The pipeline's packages must resolve from DIR (its own node_modules, or an enclosing project's). */
 async function checkInstalled(dir: string): Promise<void> {
-  const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>;
-  };
-  const missing = Object.keys(pkg.dependencies ?? {}).filter((name) => !resolvable(dir, name));
+  const path = join(dir, "package.json");
+  const text = await readFile(path, "utf8").catch(() => {
+    throw new ReplabError("notebook-unreadable", `${dir} has no package.json: export it again`);
+  });
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    throw new ReplabError("notebook-invalid", `${path} is not valid JSON`);
+  }
+  // Node itself fails on a package.json that is not an object, before the pipeline runs.
+  if (typeof pkg !== "object" || pkg === null || Array.isArray(pkg))
+    throw new ReplabError("notebook-invalid", `${path} is not a JSON object: export it again`);
+  const dependencies = (pkg as { dependencies?: unknown }).dependencies ?? {};
+  if (typeof dependencies !== "object" || dependencies === null)
+    throw new ReplabError("notebook-invalid", `${path}: dependencies is not an object`);
+  const missing = Object.keys(dependencies).filter((name) => !resolvable(dir, name));
   if (missing.length > 0) {
     throw new ReplabError(
       "usage",
