@@ -235,7 +235,8 @@ describe("replab run executes a notebook", () => {
     writeFileSync(nb, JSON.stringify(stored));
     expect(seedOf([])).toBe(77);
     expect(seedOf([], { REPLAB_SEED: "5" })).toBe(5);
-  });
+    // Five runs in a row: on a loaded 2-core machine that is more than the default hang guard.
+  }, 300_000);
 
   it("--check names the first cell whose outputs changed, with a short diff", () => {
     const nb = join(dir, "check.ipynb");

@@ -48,7 +48,7 @@ export async function runCell(
 export function transpileForChild(): string {
   const root = join(import.meta.dirname, "..", "..");
   const out = mkdtempSync(join(root, "test-output", "repro-child-"));
-  const dirs = ["hashing", "lineage", "lineage/render", "repro", "seed", "trace"];
+  const dirs = ["compiler", "hashing", "lineage", "lineage/render", "repro", "seed", "trace"];
   const files = [
     "runtime/errors.ts",
     ...dirs.flatMap((d) =>
