@@ -1,4 +1,4 @@
-// One linter for the repo. Type-aware rules catch the promise mistakes STYLE.md warns about,
+// One linter for the repo. Type-aware rules catch the promise mistakes docs/style.md warns about,
 // and the layer rules below keep the dependency rule (kernel -> runtime, never back; the
 // viewer talks to neither) a lint error rather than a convention.
 import js from "@eslint/js";

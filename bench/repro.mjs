@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Reproducibility-core benchmarks (issue 3 §5), run against the build in dist/ (`npm run build`):
+// Reproducibility-core benchmarks, run against the build in dist/ (`npm run build`):
 //   1. per trivial cell: Recorder.beginCell + endCell (seeding, tracing, analysis, lineage,
 //      journal) against running the same cell with no recorder (target: <= 0.5 ms more);
 //   2. file hashing throughput against node:crypto sha256 over the same bytes in memory

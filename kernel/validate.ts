@@ -1,4 +1,4 @@
-/** Boundary checks: after these, handlers trust the message types (STYLE.md 3). */
+/** Boundary checks: after these, handlers trust the message types (docs/style.md, practice 3). */
 import { KernelError } from "./errors.js";
 import type { Message, RequestContent, RequestType } from "./messages.js";
 

@@ -1,5 +1,5 @@
 /**
- * `replab run`: run notebooks headless (DESIGN.md "CLI", issue 4 section 1). Exit 0 ok;
+ * `replab run`: run notebooks headless (docs/contracts.md, "CLI"). Exit 0 ok;
  * 1 a cell failed or --check found different outputs; 2 usage or unreadable notebook, with
  * nothing written. Never loads ZeroMQ or kernel/.
  */

@@ -1,5 +1,5 @@
 /**
- * `replab run` arguments (DESIGN.md "CLI"). Parsing is the boundary: after it, options are
+ * `replab run` arguments (docs/contracts.md, "CLI"). Parsing is the boundary: after it, options are
  * typed and checked, and every mistake is a usage error naming the argument.
  */
 import { usageError } from "../cli/help.js";

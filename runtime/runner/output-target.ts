@@ -1,6 +1,6 @@
 /**
  * `replab run -o OUT.ipynb` is checked before any cell runs: a run that cannot write its
- * result must not spend its time first (issue 10 item 10).
+ * result must not spend its time first (docs/contracts.md, "CLI").
  */
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";

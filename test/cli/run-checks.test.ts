@@ -1,5 +1,5 @@
 /**
- * `replab run` refuses up front what it could only fail at the end (issue 10 item 10): an -o
+ * `replab run` refuses up front what it could only fail at the end: an -o
  * in a missing directory, a parameter named by a reserved word, a --timeout under 1 ms; and
  * an interrupt while the notebook is written never leaves a temporary file beside it.
  */

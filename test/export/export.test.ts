@@ -55,7 +55,7 @@ const node = (args: string[], cwd: string, env: Record<string, string> = {}) =>
   spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, ...env } });
 
 describe("replab export", () => {
-  it("writes the directory of DESIGN.md, byte for byte as the fixtures", () => {
+  it("writes the export directory of docs/contracts.md, byte for byte as the fixtures", () => {
     const out = exportTo("full");
     const files = tree(out);
     expect([...files.keys()].sort()).toEqual([

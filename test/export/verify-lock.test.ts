@@ -1,5 +1,5 @@
 /**
- * `replab verify` checks repro.lock.json before it runs anything (issue 10 item 7): an edited
+ * `replab verify` checks repro.lock.json before it runs anything: an edited
  * lock is a clear error with exit 2 (never a crash, never "verified 0 cells"), and a data
  * path outside the data directory is refused, not read.
  */

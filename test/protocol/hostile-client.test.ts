@@ -1,5 +1,5 @@
 /**
- * jupyter_client against hostile cells and requests (issue 9): each check in
+ * jupyter_client against hostile cells and requests: each check in
  * hostile_checks.py is reported here as its own test, for both kernelspecs.
  */
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Hostile cell values and requests (issue 9): BigInt, cycles, throwing getters and display
+ * Hostile cell values and requests: BigInt, cycles, throwing getters and display
  * methods, non-object bundles, invalid history fields and a 20,000-line flood. Each request
  * gets its reply, the kernel answers the next cell, and no output is lost.
  */

@@ -1,5 +1,5 @@
 /**
- * Differential (issue 8): a notebook written for tslab (an imports cell first, a local module,
+ * Differential: a notebook written for tslab (an imports cell first, a local module,
  * a JSON file, untyped TypeScript) runs under tslab 1.0.22 with `jupyter nbconvert --execute`
  * and under `replab run`; every cell tslab runs prints the same stdout under replab.
  */

@@ -1,5 +1,5 @@
 /**
- * Notebooks as people write them (issue 8): an imports cell first, its names used by the
+ * Notebooks as people write them: an imports cell first, its names used by the
  * next cell; the notebook's own modules beside it; untyped, tslab-style TypeScript.
  */
 import { mkdirSync, utimesSync, writeFileSync } from "node:fs";

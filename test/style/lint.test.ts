@@ -1,6 +1,6 @@
 /**
  * The repo's one type checker, one linter and one formatter, run as part of the tests so a
- * red lint is a red build (STYLE.md practice 9).
+ * red lint is a red build (docs/style.md, practice 9).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
