@@ -35,11 +35,16 @@ const WRITE_FLAGS = constants.O_WRONLY | constants.O_RDWR | constants.O_APPEND |
 
 /** Patch fs and fs.promises; returns the undo. */
 export function traceFs(state: TraceState): Unpatch {
-  const note = (access: Access, path: unknown): void => {
-    if (!state.active) return;
+  /** The path a running cell touched, when it is data; undefined otherwise. */
+  const tracked = (path: unknown): string | undefined => {
+    if (!state.active) return undefined;
     const absolute = toPath(path);
     // Packages are never data; dropping them here keeps require() of a big package cheap.
-    if (absolute !== undefined && !absolute.includes(PACKAGES)) state.file(access, absolute);
+    return absolute !== undefined && !absolute.includes(PACKAGES) ? absolute : undefined;
+  };
+  const note = (access: Access, path: unknown): void => {
+    const absolute = tracked(path);
+    if (absolute !== undefined) state.file(access, absolute);
   };
   const undo: Unpatch[] = [];
   const on = (target: object, names: string[], observe: (args: readonly unknown[]) => void) => {
@@ -75,9 +80,8 @@ export function traceFs(state: TraceState): Unpatch {
     );
   };
   const watchRead = (path: unknown): PendingRead | undefined => {
-    if (!state.active) return undefined;
-    const absolute = toPath(path);
-    if (absolute === undefined || absolute.includes(PACKAGES)) return undefined;
+    const absolute = tracked(path);
+    if (absolute === undefined) return undefined;
     const pending = new PendingRead();
     state.file("read", absolute, pending);
     return pending;

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { ReadStream } from "node:fs";
 import type { FileHash } from "../hashing/sha256.js";
+import type { OriginalCall } from "./patch.js";
 
 /** Receives the hash of exactly what one read returned; undefined when it returned no bytes. */
 export type BytesSeen = (hash: FileHash | undefined) => void;
@@ -37,16 +38,17 @@ function digest(bytes: Uint8Array): FileHash {
   return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
 }
 
+/** What the caller asked for: the bytes decoded when it named an encoding. */
+function decoded(data: unknown, encoding: BufferEncoding | undefined): unknown {
+  return encoding !== undefined && Buffer.isBuffer(data) ? data.toString(encoding) : data;
+}
+
 function report(value: unknown, seen: BytesSeen): void {
   seen(value instanceof Uint8Array ? digest(value) : undefined);
 }
 
 /** readFileSync(path, options) with the returned bytes hashed. */
-export function readSync(
-  original: (...args: unknown[]) => unknown,
-  args: unknown[],
-  seen: BytesSeen,
-): unknown {
+export function readSync(original: OriginalCall, args: unknown[], seen: BytesSeen): unknown {
   const encoding = encodingOf(args[1]);
   if (encoding === undefined) {
     const value = original(...args);
@@ -59,35 +61,26 @@ export function readSync(
 }
 
 /** readFile(path, [options], callback) with the bytes hashed before the callback sees them. */
-export function readCallback(
-  original: (...args: unknown[]) => unknown,
-  args: unknown[],
-  seen: BytesSeen,
-): unknown {
+export function readCallback(original: OriginalCall, args: unknown[], seen: BytesSeen): unknown {
   const callback = args[args.length - 1];
   if (typeof callback !== "function") return original(...args);
   const options = args.length > 2 ? args[1] : undefined;
   const encoding = encodingOf(options);
   const done = (error: unknown, data: unknown): void => {
     report(error === null || error === undefined ? data : undefined, seen);
-    const value = encoding !== undefined && Buffer.isBuffer(data) ? data.toString(encoding) : data;
-    (callback as (e: unknown, d: unknown) => void)(error, value);
+    (callback as (e: unknown, d: unknown) => void)(error, decoded(data, encoding));
   };
   const passed = encoding !== undefined ? asBuffer(options) : options;
   return args.length > 2 ? original(args[0], passed, done) : original(args[0], done);
 }
 
 /** fs.promises.readFile(path, options) with the bytes hashed before the caller sees them. */
-export function readPromise(
-  original: (...args: unknown[]) => unknown,
-  args: unknown[],
-  seen: BytesSeen,
-): unknown {
+export function readPromise(original: OriginalCall, args: unknown[], seen: BytesSeen): unknown {
   const encoding = encodingOf(args[1]);
   const passed = encoding !== undefined ? [args[0], asBuffer(args[1])] : args;
   return (original(...passed) as Promise<unknown>).then((data) => {
     report(data, seen);
-    return encoding !== undefined && Buffer.isBuffer(data) ? data.toString(encoding) : data;
+    return decoded(data, encoding);
   });
 }
 
