@@ -114,6 +114,10 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const result = await executeNotebook(notebook, engine, { ...options, progress });
   // `%repro seed N` in a cell overrides every other source; the engine's graph carries it.
   storeRunMetadata(notebook, result.lineage.seed, result.lineage);
+  // The report's data and model cards need the frames' dtypes and the models the cells hold now.
+  if (options.server === undefined) {
+    (await import("../audit/capture.js")).storeAuditCapture(notebook, result.lineage);
+  }
   await engine.dispose();
   const failure = result.failures[0];
   if (failure !== undefined) reportFailure(failure);
