@@ -121,7 +121,8 @@ export function installInto(dataDir: string): string[] {
     replaceDir(dir, (tmp) => {
       writeFileSync(join(tmp, "kernel.json"), `${JSON.stringify(kernelJson, null, 2)}\n`);
       for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) {
-        cpSync(join(PACKAGE_ROOT, "assets", logo), join(tmp, logo));
+        // Each language has its own mark, so the launcher tells the two kernels apart.
+        cpSync(join(PACKAGE_ROOT, "assets", spec.language, logo), join(tmp, logo));
       }
     });
     written.push(dir);

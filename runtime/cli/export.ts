@@ -12,6 +12,7 @@ import { checkTarget } from "../export/write-dir.js";
 import { notebookLanguage, readNotebook } from "../notebook/read.js";
 import { runCommand } from "./exit.js";
 import { isHelpFlag, printUsage, usageError } from "./help.js";
+import { counted } from "../words.js";
 
 /** `replab help export`: the synopsis (also shown after a usage error), what it does, every option. */
 export const EXPORT_USAGE = `usage: replab export NB.ipynb -o DIR [--target CELL_ID|VARIABLE] [--include-data] [--force]
@@ -115,7 +116,9 @@ export async function main(args: string[]): Promise<number> {
     checkTarget(dir, options.force, dirname(path));
     const source = fromNotebook(notebook, path, dirname(path), language);
     const count = await exportPipeline(source, { ...options, dir });
-    writeRealStderr(`replab: exported ${options.notebook} to ${options.dir} (${count} files)\n`);
+    writeRealStderr(
+      `replab: exported ${options.notebook} to ${options.dir} (${counted(count, "file")})\n`,
+    );
     return 0;
   });
 }

@@ -23,6 +23,7 @@ import { executeNotebook, type CellFailure, type RunnerEngine } from "../runner/
 import type { Language } from "../session/types.js";
 import { runCommand } from "./exit.js";
 import { printUsage } from "./help.js";
+import { counted } from "../words.js";
 
 /** Entry point of `replab run`, and of `replab kernel run`, which the dispatcher sends here. */
 export async function main(args: string[]): Promise<number> {
@@ -127,7 +128,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
     const seconds = ((performance.now() - began) / 1000).toFixed(2);
     const wrote = target === undefined ? "" : `; wrote ${target}`;
     writeRealStderr(
-      `replab: ran ${result.cellsRun} cells of ${file} in ${seconds}s (seed ${result.lineage.seed})${wrote}\n`,
+      `replab: ran ${counted(result.cellsRun, "cell")} of ${file} in ${seconds}s (seed ${result.lineage.seed})${wrote}\n`,
     );
   }
   // --allow-errors asks for the notebook with its errors recorded (nbconvert's meaning): that is a success.

@@ -149,19 +149,31 @@ function splitChunks(text: string): Chunk[] {
   const file = ts.createSourceFile("x.d.ts", text, ts.ScriptTarget.ES2022, true);
   const chunks: Chunk[] = [];
   for (const statement of file.statements) {
+    // The JSDoc a cell wrote stays with its declaration, so inspect in later cells shows it.
+    const doc = jsDocOf(text, statement);
     if (ts.isVariableStatement(statement)) {
       const keyword = variableKeyword(statement.declarationList.flags);
       for (const declaration of statement.declarationList.declarations) {
         const names = ts.isIdentifier(declaration.name) ? [declaration.name.text] : [];
-        chunks.push({ names, text: `declare ${keyword} ${declaration.getText(file)};` });
+        chunks.push({ names, text: `${doc}declare ${keyword} ${declaration.getText(file)};` });
       }
       continue;
     }
     const name = (statement as { name?: ts.Node }).name;
     const names = name !== undefined && ts.isIdentifier(name) ? [name.text] : [];
-    chunks.push({ names, text: statement.getText(file) });
+    chunks.push({ names, text: `${doc}${statement.getText(file)}` });
   }
   return chunks;
+}
+
+/** The `/** ... *\/` comments right before a statement, each on its own line. */
+function jsDocOf(text: string, statement: ts.Statement): string {
+  const ranges = ts.getLeadingCommentRanges(text, statement.getFullStart()) ?? [];
+  return ranges
+    .map((r) => text.slice(r.pos, r.end))
+    .filter((c) => c.startsWith("/**"))
+    .map((c) => `${c}\n`)
+    .join("");
 }
 
 function variableKeyword(flags: ts.NodeFlags): string {

@@ -37,19 +37,35 @@ const REPRO_SUBCOMMANDS: Record<string, Handler> = {
   },
 };
 
+/** The `%repro` subcommands, for help and completion. */
+export function reproSubcommands(): string[] {
+  return [...Object.keys(REPRO_SUBCOMMANDS), "help"];
+}
+
+async function help(): Promise<ExecuteResultValue> {
+  const { magicHelp } = await import("./help.js");
+  return magicHelp(reproSubcommands());
+}
+
 /** Run a magic line; throws ReplabError "unknown-magic" for names and subcommands replab does not have. */
 export async function runMagic(
   line: MagicLine,
   sink: OutputSink,
   services: MagicServices,
 ): Promise<ExecuteResultValue | undefined> {
+  if (
+    line.name === "lsmagic" ||
+    (line.name === "repro" && ["", "help", "--help", "-h"].includes(line.args[0] ?? ""))
+  ) {
+    return help();
+  }
   if (line.name === "repro") {
     const sub = line.args[0] ?? "";
     const handler = REPRO_SUBCOMMANDS[sub];
     if (handler === undefined) {
       throw new ReplabError(
         "unknown-magic",
-        `Unknown subcommand '%repro ${sub}'. Use one of: ${Object.keys(REPRO_SUBCOMMANDS).join(", ")}.`,
+        `Unknown subcommand '%repro ${sub}'. Use one of: ${reproSubcommands().join(", ")} (%repro help says what each does).`,
       );
     }
     return handler(line, sink, services);
@@ -60,6 +76,6 @@ export async function runMagic(
   }
   throw new ReplabError(
     "unknown-magic",
-    `Unknown magic %${line.name}. replab has %repro (${Object.keys(REPRO_SUBCOMMANDS).join(", ")}) and %lineage.`,
+    `Unknown magic %${line.name}. replab has %repro (${reproSubcommands().join(", ")}), %lineage and %lsmagic; %repro help says what each does.`,
   );
 }

@@ -6,6 +6,7 @@ import type { Recorder } from "../repro/recorder.js";
 import { LINEAGE_MIME, type LineageGraph } from "../lineage/types.js";
 import type { ExecuteResultValue } from "../session/types.js";
 import type { MagicContext } from "./registry.js";
+import { counted } from "../words.js";
 
 /** Services the lineage magic needs. */
 export interface LineageServices {
@@ -31,7 +32,7 @@ export async function lineageMagic(
 /** One line per edge, grouped under the graph's counts. */
 export function summary(graph: LineageGraph): string {
   const cells = graph.nodes.filter((node) => node.kind === "cell").length;
-  const head = `lineage: ${cells} cells, ${graph.nodes.length - cells} data nodes, ${graph.edges.length} edges (seed ${graph.seed})`;
+  const head = `lineage: ${counted(cells, "cell")}, ${counted(graph.nodes.length - cells, "data node")}, ${counted(graph.edges.length, "edge")} (seed ${graph.seed})`;
   const edges = graph.edges.map((e) => `  ${e.from} -[${e.kind}: ${e.label}]-> ${e.to}`);
   return [head, ...edges].join("\n");
 }

@@ -6,7 +6,9 @@ import { isAbsolute, join } from "node:path";
 import { parseExportArgs } from "../cli/export.js";
 import { exportPipeline } from "../export/export.js";
 import { fromEngine, type LiveEngine } from "../export/source.js";
+import { liveOrStoredSource } from "../export/stored.js";
 import type { MagicHandler } from "./registry.js";
+import { counted } from "../words.js";
 
 /** What the magic needs from the session. */
 export interface ReproExportServices {
@@ -23,12 +25,16 @@ export const reproExport: MagicHandler<ReproExportServices> = async ({ args, sin
   const options = parseExportArgs(words, true);
   const { engine } = services;
   const dir = isAbsolute(options.dir) ? options.dir : join(engine.notebookDir, options.dir);
-  const source = fromEngine(engine, services.notebookName ?? "notebook.ipynb", services.stdoutOf);
+  // A kernel where nothing ran yet exports the run the saved notebook holds (export/stored.ts).
+  const source =
+    services.notebookName === undefined
+      ? fromEngine(engine, "notebook.ipynb", services.stdoutOf)
+      : await liveOrStoredSource(engine, services.notebookName, services.stdoutOf);
   const notify = (message: string): void => sink.stream("stderr", `${message}\n`);
   const count = await exportPipeline(source, { ...options, dir, notify });
   sink.stream(
     "stdout",
-    `exported ${source.cells.length} cells to ${options.dir} (${count} files)\n`,
+    `exported ${counted(source.cells.length, "cell")} to ${options.dir} (${counted(count, "file")})\n`,
   );
   return undefined;
 };

@@ -1,6 +1,7 @@
 /**
- * `%repro status`: one row per cell with its execution count, whether it is stale, what it
- * defines, the files it read and wrote with short hashes, and its nondeterminism.
+ * `%repro status`: one row per cell, named as the notebook shows it (`[3]`), with its status
+ * (ran, stale, error, not run), what it defines, the files it read and wrote with short hashes,
+ * and its nondeterminism. Fits a notebook's width: no 36-character cell ids.
  */
 import type { Recorder } from "../repro/recorder.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
@@ -14,7 +15,7 @@ export interface ReproStatusServices {
   recorder: Recorder;
 }
 
-const HEADERS = ["cell", "exec", "stale", "defines", "files", "nondeterminism"];
+const HEADERS = ["cell", "status", "defines", "files", "nondeterminism"];
 
 /** Handle `%repro status`. */
 export async function reproStatus(
@@ -47,14 +48,27 @@ export function statusRows(graph: LineageGraph): string[][] {
         return file === undefined ? "" : `${arrow} ${file.path} ${shortHash(file.sha256)}`;
       });
     return [
-      cell.id,
-      cell.executionCount === null ? "" : String(cell.executionCount),
-      cell.stale ? "yes" : "",
+      cellLabel(cell),
+      cellStatus(cell),
       cell.defines.join(", "),
       touched.join("; "),
       cell.nondeterminism.join(", "),
     ];
   });
+}
+
+/** `[3]` as the prompt shows it; an id a person wrote (`load`) is added, a generated one is not. */
+function cellLabel(cell: CellNode): string {
+  const prompt = `[${cell.executionCount ?? " "}]`;
+  return /^[\w-]{1,16}$/.test(cell.id) && !/^count-\d+$/.test(cell.id)
+    ? `${prompt} ${cell.id}`
+    : prompt;
+}
+
+function cellStatus(cell: CellNode): string {
+  if (cell.status === "error") return "error";
+  if (cell.status === "not-run") return "not run";
+  return cell.stale ? "stale" : "ran";
 }
 
 function textTable(rows: string[][]): string {

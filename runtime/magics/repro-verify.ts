@@ -6,6 +6,7 @@ import { isAbsolute, join } from "node:path";
 import { ReplabError } from "../errors.js";
 import { verifyExport } from "../export/verify.js";
 import type { MagicHandler } from "./registry.js";
+import { counted } from "../words.js";
 
 /** What the magic needs from the session. */
 export interface ReproVerifyServices {
@@ -24,7 +25,7 @@ export const reproVerify: MagicHandler<ReproVerifyServices> = async ({ args, sin
   const result = await verifyExport(dir, undefined, root);
   sink.stream(
     "stdout",
-    `verified ${target}: ${result.cells} cells and ${result.files} data files match repro.lock.json\n`,
+    `verified ${target}: ${counted(result.cells, "cell")} and ${counted(result.files, "data file")} match repro.lock.json\n`,
   );
   return undefined;
 };

@@ -273,6 +273,10 @@ export class Session implements CellEngine {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    if (/^\s*%/.test(code)) {
+      const magic = await completeMagic(code, cursorPos);
+      if (magic !== undefined) return magic;
+    }
     const compiler = await this.compiler();
     const checker = this.language === "typescript" ? this.typeChecker(compiler) : undefined;
     return compiler.complete(code, cursorPos, checker);
@@ -361,4 +365,21 @@ function silenceLoaderWarning(): void {
       /USE_MAIN_CONTEXT_DEFAULT_LOADER/.test(warning.message);
     if (!ours) for (const listener of listeners) listener(warning);
   });
+}
+
+/** Completions on a magic line (`%re` -> `%repro`); undefined elsewhere in a magic cell. */
+async function completeMagic(code: string, cursorPos: number): Promise<CompleteResult | undefined> {
+  const [{ magicCompletions }, { reproSubcommands }] = await Promise.all([
+    import("../magics/help.js"),
+    import("../magics/dispatch.js"),
+  ]);
+  const found = magicCompletions(code, cursorPos, reproSubcommands());
+  if (found === undefined) return undefined;
+  const type = found.start > 0 && code[found.start - 1] === "%" ? "magic" : "keyword";
+  return {
+    matches: found.matches,
+    cursorStart: found.start,
+    cursorEnd: cursorPos,
+    types: found.matches.map((text) => ({ text, type, start: found.start, end: cursorPos })),
+  };
 }

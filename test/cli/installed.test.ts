@@ -118,6 +118,10 @@ describe("an installed replab", () => {
       expect(spec.argv).toContain(bin);
       expect(existsSync(join(share, "kernels", kernel, "logo-64x64.png"))).toBe(true);
     }
+    // The launcher shows each kernel's logo: TypeScript and JavaScript must not look the same.
+    const logo = (kernel: string): Buffer =>
+      readFileSync(join(share, "kernels", kernel, "logo-64x64.png"));
+    expect(logo("replab").equals(logo("replab-js"))).toBe(false);
     expect(
       existsSync(join(share, "labextensions", "@replab", "lineage-viewer", "package.json")),
     ).toBe(true);

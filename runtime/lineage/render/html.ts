@@ -4,6 +4,7 @@
  */
 import type { CellNode, LineageGraph } from "../types.js";
 import { escapeXml, renderSvg } from "./svg.js";
+import { counted } from "../../words.js";
 
 /** Render the graph as one HTML document. */
 export function renderHtml(graph: LineageGraph): string {
@@ -23,7 +24,7 @@ th, td { border: 1px solid #dadce0; padding: 4px 8px; text-align: left; font-siz
 </head>
 <body>
 <h1>Lineage</h1>
-<p>seed ${graph.seed} · ${cells.length} cells · ${graph.nodes.length - cells.length} data nodes</p>
+<p>seed ${graph.seed} · ${counted(cells.length, "cell")} · ${counted(graph.nodes.length - cells.length, "data node")}</p>
 ${renderSvg(graph)}
 <table>
 <thead><tr><th>cell</th><th>execution</th><th>status</th><th>defines</th><th>uses</th><th>nondeterminism</th></tr></thead>
