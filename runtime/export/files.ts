@@ -1,6 +1,7 @@
 /** The small text files of an export directory; each is a pure function of the ExportSource. */
 import { createHash } from "node:crypto";
-import { inputFiles, type ExportSource } from "./source.js";
+import type { FileNode } from "../lineage/types.js";
+import { inputFiles, type DataFile, type ExportSource } from "./source.js";
 
 /** repro.lock.json: what a re-run must reproduce (docs/contracts.md, "Export directory"). */
 export function reproLock(
@@ -18,6 +19,7 @@ export function reproLock(
     platform,
     dataIncluded,
     data: inputFiles(source.cells),
+    writes: writtenFiles(source),
     cells: source.cells.map((c) => ({
       id: c.id,
       executionCount: c.executionCount,
@@ -31,6 +33,27 @@ export function reproLock(
     })),
   };
   return `${JSON.stringify(lock, null, 2)}\n`;
+}
+
+/**
+ * The files the exported cells write, each with what its last writer left (the write edge's
+ * content, else the file node's), sorted by path: verify hashes them after the run.
+ */
+export function writtenFiles(source: ExportSource): DataFile[] {
+  const nodes = new Map(
+    source.lineage.nodes.filter((n): n is FileNode => n.kind === "file").map((n) => [n.id, n]),
+  );
+  const last = new Map<string, DataFile>();
+  for (const cell of source.cells) {
+    for (const edge of source.lineage.edges) {
+      if (edge.kind !== "write" || edge.from !== cell.id) continue;
+      const node = nodes.get(edge.to);
+      if (node === undefined) continue;
+      const content = { sha256: edge.sha256 ?? node.sha256, bytes: edge.bytes ?? node.bytes };
+      last.set(node.path, { path: node.path, ...content });
+    }
+  }
+  return [...last.values()].sort((a, b) => a.path.localeCompare(b.path, "en"));
 }
 
 const sha256Text = (text: string): string =>

@@ -88,33 +88,43 @@ const require = __createRequire(import.meta.url);
 // Relative paths in cells are read from here: the notebook's directory${dataIncluded ? " as copied into data/" : " (run from it, or set REPLAB_DATA_DIR)"}.
 process.chdir(${dataDir});
 
-/** Each cell's stdout, kept to compare with repro.lock.json (\`replab verify\` sets REPLAB_REPORT). */
-const __printed: { id: string; stdout: string }[] = [];
-const __writeStdout = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  const current = __printed.at(-1);
-  if (current !== undefined) current.stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-  return __writeStdout(chunk, ...rest);
-}) as typeof process.stdout.write;
-process.on("exit", () => {
-  const reportPath = process.env["REPLAB_REPORT"];
-  if (reportPath === undefined) return;
-  const sha256 = (text: string): string => __crypto.createHash("sha256").update(text, "utf8").digest("hex");
-  const cells = __printed.map((c) => ({ id: c.id, stdoutSha256: sha256(c.stdout), bytes: Buffer.byteLength(c.stdout) }));
-  __fs.writeFileSync(reportPath, JSON.stringify({ cells }));
-});
+// \`replab verify\` reads each cell's stdout from the real stream, not from anything this
+// script says about itself: with REPLAB_VERIFY_MARK set, a mark goes before each cell's output.
+const __mark = process.env["REPLAB_VERIFY_MARK"];
+
+/** sha256 and size of a file, read in 1 MiB chunks (a file of any size costs one buffer); undefined when unreadable. */
+function __hashFile(path: string): { sha256: string; bytes: number } | undefined {
+  let fd: number;
+  try {
+    fd = __fs.openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const hash = __crypto.createHash("sha256");
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let bytes = 0;
+    for (;;) {
+      const n = __fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) return { sha256: hash.digest("hex"), bytes };
+      hash.update(buffer.subarray(0, n));
+      bytes += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    __fs.closeSync(fd);
+  }
+}
 
 /** Stop with exit 1 when a data file is not the one the notebook read. */
 function __checkFile(file: { path: string; sha256: string; bytes: number }): void {
-  let data: Buffer;
-  try {
-    data = __fs.readFileSync(file.path);
-  } catch {
+  const actual = __hashFile(file.path);
+  if (actual === undefined) {
     __fail(\`data file \${file.path} is missing: expected sha256 \${file.sha256} (\${file.bytes} bytes)\`);
   }
-  const actual = __crypto.createHash("sha256").update(data).digest("hex");
-  if (actual !== file.sha256 || data.length !== file.bytes) {
-    __fail(\`data file \${file.path} changed: expected sha256 \${file.sha256} (\${file.bytes} bytes), found \${actual} (\${data.length} bytes)\`);
+  if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) {
+    __fail(\`data file \${file.path} changed: expected sha256 \${file.sha256} (\${file.bytes} bytes), found \${actual.sha256} (\${actual.bytes} bytes)\`);
   }
 }
 
@@ -127,7 +137,7 @@ function __fail(message: string): never {
 function __startCell(id: string, sourceSha256: string, files: { path: string; sha256: string; bytes: number }[]): void {
   Math.random = __seedrandom(\`replab:\${__SEED}:\${sourceSha256}\`);
   for (const file of files) __checkFile(file);
-  __printed.push({ id, stdout: "" });
+  if (__mark !== undefined) process.stdout.write(\`\\x1e\${__mark} \${id}\\n\`);
 }
 
 /**

@@ -1,38 +1,60 @@
 /**
  * `replab verify DIR`: run an exported pipeline in a fresh Node process and compare every
- * data file and every cell's stdout with repro.lock.json. The first difference is named.
+ * data file, every cell's REAL stdout (the child's stdout bytes, verify-run.ts) and every file
+ * the cells write with repro.lock.json, or with the executed notebook (`--against`,
+ * verify-against.ts). The first difference is named. What this proves: docs/integrity.md.
  */
-import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ReplabError } from "../errors.js";
-import { parseLock, type LockCell, type ReproLock } from "./lock-check.js";
+import { hashFile, type FileHash } from "../hashing/sha256.js";
+import { parseLock, type LockFile, type ReproLock } from "./lock-check.js";
+import { lockFromNotebook } from "./verify-against.js";
+import { runPipeline, type Printed } from "./verify-run.js";
 
+/** What verify checked. */
 export interface VerifyResult {
   cells: number;
+  /** Data files read (checked before the run). */
   files: number;
+  /** Files the cells wrote (checked after the run). */
+  written: number;
 }
 
 /**
  * Verify `dir`. Data files are read from `dataDir`; by default from DIR/data when the export
  * includes them, else from `fallbackDataDir` (the notebook's directory for the magic, the
- * current directory for the CLI).
+ * current directory for the CLI). With `against`, an executed notebook's stored run supplies
+ * the expectations instead of DIR's lock.
  */
 export async function verifyExport(
   dir: string,
   dataDir?: string,
   fallbackDataDir = process.cwd(),
+  against?: string,
 ): Promise<VerifyResult> {
-  const lock = await readLock(dir);
+  const dirLock = await readLock(dir);
+  const lock = against === undefined ? dirLock : await lockFromNotebook(dir, dirLock, against);
+  unverifiable(lock);
   await checkInstalled(dir);
   const root = resolve(dataDir ?? (lock.dataIncluded ? join(dir, "data") : fallbackDataDir));
-  for (const file of lock.data) await checkData(root, file);
-  const report = await runPipeline(dir, root);
-  compareCells(lock.cells, report);
-  return { cells: lock.cells.length, files: lock.data.length };
+  for (const file of lock.data) await checkFile(root, file, "data file");
+  const writes = lock.writes ?? [];
+  const before = await Promise.all(writes.map((file) => stamp(join(root, file.path))));
+  const printed = await runPipeline(dir, { REPLAB_DATA_DIR: root });
+  compareCells(lock, printed);
+  for (const [i, file] of writes.entries()) {
+    // A file left by an earlier run proves nothing about this one.
+    const was = before[i];
+    if (was !== undefined && was === (await stamp(join(root, file.path))))
+      throw new ReplabError(
+        "verify-mismatch",
+        `written file ${file.path} was not written by the pipeline: it is as it was before the run`,
+      );
+    await checkFile(root, file, "written file");
+  }
+  return { cells: lock.cells.length, files: lock.data.length, written: writes.length };
 }
 
 async function readLock(dir: string): Promise<ReproLock> {
@@ -44,6 +66,16 @@ async function readLock(dir: string): Promise<ReproLock> {
     );
   });
   return parseLock(text, path);
+}
+
+/** A cell whose stdout the run did not keep cannot be checked, so the lock cannot verify. */
+function unverifiable(lock: ReproLock): void {
+  const unknown = lock.cells.filter((c) => c.stdout === null).map((c) => c.id);
+  if (unknown.length > 0)
+    throw new ReplabError(
+      "verify-mismatch",
+      `repro.lock.json records no stdout for cell(s) ${unknown.join(", ")}, so their output cannot be checked: export from a notebook that replab run executed`,
+    );
 }
 
 /** The pipeline's packages must resolve from DIR (its own node_modules, or an enclosing project's). */
@@ -80,63 +112,51 @@ function resolvable(dir: string, name: string): boolean {
   }
 }
 
-async function checkData(
-  root: string,
-  file: { path: string; sha256: string; bytes: number },
-): Promise<void> {
-  const data = await readFile(join(root, file.path)).catch(() => undefined);
-  if (data === undefined) {
-    throw new ReplabError("hash-mismatch", `data file ${file.path} is missing from ${root}`);
+/** When and where a file last changed (inode, mtime and ctime in ns); undefined when it does not exist. */
+async function stamp(path: string): Promise<string | undefined> {
+  const s = await stat(path, { bigint: true }).catch(() => undefined);
+  return s === undefined ? undefined : `${s.ino}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+/** A file must hold what the lock says; it is streamed, so its size does not matter. */
+async function checkFile(root: string, file: LockFile, what: string): Promise<void> {
+  const actual: FileHash | undefined = await hashFile(join(root, file.path)).catch(() => undefined);
+  if (actual === undefined) {
+    throw new ReplabError("hash-mismatch", `${what} ${file.path} is missing from ${root}`);
   }
-  const actual = createHash("sha256").update(data).digest("hex");
-  if (actual !== file.sha256 || data.length !== file.bytes) {
+  if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) {
     throw new ReplabError(
       "hash-mismatch",
-      `data file ${file.path} differs: expected sha256 ${file.sha256} (${file.bytes} bytes), found ${actual} (${data.length} bytes)`,
+      `${what} ${file.path} differs: expected sha256 ${file.sha256} (${file.bytes} bytes), found ${actual.sha256} (${actual.bytes} bytes)`,
     );
   }
 }
 
-interface Report {
-  cells: { id: string; stdoutSha256: string; bytes: number }[];
-}
-
-async function runPipeline(dir: string, dataDir: string): Promise<Report> {
-  const reportPath = join(tmpdir(), `replab-verify-${randomBytes(6).toString("hex")}.json`);
-  const env = { ...process.env, REPLAB_REPORT: reportPath, REPLAB_DATA_DIR: dataDir, TZ: "UTC" };
-  try {
-    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ["pipeline.mjs"], {
-        cwd: dir,
-        env,
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let err = "";
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-      child.on("close", (c) => done({ code: c ?? 1, stderr: err }));
-    });
-    if (code !== 0) {
-      throw new ReplabError(
-        "verify-mismatch",
-        `the pipeline failed with exit ${code}:\n${stderr.trimEnd().split("\n").slice(-12).join("\n")}`,
-      );
-    }
-    return JSON.parse(await readFile(reportPath, "utf8")) as Report;
-  } finally {
-    await rm(reportPath, { force: true });
-  }
-}
-
-function compareCells(expected: LockCell[], report: Report): void {
-  for (const cell of expected) {
-    const got = report.cells.find((c) => c.id === cell.id);
+function compareCells(lock: ReproLock, printed: Printed): void {
+  if (printed.stray > 0)
+    throw new ReplabError(
+      "verify-mismatch",
+      `the pipeline printed ${printed.stray} bytes before its first cell started`,
+    );
+  for (const cell of lock.cells) {
+    const got = printed.cells.get(cell.id);
     if (got === undefined)
-      throw new ReplabError("verify-mismatch", `cell ${cell.id} did not run in the pipeline`);
-    if (cell.stdout !== null && got.stdoutSha256 !== cell.stdout.sha256) {
       throw new ReplabError(
         "verify-mismatch",
-        `cell ${cell.id}: stdout differs: expected sha256 ${cell.stdout.sha256} (${cell.stdout.bytes} bytes), got ${got.stdoutSha256} (${got.bytes} bytes)`,
+        `cell ${cell.id} did not run in the pipeline (nothing of it appeared on its stdout)`,
+      );
+    const want = cell.stdout;
+    if (want !== null && (got.sha256 !== want.sha256 || got.bytes !== want.bytes)) {
+      throw new ReplabError(
+        "verify-mismatch",
+        `cell ${cell.id}: stdout differs: expected sha256 ${want.sha256} (${want.bytes} bytes), got ${got.sha256} (${got.bytes} bytes)`,
       );
     }
   }
+  const extra = [...printed.cells.keys()].filter((id) => !lock.cells.some((c) => c.id === id));
+  if (extra.length > 0)
+    throw new ReplabError(
+      "verify-mismatch",
+      `the pipeline ran cell(s) ${extra.join(", ")} that repro.lock.json does not list`,
+    );
 }

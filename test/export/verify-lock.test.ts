@@ -6,7 +6,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { replab, scratch } from "../cli/helpers.js";
+import { ROOT, replab, scratch } from "../cli/helpers.js";
 import { writeStoredRun } from "./stored-run.js";
 
 let dir: string;
@@ -30,34 +30,49 @@ function verifyEdited(name: string, file: string, text: string | undefined) {
   return replab(["verify", name], { cwd: dir });
 }
 
+const EDITS: [string, () => unknown, RegExp][] = [
+  ["empty-cells", () => ({ ...lock, cells: [] }), /cells: needs at least 1 item\(s\), found 0/],
+  [
+    "traversal",
+    () => ({
+      ...lock,
+      data: [{ path: "../../../etc/hostname", sha256: "0".repeat(64), bytes: 1 }],
+    }),
+    /data\[0\]\.path \.\.\/\.\.\/\.\.\/etc\/hostname is outside the data directory/,
+  ],
+  [
+    "absolute",
+    () => ({ ...lock, data: [{ path: "/etc/hostname", sha256: "0".repeat(64), bytes: 1 }] }),
+    /data\[0\]\.path \/etc\/hostname is outside the data directory/,
+  ],
+  ["object", () => ({}), /the top level: schema is missing/],
+  ["null", () => null, /the top level: expected an object, found null/],
+  ["seed", () => ({ ...lock, seed: "42" }), /seed: expected an integer, found "42"/],
+  [
+    "stdout-hash",
+    () => ({ ...lock, cells: [{ id: "x", stdout: { sha256: "abc", bytes: 3 } }] }),
+    /cells\[0\]\.stdout\.sha256: "abc" does not match/,
+  ],
+];
+
 describe("replab verify refuses an edited repro.lock.json (exit 2)", () => {
-  it.each([
-    [
-      "empty-cells",
-      () => ({ ...lock, cells: [] }),
-      /cells is empty, so there is nothing to verify/,
-    ],
-    [
-      "traversal",
-      () => ({
-        ...lock,
-        data: [{ path: "../../../etc/hostname", sha256: "0".repeat(64), bytes: 1 }],
-      }),
-      /data\[0\]\.path \.\.\/\.\.\/\.\.\/etc\/hostname is outside the data directory/,
-    ],
-    [
-      "absolute",
-      () => ({ ...lock, data: [{ path: "/etc/hostname", sha256: "0".repeat(64), bytes: 1 }] }),
-      /data\[0\]\.path \/etc\/hostname is outside the data directory/,
-    ],
-    ["object", () => ({}), /schema is not "replab\.repro-lock\/1"/],
-    ["null", () => null, /expected a JSON object/],
-    ["seed", () => ({ ...lock, seed: "42" }), /seed is not an integer/],
-  ])("%s", (name, edit, message) => {
+  it.each(EDITS)("%s", (name, edit, message) => {
     const result = verifyEdited(name, "repro.lock.json", JSON.stringify(edit()));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^replab: .*repro\.lock\.json: /);
     expect(result.stderr).toMatch(message);
+  });
+
+  it("checks against the published schema: a JSON Schema validator (ajv) agrees with verify", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const schema = JSON.parse(readFileSync(join(ROOT, "schema/repro-lock.schema.json"), "utf8"));
+    const validate = new Ajv2020({ strict: true }).compile(schema as object);
+    expect(validate(lock)).toBe(true);
+    const fixture = readFileSync(join(ROOT, "test/fixtures/export/full/repro.lock.json"), "utf8");
+    expect(validate(JSON.parse(fixture))).toBe(true);
+    // The path checks are verify's own (a schema cannot say "inside"); the rest is the schema's.
+    for (const [name, edit] of EDITS.filter(([n]) => n !== "traversal" && n !== "absolute"))
+      expect([name, validate(edit())]).toEqual([name, false]);
   });
 
   it("a package.json that is missing or not an object is named; {} verifies", () => {
