@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
     summary: "print the lineage stored in an executed notebook: replab lineage NB.ipynb",
     load: () => import("../runtime/cli/lineage.js"),
   },
+  report: {
+    summary: "write the audit report of an executed notebook: replab report NB.ipynb -o FILE",
+    load: () => import("../runtime/cli/report.js"),
+  },
 };
 
 const HINT = "run 'replab help' for the commands, 'replab help COMMAND' for one's options";

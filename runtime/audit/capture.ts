@@ -16,7 +16,7 @@ export interface FrameProfile {
   variable: string;
   cellId: string;
   rows: number;
-  columns: { name: string; dtype: string; missing: number }[];
+  columns: { name: string; dtype: string; nulls: number }[];
 }
 
 /** Everything captured at the end of a run. */
@@ -81,7 +81,7 @@ function frameProfile(value: unknown, variable: string, cellId: string): FramePr
   const columns = hash.columns.map((name, i) => ({
     name,
     dtype: String(frame.dtypes[i] ?? "unknown"),
-    missing: rows.filter((row) => isMissing(Array.isArray(row) ? row[i] : row)).length,
+    nulls: rows.filter((row) => isMissing(Array.isArray(row) ? row[i] : row)).length,
   }));
   return { sha256: hash.sha256, variable, cellId, rows: hash.rows, columns };
 }
