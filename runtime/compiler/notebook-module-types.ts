@@ -42,5 +42,10 @@ const API = `
   export function isBrowser(): boolean;
 `;
 
-/** Ambient declarations for the virtual modules `replab` and `tslab`. */
-export const NOTEBOOK_MODULE_TYPES = `declare module "replab" {${API}}\ndeclare module "tslab" {${API}}\n`;
+/** The global `prompt` (runtime/executor/prompt.ts): the browser's and Deno's name, awaited here. */
+const PROMPT = `/** Ask the user for a line of input (Jupyter input_request); an empty answer gives defaultValue. */
+declare function prompt(message?: string, defaultValue?: string): Promise<string>;
+`;
+
+/** Ambient declarations for the virtual modules `replab` and `tslab`, and the global prompt. */
+export const NOTEBOOK_MODULE_TYPES = `declare module "replab" {${API}}\ndeclare module "tslab" {${API}}\n${PROMPT}`;

@@ -13,12 +13,14 @@ import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
+import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { Recorder } from "../repro/recorder.js";
 import type { MagicServices } from "../magics/dispatch.js";
 import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
+import { evaluateUserExpressions, expressionSource } from "./user-expressions.js";
 import type {
   CellEngine,
   CellError,
@@ -72,6 +74,8 @@ export class Session implements CellEngine {
   private readonly notebookName: string | undefined;
   /** Puts back the stack formatting that was there before this session. */
   private readonly restoreStacks: () => void;
+  /** Puts back the global `prompt` (if any) that was there before this session. */
+  private readonly restorePrompt: () => void;
 
   constructor(options: SessionOptions) {
     this.language = options.language;
@@ -100,6 +104,7 @@ export class Session implements CellEngine {
       importLocal: localModuleImporter(options.notebookDir),
     };
     installRequire(options.notebookDir, notebookModule);
+    this.restorePrompt = installPrompt(() => this.router.current);
     this.router.install();
     installErrorReporters(this.router, (error) => this.cellError(error));
     this.restoreStacks = installCellStacks(this.cellPosition);
@@ -124,8 +129,25 @@ export class Session implements CellEngine {
     if (this.language === "typescript") this.typeChecker(compiler).check("");
   }
 
-  /** Run one cell. Never throws: failures come back as an error outcome. */
+  /** Run one cell, then its user_expressions if it succeeded. Never throws. */
   async execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
+    const outcome = await this.executeCell(request, sink);
+    const expressions = request.userExpressions ?? {};
+    if (outcome.status !== "ok" || Object.keys(expressions).length === 0) return outcome;
+    const evaluate = (code: string): Promise<unknown> => this.evaluateExpression(code);
+    const toError = (thrown: unknown): CellError => this.cellError(thrown);
+    const userExpressions = await evaluateUserExpressions(expressions, evaluate, toError);
+    return { ...outcome, userExpressions };
+  }
+
+  /** One user expression's value, in the notebook's globals (no type check, no lineage). */
+  private async evaluateExpression(code: string): Promise<unknown> {
+    const compiled = (await this.compiler()).compileCell(expressionSource(code), this.language);
+    return this.executor.run(compiled.script, join(this.notebookDir, "[user expression]"));
+  }
+
+  /** Run one cell. Never throws: failures come back as an error outcome. */
+  private async executeCell(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
     const counted = request.storeHistory && !request.silent;
     if (counted) this.executionCount++;
     const executionCount = this.executionCount;
@@ -315,6 +337,7 @@ export class Session implements CellEngine {
   async dispose(): Promise<void> {
     this.recorder.dispose();
     this.restoreStacks();
+    this.restorePrompt();
     this.router.uninstall();
   }
 }

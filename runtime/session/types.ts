@@ -36,6 +36,8 @@ export interface ExecuteRequest {
   silent: boolean;
   storeHistory: boolean;
   allowStdin: boolean;
+  /** Expressions to evaluate after the cell, by name (Jupyter's user_expressions). */
+  userExpressions?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Jupyter payloads an execute reply may carry (the pager for `expr?`). */
@@ -59,8 +61,14 @@ export type ExecuteOutcome =
       /** The value of the last expression, already formatted; undefined when there is none. */
       result: ExecuteResultValue | undefined;
       payload: ExecutePayload[];
+      /** Each requested user expression's value or error; absent when none were asked for. */
+      userExpressions?: Record<string, UserExpressionResult> | undefined;
     }
   | ({ status: "error"; executionCount: number } & CellError);
+
+/** One user expression, evaluated in the notebook's globals after its cell ran. */
+export type UserExpressionResult =
+  ({ status: "ok" } & ExecuteResultValue) | ({ status: "error" } & CellError);
 
 export interface CompleteResult {
   matches: string[];
