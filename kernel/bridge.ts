@@ -23,6 +23,8 @@ export type EngineCall =
       silent: boolean;
       storeHistory: boolean;
       allowStdin: boolean;
+      /** execute_request's user_expressions: evaluated after the cell when it succeeds. */
+      userExpressions: Record<string, string>;
     }
   | { kind: "complete"; id: number; code: string; cursorPos: number }
   | { kind: "inspect"; id: number; code: string; cursorPos: number; detailLevel: 0 | 1 }

@@ -1,4 +1,5 @@
 /** The connection file Jupyter writes for a kernel: validated at the boundary, trusted after. */
+import { getHashes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { KernelError } from "./errors.js";
 
@@ -54,6 +55,14 @@ export function parseConnection(text: string): ConnectionInfo {
     throw new KernelError(
       "connection-invalid",
       `signature_scheme must look like "hmac-sha256", got ${JSON.stringify(scheme)}`,
+    );
+  }
+  // Checked here, where the other fields are, so the kernel exits 2 with this message
+  // instead of failing later in the protocol thread with a stack trace.
+  if (!getHashes().includes(scheme.slice("hmac-".length))) {
+    throw new KernelError(
+      "connection-invalid",
+      `signature_scheme ${JSON.stringify(scheme)} names a hash this Node does not have: use "hmac-sha256"`,
     );
   }
   const ports = Object.fromEntries(

@@ -8,6 +8,8 @@ export type KernelErrorCode =
   | "signature-replayed"
   | "json-invalid"
   | "message-invalid"
+  /** A request on a channel that does not run it (execute_request on control). */
+  | "wrong-channel"
   /** The engine threw while answering a request. */
   | "engine-failed";
 

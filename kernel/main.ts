@@ -217,9 +217,9 @@ class EngineHost {
   private async answer(call: EngineCall): Promise<EngineResults[EngineCall["kind"]]> {
     switch (call.kind) {
       case "execute": {
-        const { code, cellId, silent, storeHistory, allowStdin } = call;
+        const { code, cellId, silent, storeHistory, allowStdin, userExpressions } = call;
         return this.session.execute(
-          { code, cellId, silent, storeHistory, allowStdin },
+          { code, cellId, silent, storeHistory, allowStdin, userExpressions },
           this.sink(call.id, allowStdin),
         );
       }

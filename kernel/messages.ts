@@ -60,6 +60,11 @@ export interface RequestContent {
 
 export type RequestType = keyof RequestContent;
 
+/** A validated request: the union keyed by msg_type that dispatch switches on, without casts. */
+export type Request<K extends RequestType = RequestType> = {
+  [P in K]: Message<P, RequestContent[P]>;
+}[K];
+
 /** The reply type of each request (comm messages and input_reply have none). */
 export interface ReplyTypeOf {
   kernel_info_request: "kernel_info_reply";
@@ -75,8 +80,19 @@ export interface ReplyTypeOf {
 
 export type RepliedRequest = keyof ReplyTypeOf;
 
-type Status =
-  { status: "ok" } | { status: "error"; ename: string; evalue: string; traceback: string[] };
+/** The error reply every request may get (ipykernel's shape); execute replies add the count. */
+export interface ErrorContent {
+  status: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+type Status = { status: "ok" } | ErrorContent;
+
+/** One user_expressions entry of an execute_reply: the value as a MIME bundle, or its error. */
+export type UserExpressionContent =
+  { status: "ok"; data: Record<string, unknown>; metadata: Record<string, unknown> } | ErrorContent;
 
 export interface ReplyContent {
   kernel_info_reply: {
@@ -94,15 +110,9 @@ export interface ReplyContent {
         status: "ok";
         execution_count: number;
         payload: unknown[];
-        user_expressions: Record<string, unknown>;
+        user_expressions: Record<string, UserExpressionContent>;
       }
-    | {
-        status: "error";
-        execution_count: number;
-        ename: string;
-        evalue: string;
-        traceback: string[];
-      }
+    | (ErrorContent & { execution_count: number })
     | { status: "aborted"; execution_count: number };
   complete_reply: Status & {
     matches: string[];
@@ -148,6 +158,8 @@ export interface IopubContent {
   comm_open: { comm_id: string; target_name: string; data: Record<string, unknown> };
   comm_msg: { comm_id: string; data: Record<string, unknown> };
   comm_close: { comm_id: string; data: Record<string, unknown> };
+  /** JEP 65: sent when a client subscribes, so it knows iopub is connected. */
+  iopub_welcome: { subscription: string };
 }
 
 export type IopubType = keyof IopubContent;
@@ -155,6 +167,26 @@ export type IopubType = keyof IopubContent;
 /** Kernel-initiated requests on stdin. */
 export interface StdinContent {
   input_request: { prompt: string; password: boolean };
+}
+
+/** An iopub message: the content type follows from the msg_type. */
+export function createIopub<T extends IopubType>(
+  msgType: T,
+  content: IopubContent[T],
+  session: string,
+  parent?: Message<string, unknown>,
+): Message<T, IopubContent[T]> {
+  return createMessage(msgType, content, session, parent);
+}
+
+/** A kernel-initiated stdin request, as the child of the execute that asked. */
+export function createStdinRequest<T extends keyof StdinContent>(
+  msgType: T,
+  content: StdinContent[T],
+  session: string,
+  parent: Message<string, unknown>,
+): Message<T, StdinContent[T]> {
+  return createMessage(msgType, content, session, parent);
 }
 
 /** The one factory: a message of type T with its content, as a child of `parent` when given. */
@@ -186,6 +218,24 @@ export function createReply<R extends RepliedRequest>(
   content: ReplyContent[ReplyTypeOf[R]],
   session: string,
 ): Message<ReplyTypeOf[R], ReplyContent[ReplyTypeOf[R]]> {
-  const type = request.header.msg_type.replace(/_request$/, "_reply") as ReplyTypeOf[R];
-  return createMessage(type, content, session, request);
+  return createMessage(replyType(request.header.msg_type), content, session, request);
+}
+
+/** The error reply to a request of type R (also one whose content failed validation). */
+export function createErrorReply<R extends RepliedRequest>(
+  type: R,
+  request: Message<string, unknown>,
+  content: ErrorContent & { execution_count?: number },
+  session: string,
+): Message<ReplyTypeOf[R], ErrorContent> {
+  return createMessage(replyType(type), content, session, request);
+}
+
+function replyType<R extends RepliedRequest>(type: R): ReplyTypeOf[R] {
+  return type.replace(/_request$/, "_reply") as ReplyTypeOf[R];
+}
+
+/** Whether a request type has a reply (comm messages and input_reply have none). */
+export function isRepliedRequest(type: RequestType): type is RepliedRequest {
+  return type.endsWith("_request");
 }

@@ -71,6 +71,10 @@ const CHECKS: Record<RequestType, Check[]> = {
     bool("allow_stdin"),
     bool("stop_on_error"),
     object("user_expressions"),
+    (c) =>
+      Object.values((c["user_expressions"] ?? {}) as object).every((v) => typeof v === "string")
+        ? undefined
+        : "user_expressions values must be strings",
   ],
   complete_request: [str("code"), int("cursor_pos")],
   inspect_request: [str("code"), int("cursor_pos"), anyInt("detail_level")],

@@ -70,6 +70,8 @@ describe("parseConnection", () => {
       { key: 5 },
       { signature_scheme: "sha256" },
       { signature_scheme: "hmac-SHA256; rm" },
+      // Well formed but no such hash: refused here, not later in the protocol thread.
+      { signature_scheme: "hmac-nosuchhash" },
       { shell_port: "50001" },
       { iopub_port: -1 },
       { hb_port: 70000 },

@@ -1,0 +1,92 @@
+/**
+ * execute_request: execute_input, the engine call, execute_result or error, the reply with
+ * user_expressions, and stop_on_error. Outputs the cell produces meanwhile are published by
+ * protocol.ts, parented through Executions.
+ */
+import type { KernelContext } from "./context.js";
+import { KernelError } from "./errors.js";
+import type { ReplyContent } from "./messages.js";
+import type { Queued } from "./requests.js";
+
+/** Run one execute_request through the engine and answer it. */
+export async function execute(
+  kernel: KernelContext,
+  request: Queued<"execute_request">,
+): Promise<void> {
+  const { message } = request;
+  const { code, silent, store_history: storeHistory, allow_stdin: allowStdin } = message.content;
+  const executions = kernel.executions;
+  const counted = storeHistory && !silent;
+  if (!silent) {
+    const executionCount = executions.count + (counted ? 1 : 0);
+    await kernel.publish("execute_input", { code, execution_count: executionCount }, message);
+  }
+  const cellId =
+    typeof message.metadata["cellId"] === "string" ? message.metadata["cellId"] : undefined;
+  const id = kernel.nextId();
+  executions.begin(id, request);
+  const userExpressions = message.content.user_expressions;
+  const outcome = await kernel
+    .call({ kind: "execute", code, cellId, silent, storeHistory, allowStdin, userExpressions }, id)
+    .finally(() => (executions.running = undefined));
+  executions.count = outcome.executionCount;
+  if (outcome.status === "ok") {
+    if (outcome.result !== undefined && !silent) {
+      const result = { execution_count: outcome.executionCount, ...outcome.result };
+      await kernel.publish("execute_result", result, message);
+    }
+    return kernel.reply(request, okReply(outcome.executionCount, outcome));
+  }
+  const { ename, evalue, traceback } = outcome;
+  if (!silent) await kernel.publish("error", { ename, evalue, traceback }, message);
+  const executionCount = outcome.executionCount;
+  await kernel.reply(request, {
+    status: "error",
+    execution_count: executionCount,
+    ename,
+    evalue,
+    traceback,
+  });
+  if (message.content.stop_on_error) await abortQueuedExecutes(kernel);
+}
+
+function okReply(
+  executionCount: number,
+  outcome: { payload: unknown[]; userExpressions?: ReplyUserExpressions | undefined },
+): ReplyContent["execute_reply"] {
+  return {
+    status: "ok",
+    execution_count: executionCount,
+    payload: outcome.payload,
+    user_expressions: outcome.userExpressions ?? {},
+  };
+}
+
+type ReplyUserExpressions = Extract<
+  ReplyContent["execute_reply"],
+  { status: "ok" }
+>["user_expressions"];
+
+/** After a failed cell, executes already queued are answered "aborted" (stop_on_error). */
+async function abortQueuedExecutes(kernel: KernelContext): Promise<void> {
+  for (const queued of kernel.takeQueuedExecutes()) {
+    const { message } = queued;
+    await kernel.publish("status", { execution_state: "busy" }, message);
+    await kernel.reply(queued, { status: "aborted", execution_count: kernel.executions.count });
+    await kernel.publish("status", { execution_state: "idle" }, message);
+  }
+}
+
+/** execute_request on control is answered with an error and never run (cells run on shell). */
+export function refuseOnControl(
+  kernel: KernelContext,
+  request: Queued<"execute_request">,
+): Promise<void> {
+  return kernel.replyError(
+    request,
+    new KernelError(
+      "wrong-channel",
+      "execute_request is not run on the control channel: send it on the shell channel",
+    ),
+  );
+}
