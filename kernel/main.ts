@@ -14,6 +14,7 @@ import { reportError } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
 import { describe, toWireJson } from "../runtime/display/wire-json.js";
 import { ReplabError } from "../runtime/errors.js";
+import { scheduleWarmBuild } from "../runtime/warm/build.js";
 import type {
   CellOutput,
   EngineCall,
@@ -83,6 +84,9 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`replab kernel: ${error.message}\n`);
     return 2;
   }
+  // A usable warm-compiler snapshot: the kernel runs in a child started from it.
+  const relaunched = await (await import("./warm-launch.js")).relaunchWarm();
+  if (relaunched !== undefined) return relaunched;
   const notebook = notebookLocation();
   const seed = seedFor(notebook.path);
   const { createSession } = await import("../runtime/session/session.js");
@@ -110,7 +114,11 @@ export async function main(args: string[]): Promise<number> {
   });
   // Load TypeScript after the sockets are up, so start-up answers kernel_info at once.
   setTimeout(
-    () => void session.preload().catch((e: unknown) => log(`preload failed: ${String(e)}`)),
+    () =>
+      void session
+        .preload()
+        .then(() => scheduleWarmBuild(log))
+        .catch((e: unknown) => log(`preload failed: ${String(e)}`)),
     0,
   );
   return engine.finished;

@@ -14,6 +14,7 @@ import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
 import { blankRanges, cellSyntax, type CellSyntax } from "./syntax.js";
+import { warmRegistry } from "./warm-compiler.cjs";
 
 export type CheckResult =
   | { ok: true; syntax: CellSyntax; commit: () => void }
@@ -28,7 +29,7 @@ interface FileEntry {
  * The @types folder replab's own @types/node is in: wherever npm put it (hoisted into a
  * project, inside a global install, in npx's cache), so every cell knows Node's globals.
  */
-function ownTypeRoot(): string | undefined {
+export function ownTypeRoot(): string | undefined {
   try {
     const require = createRequire(import.meta.url);
     return dirname(dirname(require.resolve("@types/node/package.json")));
@@ -73,7 +74,9 @@ export class CellTypeChecker {
     });
     this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
     this.setFile(this.cellFile, "");
-    this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
+    // A kernel started warm (docs/startup.md) finds lib and @types parsed and bound in here.
+    const registry = warmRegistry() ?? ts.createDocumentRegistry();
+    this.service = ts.createLanguageService(this.host(), registry);
   }
 
   /** Type-check a cell against everything declared so far; on success, `commit` records its declarations. */

@@ -1,0 +1,118 @@
+/**
+ * Where the warm-compiler snapshot lives and whether it may be used (docs/startup.md). The
+ * snapshot holds the TypeScript compiler and parsed lib/@types declarations; using one made
+ * from another compiler or other typings would check cells against the wrong types, so a
+ * snapshot is used only when its manifest matches what is installed now: the same Node
+ * binary, the same typescript.js (version, size, mtime) and every declaration file with the
+ * same SHA-256 of its contents. It is kept in the user's cache, never in a notebook's folder.
+ */
+import { createHash } from "node:crypto";
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { PACKAGE_ROOT } from "../paths.js";
+
+/** What the snapshot builder records about the compiler and declarations it loaded. */
+export interface WarmManifest {
+  node: string;
+  execPath: string;
+  typescript: { path: string; version: string; size?: number; mtimeMs?: number };
+  files: { fileName: string; sha256: string }[];
+  /** The blob's size in bytes: a truncated blob is never started from. */
+  blobSize?: number;
+}
+
+/** Set in a process started from the snapshot, so it never relaunches itself. */
+export const WARM_CHILD_ENV = "REPLAB_WARM_CHILD";
+/** Set to 0 to start every kernel cold and never build a snapshot. */
+export const WARM_SWITCH_ENV = "REPLAB_WARM";
+
+/** False when REPLAB_WARM=0. */
+export function warmEnabled(): boolean {
+  return process.env[WARM_SWITCH_ENV] !== "0";
+}
+
+/**
+ * replab's cache folder: $XDG_CACHE_HOME/replab or ~/.cache/replab, else (not writable)
+ * replab-<uid> in the temp folder; undefined when neither can be written.
+ */
+export function cacheDir(): string | undefined {
+  const xdg = process.env["XDG_CACHE_HOME"];
+  const home = os.homedir();
+  const candidates = [
+    xdg !== undefined && xdg !== "" ? join(xdg, "replab") : join(home, ".cache", "replab"),
+    join(os.tmpdir(), `replab-${os.userInfo().uid}`),
+  ];
+  for (const dir of candidates) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // Read-only or full: try the next place; no cache only means a cold start.
+    }
+  }
+  return undefined;
+}
+
+/** The typescript.js this replab would require. */
+export function typescriptPath(): string {
+  return createRequire(join(PACKAGE_ROOT, "package.json")).resolve("typescript");
+}
+
+/** The snapshot's files for this Node binary, compiler and replab build. */
+export function snapshotPaths(dir: string): { blob: string; manifest: string; build: string } {
+  const entry = join(PACKAGE_ROOT, "dist", "runtime", "compiler", "warm-snapshot-entry.cjs");
+  const key = createHash("sha256")
+    .update([process.version, process.execPath, typescriptPath()].join("\0"))
+    .update(readFileSync(entry))
+    .digest("hex")
+    .slice(0, 16);
+  return {
+    blob: join(dir, `warm-${key}.blob`),
+    manifest: join(dir, `warm-${key}.json`),
+    build: join(dir, `warm-${key}.building`),
+  };
+}
+
+/** Why a manifest does not match what is installed now, or undefined when it does. */
+export function manifestMismatch(manifest: WarmManifest): string | undefined {
+  if (manifest.node !== process.version || manifest.execPath !== process.execPath)
+    return "it was made by another Node binary";
+  const ts = manifest.typescript;
+  if (ts.path !== typescriptPath()) return "another copy of TypeScript is installed";
+  const pkg = JSON.parse(readFileSync(join(dirname(dirname(ts.path)), "package.json"), "utf8")) as {
+    version?: string;
+  };
+  const stat = statSync(ts.path, { throwIfNoEntry: false });
+  if (pkg.version !== ts.version || stat?.size !== ts.size || stat?.mtimeMs !== ts.mtimeMs)
+    return `TypeScript changed (${ts.version} then, ${pkg.version ?? "unknown"} now)`;
+  for (const file of manifest.files) {
+    let hash: string;
+    try {
+      hash = createHash("sha256").update(readFileSync(file.fileName)).digest("hex");
+    } catch {
+      return `${file.fileName} is gone`;
+    }
+    if (hash !== file.sha256) return `${file.fileName} changed`;
+  }
+  return undefined;
+}
+
+/** The snapshot blob to start from, when one exists and matches what is installed. */
+export function usableSnapshot(): { blob: string } | { reason: string } {
+  const dir = cacheDir();
+  if (dir === undefined) return { reason: "no writable cache folder" };
+  const paths = snapshotPaths(dir);
+  let manifest: WarmManifest;
+  try {
+    manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
+  } catch {
+    return { reason: "no snapshot yet" };
+  }
+  if (statSync(paths.blob, { throwIfNoEntry: false })?.size !== manifest.blobSize)
+    return { reason: "the snapshot file is missing or incomplete" };
+  const mismatch = manifestMismatch(manifest);
+  return mismatch === undefined ? { blob: paths.blob } : { reason: mismatch };
+}
