@@ -10,7 +10,7 @@
 import ts from "./typescript.cjs";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
-import { importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
+import { bindingNames, importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
 import { isLocalSpecifier } from "../executor/local-modules.js";
 
 export interface RewrittenCell {
@@ -90,6 +90,7 @@ function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Con
     return;
   }
   removeExportKeyword(statement, file, ctx);
+  if (!ts.isVariableStatement(statement)) hoistNestedVars(statement, file, ctx);
   if (ts.isVariableStatement(statement)) {
     rewriteVariables(statement, file, ctx);
   } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
@@ -146,6 +147,53 @@ function rewriteVariables(
   }
 }
 
+/**
+ * A `var` below the top level but outside any function (`for (var k in o)`, `if (c) { var z }`)
+ * is a top-level variable of the cell's script, so a notebook global like any other: its
+ * declaration becomes an assignment and its names are hoisted with the cell's.
+ */
+function hoistNestedVars(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isVariableStatement(node) && isVarList(node.declarationList)) {
+      rewriteVariables(node, file, ctx);
+      for (const d of node.declarationList.declarations) addNames(d.name, ctx);
+      return node.declarationList.declarations.forEach((d) => ts.forEachChild(d, visit));
+    }
+    if (ts.isVariableDeclarationList(node) && isVarList(node)) {
+      loopVariables(node, file, ctx);
+      return node.declarations.forEach((d) => ts.forEachChild(d, visit));
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(statement, visit);
+}
+
+/** `for (var i = 0, j; ...)`, `for (var k in o)`: the declarations become expressions. */
+function loopVariables(list: ts.VariableDeclarationList, file: ts.SourceFile, ctx: Context): void {
+  const first = list.declarations[0];
+  if (first === undefined) return;
+  ctx.edits.push({ start: list.getStart(file), end: first.getStart(file), text: "" });
+  const inHead = ts.isForInStatement(list.parent) || ts.isForOfStatement(list.parent);
+  for (const d of list.declarations) {
+    addNames(d.name, ctx);
+    if (d.initializer === undefined && !inHead) {
+      ctx.edits.push({ start: d.getStart(file), end: d.end, text: "void 0" });
+    } else if (!ts.isIdentifier(d.name) && !inHead) {
+      ctx.edits.push({ start: d.getStart(file), end: d.getStart(file), text: "(" });
+      ctx.edits.push({ start: d.end, end: d.end, text: ")" });
+    }
+  }
+}
+
+function addNames(name: ts.BindingName, ctx: Context): void {
+  for (const n of bindingNames(name)) ctx.names.add(n);
+}
+
+function isVarList(list: ts.VariableDeclarationList): boolean {
+  return (list.flags & ts.NodeFlags.BlockScoped) === 0;
+}
+
 function wrapReturn(expression: ts.Expression, file: ts.SourceFile, ctx: Context): void {
   ctx.edits.push({
     start: expression.getStart(file),
@@ -164,7 +212,7 @@ function rewriteImport(node: ts.ImportDeclaration): string {
     ? `${RUNTIME_GLOBAL}.notebookModule`
     : isLocalSpecifier(specifier)
       ? `(await ${RUNTIME_GLOBAL}.importLocal(${JSON.stringify(specifier)}))`
-      : `(await import(${JSON.stringify(specifier)}${attributes}))`;
+      : `${ES_MODULE_VIEW}(await import(${JSON.stringify(specifier)}${attributes}))`;
   const clause = node.importClause;
   if (clause === undefined) return `${source};`;
   // `import { type A } from "m"` leaves `import {} from "m"`: type-only, so nothing loads.
@@ -175,6 +223,14 @@ function rewriteImport(node: ts.ImportDeclaration): string {
   if (parts.length === 0) return `${source};`;
   return `{ const __m = ${source}; ${parts.join("; ")}; }`;
 }
+
+/**
+ * A CommonJS package compiled by tsc (`exports.__esModule`, `exports.default`) seen as the type
+ * checker sees it under esModuleInterop: its exports object is the namespace, so a default
+ * import is `exports.default`, not the whole exports object Node's import() gives.
+ */
+const ES_MODULE_VIEW =
+  "((n) => n.default !== null && typeof n.default === 'object' && n.default.__esModule === true ? n.default : n)";
 
 function memberOf(binding: ImportBinding): string {
   if (binding.kind === "namespace") return "__m";

@@ -33,6 +33,11 @@ export interface ExecutionRecord {
   writes: FileRecord[];
   frames: FrameRecord[];
   nondeterminism: string[];
+  /**
+   * True when defines/uses/mutates were observed at run time (docs/lineage-semantics.md):
+   * then a failed execution's writes count. Absent: they come from the static analysis.
+   */
+  observed?: boolean;
   /** Nondeterministic reads packages made while they loaded (see CellNode.loadTime). */
   loadTime?: string[];
 }

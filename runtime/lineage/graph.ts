@@ -43,7 +43,9 @@ export class LineageBuilder {
         varEdges.push({ from: writer.cellId, to: record.cellId, kind: "var", label: name });
       }
     }
-    if (record.status === "ok") {
+    // An observed execution that threw still wrote what it assigned before throwing; for a
+    // static record of a failed cell nobody knows how far it got.
+    if (record.status === "ok" || record.observed === true) {
       for (const name of [...record.defines, ...record.mutates]) {
         this.writers.set(name, { cellId: record.cellId, seq });
       }

@@ -9,9 +9,11 @@ import { dirname, join } from "node:path";
 import { hashFrame } from "../hashing/frame.js";
 import { HashQueue } from "../hashing/queue.js";
 import { sha256Hex } from "../hashing/sha256.js";
+import type { CellAnalysis as CellAccesses } from "../lineage/analysis.js";
 import type { ExecutionRecord, FileRecord, FrameRecord } from "../lineage/execution.js";
 import { LineageBuilder } from "../lineage/graph.js";
 import { fallbackJournalDir, Journal } from "../lineage/journal.js";
+import { GlobalObserver, type Observation } from "../lineage/observe.js";
 import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
 import { SeededRandom } from "../seed/stream.js";
 import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
@@ -31,6 +33,11 @@ export interface RecorderOptions {
   journal?: boolean;
   /** Journal file name without extension; default `session-<pid>-<start time>`. */
   journalName?: string;
+  /**
+   * Observe reads and writes of notebook globals at run time (docs/lineage-semantics.md).
+   * Default: on unless REPLAB_OBSERVE=0; off, lineage comes from the static analysis alone.
+   */
+  observe?: boolean;
   /**
    * Told when lineage could not be persisted (the journal moved to the fallback directory,
    * or could not be written at all). The cell's result stands either way.
@@ -60,6 +67,10 @@ interface ActiveCell {
   reads: Map<string, Promise<FileRecord | undefined>>;
   /** Reads whose bytes are hashed as they arrive; settled when the cell ends. */
   pending: PendingRead[];
+  /** True when the observer watched this execution's globals (else the static analysis speaks). */
+  observing: boolean;
+  /** What the observer saw, once the run finished. */
+  observation?: Observation;
 }
 
 const startedAt = Date.now();
@@ -81,6 +92,7 @@ export class Recorder {
   private readonly journalName: string;
   private active: ActiveCell | undefined;
   private analyzer: Analyzer | undefined;
+  private readonly observer: GlobalObserver | undefined;
   private readonly warn: (message: string) => void;
   /** Error codes already warned about, so a full disk warns once, not per cell. */
   private readonly warned = new Set<string>();
@@ -94,6 +106,8 @@ export class Recorder {
     this.journalName = options.journalName ?? `session-${process.pid}-${startedAt}`;
     this.environment = applyDeterminismEnvironment();
     this.builder = new LineageBuilder(this.seedValue, this.environment);
+    const observe = options.observe ?? process.env["REPLAB_OBSERVE"] !== "0";
+    this.observer = observe ? new GlobalObserver() : undefined;
     this.uninstall = installTracers(this.state);
   }
 
@@ -114,8 +128,13 @@ export class Recorder {
     return this.journal?.path;
   }
 
-  /** Before user code runs: reseed Math.random with the stream of the cell's source and start tracing. */
-  beginCell(cellId: string, code: string): void {
+  /**
+   * Before user code runs: reseed Math.random with the stream of the cell's source and start
+   * tracing. `names` are the globals the compiled cell declares; given, the execution's reads
+   * and writes of notebook globals are observed (the engine passes them; tests of the recorder
+   * alone may not, and get the static analysis).
+   */
+  beginCell(cellId: string, code: string, names?: readonly string[]): void {
     this.random.reseed(this.seedValue, sha256Hex(code));
     const reads = new Map<string, Promise<FileRecord | undefined>>();
     const pending: PendingRead[] = [];
@@ -125,7 +144,20 @@ export class Recorder {
       if (content !== undefined) pending.push(content);
       reads.set(absolute, this.hashAs(path, absolute, content));
     });
-    this.active = { cellId, trace, reads, pending };
+    const observing = names !== undefined && this.observer !== undefined;
+    if (observing) this.observer?.begin(names ?? []);
+    this.active = { cellId, trace, reads, pending, observing };
+  }
+
+  /**
+   * The cell's code has finished (returned or thrown): stop observing globals, before the
+   * engine reads their values for hashing. endCell does it too when this was not called.
+   */
+  finishRun(): void {
+    const active = this.active;
+    if (active?.observing === true && active.observation === undefined) {
+      active.observation = this.observer?.finish();
+    }
   }
 
   /** After the cell finished: stop tracing, hash what it touched, record and journal it. */
@@ -135,8 +167,7 @@ export class Recorder {
     this.active = undefined;
     // A stream still being read when the cell ends is recorded by the file's hash instead.
     for (const read of active?.pending ?? []) read.abandon();
-    const analyzer = (this.analyzer ??= await import("../lineage/analysis.js"));
-    const analysis = analyzer.analyzeCell(facts.code, facts.language, this.builder.knownNames());
+    const analysis = await this.accesses(facts, active);
     const written = [...new Set([...analysis.defines, ...analysis.mutates])].sort();
     const record: ExecutionRecord = {
       cellId: facts.cellId,
@@ -146,9 +177,14 @@ export class Recorder {
       sourceSha256: sha256Hex(facts.code),
       status: facts.status,
       ...analysis,
+      ...(active?.observing === true ? { observed: true } : {}),
       reads: active === undefined ? [] : await settle([...active.reads.values()]),
       writes: active === undefined ? [] : await this.hashWrites(active.trace.writes),
-      frames: frames(written, facts.bindings ?? globalBindings(written)),
+      frames: frames(
+        written,
+        facts.bindings ?? globalBindings(written),
+        active?.observing === true,
+      ),
       nondeterminism: active === undefined ? [] : [...active.trace.nondeterminism].sort(),
       loadTime: active === undefined ? [] : [...active.trace.loadTime].sort(),
     };
@@ -156,6 +192,25 @@ export class Recorder {
     this.openJournal()?.append({ type: "execution", ...record });
     const graph = this.listeners.size > 0 ? this.builder.graph() : undefined;
     for (const listener of this.listeners) listener(graph as LineageGraph);
+  }
+
+  /**
+   * Which notebook names the execution read, assigned and changed in place: observed when the
+   * observer watched it; nothing when it never ran (no beginCell: refused by the type checker);
+   * otherwise the static analysis of its source.
+   */
+  private async accesses(facts: CellFacts, active: ActiveCell | undefined): Promise<CellAccesses> {
+    if (active === undefined) return { defines: [], uses: [], mutates: [] };
+    if (active.observing) {
+      const seen = active.observation ?? this.observer?.finish();
+      return {
+        defines: seen?.assigned ?? [],
+        uses: seen?.reads ?? [],
+        mutates: seen?.mutated ?? [],
+      };
+    }
+    const analyzer = (this.analyzer ??= await import("../lineage/analysis.js"));
+    return analyzer.analyzeCell(facts.code, facts.language, this.builder.knownNames());
   }
 
   /** The lineage graph as of now. */
@@ -177,6 +232,7 @@ export class Recorder {
   /** Restore every patched global and module and close the journal. */
   dispose(): void {
     this.state.end();
+    this.observer?.dispose();
     this.uninstall?.();
     this.uninstall = undefined;
     this.random.dispose();
@@ -282,11 +338,17 @@ function globalBindings(names: readonly string[]): Map<string, unknown> {
  * read are skipped: hashing a large frame again in every cell that mentions it would cost
  * each such cell a full pass over the data, and the frame edge belongs to its writer.
  */
-function frames(written: readonly string[], bindings: ReadonlyMap<string, unknown>): FrameRecord[] {
+function frames(
+  written: readonly string[],
+  bindings: ReadonlyMap<string, unknown>,
+  observed: boolean,
+): FrameRecord[] {
   const found: FrameRecord[] = [];
   for (const name of written) {
-    if (!bindings.has(name)) continue;
-    const hash = safely(() => hashFrame(bindings.get(name)));
+    // An observed cell may change a global it never names (through a helper): read the scope.
+    if (!bindings.has(name) && !observed) continue;
+    const value = bindings.has(name) ? bindings.get(name) : globalBindings([name]).get(name);
+    const hash = safely(() => hashFrame(value));
     if (hash !== undefined) found.push({ name, ...hash });
   }
   return found;

@@ -210,7 +210,7 @@ export class Session implements CellEngine {
     const compiled = compiler.compileCell(code, this.language);
     const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
-    this.recorder.beginCell(cellId, code);
+    this.recorder.beginCell(cellId, code, compiled.names);
     let value: unknown;
     try {
       value = await this.executor.run(compiled.script, filename);
@@ -231,6 +231,8 @@ export class Session implements CellEngine {
     status: "ok" | "error",
     defined: readonly string[],
   ): Promise<void> {
+    // Observation of the cell's globals stops before replab reads them below.
+    this.recorder.finishRun();
     for (const name of defined) this.definedNames.add(name);
     const global = globalThis as Record<string, unknown>;
     // Walk the cell's identifiers, not every name the notebook defined: this runs per cell.
