@@ -110,6 +110,8 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   injectParameters(notebook, options.parameters, language);
   const seed = resolveSeed(options.seed, notebook);
   const began = performance.now();
+  // With OPENLINEAGE_URL set the run is posted to that backend: START now, COMPLETE at the end.
+  const openLineage = await (await import("../audit/openlineage-run.js")).startOpenLineage(path);
   const engine = await startEngine(path, stored, language, seed, options);
   const progress = createProgress(options.quiet);
   const result = await executeNotebook(notebook, engine, { ...options, progress });
@@ -119,6 +121,7 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   if (options.server === undefined) {
     (await import("../audit/capture.js")).storeAuditCapture(notebook, result.lineage);
   }
+  await openLineage?.finish(notebook);
   await engine.dispose();
   const failure = result.failures[0];
   if (failure !== undefined) reportFailure(failure);
