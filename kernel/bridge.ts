@@ -5,7 +5,6 @@
 import type {
   CompleteResult,
   ExecuteOutcome,
-  HistoryEntry,
   InspectResult,
   IsCompleteResult,
   MimeBundle,
@@ -29,7 +28,6 @@ export type EngineCall =
   | { kind: "complete"; id: number; code: string; cursorPos: number }
   | { kind: "inspect"; id: number; code: string; cursorPos: number; detailLevel: 0 | 1 }
   | { kind: "is_complete"; id: number; code: string }
-  | { kind: "history"; id: number }
   | { kind: "lineage"; id: number };
 
 export interface EngineResults {
@@ -37,7 +35,6 @@ export interface EngineResults {
   complete: CompleteResult;
   inspect: InspectResult;
   is_complete: IsCompleteResult;
-  history: readonly HistoryEntry[];
   lineage: LineageGraph;
 }
 

@@ -24,6 +24,7 @@ export async function execute(
   const cellId =
     typeof message.metadata["cellId"] === "string" ? message.metadata["cellId"] : undefined;
   const id = kernel.nextId();
+  if (counted) executions.recordInput(code);
   executions.begin(id, request);
   const userExpressions = message.content.user_expressions;
   const outcome = await kernel

@@ -3,6 +3,7 @@
  * and which request a cell's output is parented to. Only the latest execute is kept, so the
  * map does not grow with every cell; later output of older cells is parented to it.
  */
+import type { HistoryEntry } from "../runtime/session/types.js";
 import type { Message } from "./messages.js";
 import type { Queued } from "./requests.js";
 
@@ -13,6 +14,16 @@ export class Executions {
   private latestId: number | undefined;
   /** The execute the engine is running now, if any. */
   running: number | undefined;
+  /**
+   * Every counted input, as the engine numbers it: history_request is answered from here, so
+   * it never waits on the engine (which may still be loading the compiler).
+   */
+  readonly history: HistoryEntry[] = [];
+
+  /** A counted execute starts: it becomes history line count + 1, as in the engine. */
+  recordInput(code: string): void {
+    this.history.push({ session: 1, line: this.count + 1, input: code });
+  }
 
   /** An execute starts under engine call id `id`. */
   begin(id: number, request: Queued<"execute_request">): void {

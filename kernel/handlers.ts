@@ -21,11 +21,8 @@ export function shellHandlers(kernel: KernelContext): HandlerTable {
         request,
         await kernel.call({ kind: "is_complete", code: request.message.content.code }),
       ),
-    history_request: async (request) => {
-      const history = answerHistory(
-        await kernel.call({ kind: "history" }),
-        request.message.content,
-      );
+    history_request: (request) => {
+      const history = answerHistory(kernel.executions.history, request.message.content);
       return kernel.reply(request, { status: "ok", history });
     },
     comm_info_request: (request) => commInfo(kernel, request),

@@ -237,8 +237,6 @@ class EngineHost {
         return this.session.inspect(call.code, call.cursorPos, call.detailLevel);
       case "is_complete":
         return this.session.isComplete(call.code);
-      case "history":
-        return this.session.history();
       case "lineage":
         return this.session.lineage();
     }
