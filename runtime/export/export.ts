@@ -3,10 +3,10 @@
  * directory". Every file is a pure function of the source and the Node version, so two
  * exports of the same run are byte-identical.
  */
-import { readFile } from "node:fs/promises";
 import { isAbsolute, join, normalize } from "node:path";
 import { ReplabError } from "../errors.js";
 import { writeRealStderr } from "../executor/capture.js";
+import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
@@ -28,7 +28,7 @@ export async function exportFiles(
   full: ExportSource,
   target: string | undefined,
   includeDataFlag: boolean,
-): Promise<Map<string, string | Uint8Array>> {
+): Promise<Map<string, ExportContent>> {
   const source = target === undefined ? full : sliceToTarget(full, target);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
   const includeData = includeDataFlag && inputFiles(source.cells).length > 0;
@@ -47,7 +47,7 @@ export async function exportFiles(
     importedPackages(source.cells.map((c) => c.source)),
   );
   const ts = pipelineTs(source, includeData);
-  const files = new Map<string, string | Uint8Array>([
+  const files = new Map<string, ExportContent>([
     ["pipeline.ts", ts],
     ["pipeline.mjs", pipelineMjs(ts)],
     ["package.json", packages.packageJson],
@@ -58,7 +58,7 @@ export async function exportFiles(
     [".dockerignore", DOCKERIGNORE],
     ["README.md", readme(source, includeData, node)],
   ]);
-  if (includeData) await addData(files, source);
+  if (includeData) addData(files, source);
   return files;
 }
 
@@ -84,11 +84,11 @@ export async function exportPipeline(
   return files.size;
 }
 
-/** Copy the input files (not those a cell writes: the pipeline makes them) into data/. */
-async function addData(
-  files: Map<string, string | Uint8Array>,
-  source: ExportSource,
-): Promise<void> {
+/**
+ * Copy the input files (not those a cell writes: the pipeline makes them) into data/, streamed
+ * when the directory is written, and checked against what the cells read.
+ */
+function addData(files: Map<string, ExportContent>, source: ExportSource): void {
   for (const file of inputFiles(source.cells)) {
     const path = normalize(file.path);
     if (isAbsolute(path) || path.startsWith("..")) {
@@ -97,6 +97,7 @@ async function addData(
         `--include-data: ${file.path} is outside the notebook's directory and cannot be copied into data/`,
       );
     }
-    files.set(join("data", path), await readFile(join(source.notebookDir, path)));
+    const from = join(source.notebookDir, path);
+    files.set(join("data", path), new CopiedFile(from, file.sha256, file.bytes, file.path));
   }
 }

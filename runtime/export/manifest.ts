@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { ReplabError } from "../errors.js";
+import { CopiedFile, type ExportContent } from "./copied-file.js";
 
 /** The manifest's file name inside an export directory. */
 export const MANIFEST = ".replab-export.json";
@@ -21,12 +22,16 @@ export interface ManifestEntry {
 }
 
 /** The manifest's text for `files` (sorted by path, so two exports of one run are identical). */
-export function manifestText(files: Map<string, string | Uint8Array>): string {
+export function manifestText(files: Map<string, ExportContent>): string {
   const entries: ManifestEntry[] = [...files]
     .map(([path, content]) => {
+      const where = path.split(sep).join("/");
+      // A copied file is checked against its hash when it is copied.
+      if (content instanceof CopiedFile)
+        return { path: where, sha256: content.sha256, bytes: content.bytes };
       const bytes = typeof content === "string" ? Buffer.from(content) : content;
       const sha256 = createHash("sha256").update(bytes).digest("hex");
-      return { path: path.split(sep).join("/"), sha256, bytes: bytes.length };
+      return { path: where, sha256, bytes: bytes.length };
     })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = {

@@ -10,6 +10,7 @@ import { lstatSync, readdirSync, realpathSync } from "node:fs";
 import { lstat, mkdir, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ReplabError } from "../errors.js";
+import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { MANIFEST, manifestText, readManifest } from "./manifest.js";
 
 /** What an existing target holds: what an earlier export wrote, and what it did not. */
@@ -110,7 +111,7 @@ export interface Written {
 /** Write `files` (relative path -> content) and the manifest as directory `dir`. */
 export async function writeDirectory(
   dir: string,
-  files: Map<string, string | Uint8Array>,
+  files: Map<string, ExportContent>,
   force: boolean,
   notebookDir?: string,
 ): Promise<Written> {
@@ -130,7 +131,8 @@ export async function writeDirectory(
   try {
     for (const [path, content] of [...all].sort(([a], [b]) => (a < b ? -1 : 1))) {
       await mkdir(dirname(join(temp, path)), { recursive: true });
-      await writeFile(join(temp, path), content);
+      if (content instanceof CopiedFile) await content.copyTo(join(temp, path));
+      else await writeFile(join(temp, path), content);
     }
     for (const path of target.theirs) {
       await mkdir(dirname(join(temp, path)), { recursive: true });
@@ -141,6 +143,7 @@ export async function writeDirectory(
     else await rename(temp, dir);
   } catch (cause) {
     await putBack(dir, temp, moved);
+    if (cause instanceof ReplabError) throw cause;
     throw new ReplabError("io", `cannot write ${dir}: ${String(cause)}`, { cause });
   }
   const leftOver = target.exists ? await removeOld(old, target) : undefined;
