@@ -37,6 +37,8 @@ const API = `
     nodes: Array<Record<string, unknown>>;
     edges: Array<{ from: string; to: string; kind: string; label: string }>;
   };
+  /** Versions, as tslab 1.0.22 names them: tslab is the tslab API replab provides. */
+  export const versions: { tslab: string; typescript: string; node: string };
   /** Always true in replab's Node.js kernel (kept for tslab notebooks). */
   export function isNode(): boolean;
   export function isBrowser(): boolean;

@@ -33,6 +33,8 @@ function defaultCheckOptions(): ts.CompilerOptions {
     types: ["node"],
     // tslab does not check strictly; TypeScript 6 would by default. A tsconfig.json can.
     strict: false,
+    // Decorators as tslab compiles them (TypeScript's legacy decorators).
+    experimentalDecorators: true,
     esModuleInterop: true,
     allowSyntheticDefaultImports: true,
     resolveJsonModule: true,
@@ -60,6 +62,8 @@ export function transpileOptions(): ts.CompilerOptions {
     removeComments: false,
     // Keep `class` fields as written; ES2022 target does that natively.
     useDefineForClassFields: true,
+    // Legacy decorators, as the checker and tslab read them.
+    experimentalDecorators: true,
     // Keep every value import as written, used in this cell or not: a cell that only imports
     // declares names for later cells. `import type` and `type` specifiers still go.
     verbatimModuleSyntax: true,

@@ -2,6 +2,7 @@
  * The `replab` module cells import (`tslab` is an alias, so tslab notebooks run unchanged).
  * Display calls go to whatever sink the running cell writes to.
  */
+import { createRequire } from "node:module";
 import { ReplabError } from "../errors.js";
 import type { LineageGraph } from "../lineage/types.js";
 import type { MimeBundle, OutputSink } from "../session/types.js";
@@ -69,9 +70,27 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
     input: (prompt = "") => requireSink(host).input(prompt, false),
     password: (prompt = "") => requireSink(host).input(prompt, true),
     lineage: () => host.lineage(),
+    versions: tslabVersions(),
     isNode: () => true,
     isBrowser: () => false,
   };
   module["default"] = module;
   return module;
+}
+
+/** The tslab API replab's notebook module provides (docs/contracts.md, "Notebook module"). */
+const TSLAB_API_VERSION = "1.0.22";
+
+/** tslab's `versions`: the TypeScript is the one cells compile with, read only when asked for. */
+function tslabVersions(): { tslab: string; typescript: string; node: string } {
+  return {
+    tslab: TSLAB_API_VERSION,
+    get typescript(): string {
+      const manifest = createRequire(import.meta.url)("typescript/package.json") as {
+        version: string;
+      };
+      return manifest.version;
+    },
+    node: process.version,
+  };
 }

@@ -145,6 +145,7 @@ function typeScriptTranspiler(): Transpile {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.CommonJS,
         esModuleInterop: true,
+        experimentalDecorators: true,
         inlineSourceMap: true,
       },
     }).outputText;

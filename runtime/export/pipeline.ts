@@ -49,6 +49,8 @@ export function pipelineMjs(source: string): string {
       module: ts.ModuleKind.ESNext,
       removeComments: false,
       verbatimModuleSyntax: false,
+      // The cells' decorators, compiled as the notebook compiled them (compiler/options.ts).
+      experimentalDecorators: true,
     },
     fileName: "pipeline.ts",
   });

@@ -1,0 +1,2 @@
+/** Upper-cases the text and adds an exclamation mark. */
+export declare function shout(text: string): string;
