@@ -35,6 +35,14 @@ const REPRO_SUBCOMMANDS: Record<string, Handler> = {
     const { reproStatus } = await import("./repro-status.js");
     return reproStatus({ args: line.args, body: line.body, sink, services });
   },
+  report: async (line, sink, services) => {
+    const { reproReport } = await import("./repro-report.js");
+    return reproReport({ args: line.args, body: line.body, sink, services });
+  },
+  runs: async (line, sink, services) => {
+    const { reproRuns } = await import("./repro-runs.js");
+    return reproRuns({ args: line.args, body: line.body, sink, services });
+  },
 };
 
 /** The `%repro` subcommands, for help and completion. */

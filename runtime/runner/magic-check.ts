@@ -8,7 +8,7 @@ import { joinSource, type Notebook } from "../notebook/types.js";
 
 const KNOWN: Record<string, string[] | undefined> = {
   lineage: [],
-  repro: ["export", "seed", "status", "verify"],
+  repro: ["export", "seed", "status", "verify", "runs", "report"],
 };
 
 /** Fail with `unknown-magic` naming the first cell whose magic replab does not have. */
