@@ -302,3 +302,38 @@ export function writeBench(figures: Record<string, unknown>): void {
   mkdirSync(dirname(BENCH), { recursive: true });
   writeFileSync(BENCH, `${JSON.stringify(merged, null, 2)}\n`);
 }
+
+/**
+ * package.json and package-lock.json for a notebook directory that `%repro export` can pin:
+ * every pipeline needs seedrandom (and typescript with types to type-check), pinned with the
+ * entries of replab's own lockfile.
+ */
+export function exportProject(): Record<string, unknown> {
+  const rootLock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version: string; dependencies?: Record<string, string> }>;
+  };
+  const direct = ["seedrandom", "typescript", "@types/node", "@types/seedrandom"];
+  const packages: Record<string, unknown> = {};
+  const todo = [...direct];
+  while (todo.length > 0) {
+    const name = todo.pop() as string;
+    const entry = rootLock.packages[`node_modules/${name}`];
+    if (!entry || packages[`node_modules/${name}`]) continue;
+    packages[`node_modules/${name}`] = entry;
+    todo.push(...Object.keys(entry.dependencies ?? {}));
+  }
+  const dependencies = Object.fromEntries(
+    direct.map((n) => [n, rootLock.packages[`node_modules/${n}`].version]),
+  );
+  const project = { name: "live-notebook", version: "1.0.0", private: true, dependencies };
+  return {
+    "package.json": project,
+    "package-lock.json": {
+      name: project.name,
+      version: project.version,
+      lockfileVersion: 3,
+      requires: true,
+      packages: { "": { name: project.name, version: project.version, dependencies }, ...packages },
+    },
+  };
+}

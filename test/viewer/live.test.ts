@@ -9,12 +9,12 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activeCellIndex,
+  exportProject,
   notebook,
   openNotebook,
   OUTPUT,
   panelNode,
   poll,
-  ROOT,
   showLineagePanel,
   startBrowser,
   startLab,
@@ -41,37 +41,7 @@ const activeCellId = () => activeCellIndex(page);
 /** Starts JupyterLab with the live notebook in a project export can pin, and Chromium. */
 async function setup(): Promise<void> {
   mkdirSync(OUTPUT, { recursive: true });
-  // Export pins packages from the notebook project's lockfile, and every pipeline needs
-  // seedrandom (and typescript with types to type-check): give the notebook a project that
-  // pins those, with the entries of replab's own lockfile.
-  const rootLock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
-    packages: Record<string, { version: string; dependencies?: Record<string, string> }>;
-  };
-  const direct = ["seedrandom", "typescript", "@types/node", "@types/seedrandom"];
-  const packages: Record<string, unknown> = {};
-  const todo = [...direct];
-  while (todo.length > 0) {
-    const name = todo.pop() as string;
-    const entry = rootLock.packages[`node_modules/${name}`];
-    if (!entry || packages[`node_modules/${name}`]) continue;
-    packages[`node_modules/${name}`] = entry;
-    todo.push(...Object.keys(entry.dependencies ?? {}));
-  }
-  const dependencies = Object.fromEntries(
-    direct.map((n) => [n, rootLock.packages[`node_modules/${n}`].version]),
-  );
-  const project = { name: "live-notebook", version: "1.0.0", private: true, dependencies };
-  lab = await startLab({
-    "live.ipynb": live,
-    "package.json": project,
-    "package-lock.json": {
-      name: project.name,
-      version: project.version,
-      lockfileVersion: 3,
-      requires: true,
-      packages: { "": { name: project.name, version: project.version, dependencies }, ...packages },
-    },
-  });
+  lab = await startLab({ "live.ipynb": live, ...exportProject() });
   browser = await startBrowser();
   page = await browser.context.newPage();
 }
@@ -184,7 +154,7 @@ describe("lineage viewer with the replab kernel", { timeout: LIVE_TIMEOUT }, () 
     await page.locator("#replab-lineage-panel .rl-export").click();
     const dialog = page.locator(".jp-Dialog");
     await dialog.waitFor();
-    expect(await dialog.locator("input").inputValue()).toBe("export/live");
+    expect(await dialog.locator('input[name="dir"]').inputValue()).toBe("export/live");
     await dialog.locator(".jp-mod-accept").click();
     const status = page.locator("#replab-lineage-panel .rl-status");
     await poll(async () => (await status.textContent()) ?? "").not.toMatch(/^(Exporting|$)/);

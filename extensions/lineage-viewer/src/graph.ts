@@ -39,8 +39,11 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** The texts shown on a node: execution count for cells, short hash for files and frames. */
-export function nodeText(node: LineageNode): NodeText {
+/**
+ * The texts shown on a node: execution count for cells, short hash for files and frames.
+ * `frameVar` names the variable holding a frame (the label of its `frame` edge).
+ */
+export function nodeText(node: LineageNode, frameVar?: string): NodeText {
   switch (node.kind) {
     case "cell": {
       const count = node.executionCount === null ? " " : String(node.executionCount);
@@ -69,12 +72,15 @@ export function nodeText(node: LineageNode): NodeText {
         tooltip: `file ${node.path}\nsha256 ${node.sha256}\n${node.bytes} bytes`,
       };
     }
-    case "frame":
+    case "frame": {
+      const shape = `${node.rows}×${node.columns.length}`;
+      const name = frameVar ? `dataframe ${frameVar}` : "dataframe";
       return {
-        title: clip(`frame ${node.rows}×${node.columns.length}`),
+        title: clip(frameVar ? `${frameVar} ${shape}` : `frame ${shape}`),
         detail: shortHash(node.sha256),
-        tooltip: `dataframe, ${node.rows} rows\ncolumns: ${node.columns.join(", ")}\nsha256 ${node.sha256}`,
+        tooltip: `${name}, ${node.rows === 1 ? "1 row" : `${node.rows} rows`}\ncolumns: ${node.columns.join(", ")}\nsha256 ${node.sha256}`,
       };
+    }
   }
 }
 
@@ -99,6 +105,44 @@ export class GraphIndex {
       push(this.out, e.from, e.to);
       push(this.in, e.to, e.from);
     }
+  }
+
+  /** The variable holding a frame node (its `frame` edge's label), or undefined. */
+  frameVar(id: string): string | undefined {
+    return this.edges.find((e) => e.to === id && e.kind === "frame")?.label;
+  }
+
+  /** The same graph restricted to `ids` (edges between them only): what focus mode shows. */
+  subgraph(ids: ReadonlySet<string>): GraphIndex {
+    return new GraphIndex({
+      ...this.graph,
+      nodes: this.graph.nodes.filter((n) => ids.has(n.id)),
+      edges: this.edges.filter((e) => ids.has(e.from) && ids.has(e.to)),
+    });
+  }
+
+  /**
+   * Nodes a search matches, case-insensitively: a cell by id, `[n]` or `n`, a variable it
+   * defines or uses; a file by path; a frame by its variable; any node by an edge label.
+   */
+  search(query: string): Set<string> {
+    const q = query
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(\d+)\]$/, "$1");
+    const found = new Set<string>();
+    if (q === "") return found;
+    const has = (s: string): boolean => s.toLowerCase().includes(q);
+    for (const n of this.nodes.values()) {
+      const hit =
+        n.kind === "cell"
+          ? has(n.id) || String(n.executionCount) === q || [...n.defines, ...n.uses].some(has)
+          : n.kind === "file"
+            ? has(n.path)
+            : has(this.frameVar(n.id) ?? "");
+      if (hit) found.add(n.id);
+    }
+    return found;
   }
 
   /** Every node that `id` depends on, transitively (not including `id`). */

@@ -64,13 +64,22 @@ export const DAGRE_MAX_NODES = 60;
  * `cellOrder` lists cell ids in notebook order (the kernel lists them in execution order);
  * nodes are placed and tabbed through in that order, unknown ones after, as the graph has them.
  */
-export function layoutGraph(index: GraphIndex, cellOrder: readonly string[] = []): Layout {
+export function layoutGraph(
+  index: GraphIndex,
+  cellOrder: readonly string[] = [],
+  maxWidth = 0,
+): Layout {
   const ordered = orderNodes(index, cellOrder);
   // dagre reports -Infinity for the size of an empty graph.
   if (ordered.length === 0) return { width: 0, height: 0, nodes: [], edges: [] };
-  return ordered.length <= DAGRE_MAX_NODES
-    ? layoutLayered(index, ordered)
-    : layoutColumns(index, ordered);
+  const preferred =
+    ordered.length <= DAGRE_MAX_NODES
+      ? layoutLayered(index, ordered)
+      : layoutColumns(index, ordered);
+  // A sidebar is narrower than either: then one column that fits its width.
+  return maxWidth > 0 && preferred.width > maxWidth
+    ? layoutStack(index, ordered, maxWidth)
+    : preferred;
 }
 
 /** The graph's nodes with cells sorted by `cellOrder`; other nodes keep their places. */
@@ -300,4 +309,132 @@ export function layoutColumns(
     nodes,
     edges,
   };
+}
+
+/** The narrowest a node gets in the stacked layout; below it texts are too short to read. */
+export const MIN_NODE_WIDTH = 120;
+const STACK_LABEL_SPACE = 58;
+const STACK_LANE_GAP = 6;
+/** Edge labels in the stacked layout: what fits in its label space. */
+const STACK_LABEL_CHARS = 9;
+
+/**
+ * Every node in one column, top to bottom, so the graph fits a sidebar's width: cells in
+ * notebook order, a file a cell reads just above it, what a cell writes or holds just below.
+ * Edges run as lanes on the left (one per source and label), their labels beside the arrow.
+ * Nodes are as wide as `width` allows after the lanes, never under MIN_NODE_WIDTH.
+ */
+export function layoutStack(
+  index: GraphIndex,
+  ordered: readonly LineageNode[],
+  width: number,
+): Layout {
+  const sequence = stackSequence(index, ordered);
+  const row = new Map(sequence.map((n, i) => [n.id, i]));
+  const spans = laneSpans(index, row);
+  const room = width - 2 * MARGIN - STACK_LABEL_SPACE - MIN_NODE_WIDTH;
+  const maxLanes = Math.max(1, Math.floor(room / STACK_LANE_GAP));
+  const lanes = assignLanes([...spans.values()], maxLanes);
+  const left = MARGIN + lanes * STACK_LANE_GAP + STACK_LABEL_SPACE;
+  const nodeWidth = Math.max(MIN_NODE_WIDTH, Math.min(NODE_WIDTH, width - left - MARGIN));
+  const rowY = (r: number): number => MARGIN + NODE_HEIGHT / 2 + r * (NODE_HEIGHT + ROW_GAP);
+  const laneX = (lane: number): number =>
+    left - STACK_LABEL_SPACE - lane * STACK_LANE_GAP - STACK_LANE_GAP / 2;
+  // Listed in graph order, as the other layouts do, so Tab walks the cells as the notebook does.
+  const nodes: PlacedNode[] = ordered.map((n) => ({
+    id: n.id,
+    node: n,
+    x: left + nodeWidth / 2,
+    y: rowY(row.get(n.id) as number),
+    width: nodeWidth,
+    height: NODE_HEIGHT,
+  }));
+  const incoming = new Map<string, number>();
+  const edges: PlacedEdge[] = index.edges.map((e) => {
+    const a = rowY(row.get(e.from) as number);
+    const b = rowY(row.get(e.to) as number);
+    const k = incoming.get(e.to) ?? 0;
+    incoming.set(e.to, k + 1);
+    const tickY = b - NODE_HEIGHT / 2 + 8 + ((k * 11) % (NODE_HEIGHT - 10));
+    const x = laneX(spans.get(spanKey(e.from, e.label))?.lane ?? 0);
+    const label = e.label.length <= STACK_LABEL_CHARS ? e.label : `${e.label.slice(0, 8)}…`;
+    return {
+      from: e.from,
+      to: e.to,
+      kind: e.kind,
+      label,
+      points: [
+        { x: left, y: a + 6 },
+        { x, y: a + 6 },
+        { x, y: tickY },
+        { x: left, y: tickY },
+      ],
+      labelX: left - 4,
+      labelY: tickY - 2,
+      labelAnchor: "end",
+    };
+  });
+  return {
+    width: Math.ceil(left + nodeWidth + MARGIN),
+    height: Math.ceil(rowY(sequence.length - 1) + NODE_HEIGHT / 2 + MARGIN),
+    nodes,
+    edges,
+  };
+}
+
+/** The stacked layout's order: each cell with the files it reads above and what it makes below. */
+function stackSequence(index: GraphIndex, ordered: readonly LineageNode[]): LineageNode[] {
+  const placed = new Set<string>();
+  const out: LineageNode[] = [];
+  const place = (n: LineageNode | undefined): void => {
+    if (n && !placed.has(n.id)) {
+      placed.add(n.id);
+      out.push(n);
+    }
+  };
+  for (const cell of ordered) {
+    if (cell.kind !== "cell") continue;
+    for (const e of index.edges)
+      if (e.to === cell.id && e.kind === "read") place(index.nodes.get(e.from));
+    place(cell);
+    for (const e of index.edges) {
+      if (e.from === cell.id && e.kind !== "var") place(index.nodes.get(e.to));
+    }
+  }
+  for (const n of ordered) place(n);
+  return out;
+}
+
+const spanKey = (from: string, label: string): string => `${from}\u0000${label}`;
+
+/** One lane span per (source, label): from its first to its last row. */
+function laneSpans(
+  index: GraphIndex,
+  row: ReadonlyMap<string, number>,
+): Map<string, { from: number; to: number; lane: number }> {
+  const spans = new Map<string, { from: number; to: number; lane: number }>();
+  for (const e of index.edges) {
+    const a = row.get(e.from) as number;
+    const b = row.get(e.to) as number;
+    const key = spanKey(e.from, e.label);
+    const s = spans.get(key);
+    if (s) {
+      s.from = Math.min(s.from, a, b);
+      s.to = Math.max(s.to, a, b);
+    } else spans.set(key, { from: Math.min(a, b), to: Math.max(a, b), lane: 0 });
+  }
+  return spans;
+}
+
+/** Interval colouring, shortest spans nearest the nodes; past `max` lanes they share. Returns the lane count. */
+function assignLanes(spans: { from: number; to: number; lane: number }[], max: number): number {
+  const ends: number[] = [];
+  spans.sort((x, y) => x.to - x.from - (y.to - y.from) || x.from - y.from);
+  for (const s of spans) {
+    let lane = ends.findIndex((end) => end < s.from);
+    if (lane < 0) lane = ends.length < max ? ends.length : s.from % max;
+    ends[lane] = Math.max(ends[lane] ?? -1, s.to);
+    s.lane = lane;
+  }
+  return Math.max(1, ends.length);
 }

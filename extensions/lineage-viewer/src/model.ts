@@ -9,8 +9,11 @@ import { isLineageFormatError, parseLineage, type LineageGraph } from "./schema"
 /** Where the shown graph came from. */
 export type LineageSource = "live" | "stored" | "inline" | "none";
 
-/** What changed: the graph (relayout), the selection (restyle) or the status line. */
-export type LineageChange = "graph" | "selection" | "status";
+/**
+ * What changed: the graph or what of it is shown (relayout), the selection or the search
+ * (restyle), the status line.
+ */
+export type LineageChange = "graph" | "selection" | "search" | "status";
 
 /** State of one lineage view. */
 export class LineageModel {
@@ -21,6 +24,10 @@ export class LineageModel {
   private _error: string | null = null;
   private _status = "";
   private _version = 0;
+  private _focus = false;
+  private _query = "";
+  private _notRunHere: ReadonlySet<string> = new Set();
+  private _banner = "";
   private readonly _changed = new Signal<this, LineageChange>(this);
 
   /** Emits after every change, with what changed. */
@@ -56,6 +63,26 @@ export class LineageModel {
   /** A one-line message for the user (e.g. where an export wrote). */
   get status(): string {
     return this._status;
+  }
+
+  /** Focus mode: only the selected node with its upstream and downstream is drawn. */
+  get focus(): boolean {
+    return this._focus;
+  }
+
+  /** The search text; matching nodes are marked (GraphIndex.search). */
+  get query(): string {
+    return this._query;
+  }
+
+  /** Cells the previous kernel ran that this kernel has not. */
+  get notRunHere(): ReadonlySet<string> {
+    return this._notRunHere;
+  }
+
+  /** A line about where the graph is from, e.g. that it is the previous kernel's. */
+  get banner(): string {
+    return this._banner;
   }
 
   /** Increases with every accepted graph; lets tests and benches wait for a given update. */
@@ -113,7 +140,34 @@ export class LineageModel {
   select(id: string | null): void {
     if (id === this._selected) return;
     this._selected = id;
-    this._changed.emit("selection");
+    // In focus mode the selection decides what is drawn.
+    this._changed.emit(this._focus ? "graph" : "selection");
+  }
+
+  /** Turns focus mode on or off. */
+  setFocus(on: boolean): void {
+    if (on === this._focus) return;
+    this._focus = on;
+    this._changed.emit("graph");
+  }
+
+  /** Sets the search text. */
+  setQuery(query: string): void {
+    if (query === this._query) return;
+    this._query = query;
+    this._changed.emit("search");
+  }
+
+  /** Sets the cells not run in this kernel and the line saying where the graph is from. */
+  setProvenance(notRunHere: ReadonlySet<string>, banner: string): void {
+    const same =
+      banner === this._banner &&
+      notRunHere.size === this._notRunHere.size &&
+      [...notRunHere].every((id) => this._notRunHere.has(id));
+    if (same) return;
+    this._notRunHere = notRunHere;
+    this._banner = banner;
+    this._changed.emit("graph");
   }
 
   /** Sets the status line. */

@@ -4,10 +4,20 @@
  */
 import type { ISessionContext } from "@jupyterlab/apputils";
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
-import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import type { Contents, Kernel, KernelMessage } from "@jupyterlab/services";
+import { Signal, type ISignal } from "@lumino/signaling";
 import { Panel, Widget } from "@lumino/widgets";
+import { InputFileChecker } from "./input-files";
+import { plural } from "./marks";
 import { LineageModel } from "./model";
-import { LINEAGE_COMM_TARGET, type LineageGraph } from "./schema";
+import { NotebookMarks } from "./notebook-marks";
+import { mergePrevious } from "./provenance";
+import {
+  isLineageFormatError,
+  LINEAGE_COMM_TARGET,
+  parseLineage,
+  type LineageGraph,
+} from "./schema";
 import { LineageView } from "./widget";
 
 /** The key that holds replab's data (`metadata.replab.lineage`, docs/contracts.md, "Lineage JSON"). */
@@ -35,9 +45,11 @@ export function activateCell(nb: NotebookPanel, cellId: string): boolean {
   return true;
 }
 
-/** Commands the panel's buttons run. */
+/** Commands the panel's buttons run, and the services it reads files with. */
 export interface PanelCommands {
   exportPipeline: () => void;
+  /** JupyterLab's contents service, to see whether the files cells read changed on disk. */
+  contents?: Pick<Contents.IManager, "get">;
 }
 
 /** The lineage sidebar. */
@@ -52,6 +64,12 @@ export class LineagePanel extends Panel {
   private live = false;
   /** A kernel that closed our comm without a graph (not a replab kernel): not asked again. */
   private refusedBy: Kernel.IKernelConnection | null = null;
+  /** The graph of the kernel before this one (or the stored one), shown until cells run here. */
+  private previous: LineageGraph | null = null;
+  private readonly exportButton: HTMLButtonElement;
+  private readonly _kernelChanged = new Signal<this, void>(this);
+  /** The marks on the followed notebook's cells. */
+  readonly marks: NotebookMarks;
 
   constructor(
     private readonly tracker: INotebookTracker,
@@ -72,6 +90,7 @@ export class LineagePanel extends Panel {
     exportButton.textContent = "Export pipeline";
     exportButton.title = "Run %repro export in the kernel";
     exportButton.addEventListener("click", () => commands.exportPipeline());
+    this.exportButton = exportButton;
     bar.append(heading, exportButton);
     this.statusLine = document.createElement("div");
     this.statusLine.className = "rl-status";
@@ -88,8 +107,14 @@ export class LineagePanel extends Panel {
       emptyText: "No lineage yet: open a notebook and run it with the replab kernel.",
       legend: true,
       cellOrder: () => (this.current ? cellOrder(this.current) : []),
+      fitWidth: true,
+      tools: true,
     });
     this.addWidget(this.view);
+    this.marks = new NotebookMarks(
+      this.model,
+      commands.contents ? new InputFileChecker(commands.contents) : null,
+    );
 
     this.model.changed.connect((_, change) => {
       if (change === "status") this.statusLine.textContent = this.model.status;
@@ -104,7 +129,18 @@ export class LineagePanel extends Panel {
     this.tracker.currentChanged.disconnect(this.onNotebookChanged, this);
     NotebookActions.executed.disconnect(this.onExecuted, this);
     this.unfollow();
+    this.marks.dispose();
     super.dispose();
+  }
+
+  /** Emits when the followed notebook's kernel comes, goes or restarts (commands re-check). */
+  get kernelChanged(): ISignal<this, void> {
+    return this._kernelChanged;
+  }
+
+  /** The search box of the graph (the "search lineage" command). */
+  focusSearch(): void {
+    this.view.focusSearch();
   }
 
   /** The notebook the panel shows. */
@@ -112,10 +148,25 @@ export class LineagePanel extends Panel {
     return this.current;
   }
 
-  /** Asks the kernel for the graph again (`{ request: "lineage" }`). */
+  /** Asks the kernel for the graph again (`{ request: "lineage" }`) and looks at the input files. */
   refresh(): void {
     if (this.comm && !this.comm.isDisposed) this.comm.send({ request: "lineage" });
     else this.showStored();
+    void this.marks.checkFiles();
+  }
+
+  /** Whether the followed notebook has a kernel to run or export with. */
+  get hasKernel(): boolean {
+    return !!this.current?.sessionContext.session?.kernel;
+  }
+
+  private updateExportButton(): void {
+    const ok = this.hasKernel;
+    this.exportButton.disabled = !ok;
+    this.exportButton.title = ok
+      ? "Export the notebook as a deterministic pipeline"
+      : "Start the notebook's replab kernel to export (Kernel > Change Kernel)";
+    this._kernelChanged.emit();
   }
 
   private onNotebookChanged(): void {
@@ -123,7 +174,11 @@ export class LineagePanel extends Panel {
     if (next === this.current) return;
     this.unfollow();
     this.current = next;
+    this.previous = null;
     this.model.setStatus("");
+    this.model.setProvenance(new Set(), "");
+    this.marks.follow(next);
+    this.updateExportButton();
     if (!next) {
       this.model.clear();
       return;
@@ -143,7 +198,9 @@ export class LineagePanel extends Panel {
   private onNotebookDisposed(): void {
     this.unfollow();
     this.current = null;
+    this.marks.follow(null);
     this.model.clear();
+    this.updateExportButton();
   }
 
   private unfollow(): void {
@@ -160,8 +217,10 @@ export class LineagePanel extends Panel {
 
   private onKernelChanged(): void {
     this.closeComm();
+    this.model.setStatus("");
     this.showStored();
     this.openComm();
+    this.updateExportButton();
   }
 
   private onKernelStatus(_: ISessionContext, status: Kernel.Status): void {
@@ -170,10 +229,13 @@ export class LineagePanel extends Panel {
       // The same connection object comes back after a restart: let it be asked again.
       this.refusedBy = null;
       this.closeComm();
+      // An export's words were about the old kernel.
+      this.model.setStatus("");
       this.showStored();
     } else if (status === "idle" && this.comm === null) {
       this.openComm();
     }
+    this.updateExportButton();
   }
 
   private onMetadataChanged(): void {
@@ -196,12 +258,33 @@ export class LineagePanel extends Panel {
     }
   }
 
+  /**
+   * Shows the lineage stored in the notebook (kept current from the live graph): the previous
+   * kernel's, until cells run in this one.
+   */
   private showStored(): void {
     this.live = false;
     const nb = this.current;
     const stored = nb ? storedLineage(nb) : undefined;
     if (stored === undefined) this.model.clear();
     else this.model.setData(stored, "stored");
+    this.previous = null;
+    if (stored !== undefined) {
+      try {
+        this.previous = parseLineage(stored);
+      } catch (e) {
+        if (!isLineageFormatError(e)) throw e;
+      }
+    }
+    const cells = this.previous?.nodes.filter((n) => n.kind === "cell").length ?? 0;
+    this.model.setProvenance(
+      new Set(),
+      cells === 0
+        ? ""
+        : this.hasKernel
+          ? `Lineage of the previous kernel (${plural(cells, "cell")}): nothing has run in this kernel yet.`
+          : `No kernel: the lineage stored in the notebook (${plural(cells, "cell")}).`,
+    );
     this.onActiveCell();
   }
 
@@ -249,11 +332,28 @@ export class LineagePanel extends Panel {
     // A fresh kernel knows no cells yet; its empty graph must not hide the stored lineage.
     const empty = (data.graph as { nodes?: unknown[] } | null)?.nodes?.length === 0;
     if (empty && !this.live && this.model.source === "stored") return;
-    if (this.model.setData(data.graph, "live")) {
-      this.live = true;
-      this.persist(this.model.graph);
-      this.onActiveCell();
+    let graph: LineageGraph;
+    try {
+      graph = parseLineage(data.graph);
+    } catch (e) {
+      if (!isLineageFormatError(e)) throw e;
+      this.model.setData(data.graph, "live");
+      return;
     }
+    this.live = true;
+    this.persist(graph);
+    const previous = this.previous;
+    const inNotebook = new Set(this.current ? cellOrder(this.current) : []);
+    const merged = previous ? mergePrevious(graph, previous, inNotebook) : null;
+    const n = merged?.notRunHere.size ?? 0;
+    this.model.setProvenance(
+      merged?.notRunHere ?? new Set(),
+      n > 0
+        ? `${plural(n, "cell")} not run in this kernel (faded): ${n === 1 ? "its output is" : "their outputs are"} from the previous kernel.`
+        : "",
+    );
+    this.model.setGraph(merged && n > 0 ? merged.graph : graph, "live");
+    this.onActiveCell();
   }
 
   /** Keeps the live graph in the notebook's metadata, so a saved notebook shows it later. */

@@ -3,13 +3,24 @@
  * the kernel cannot inject markup). Colours come from CSS classes (style/base.css) that
  * use JupyterLab's theme variables, so light and dark themes both work.
  */
-import { nodeText, type GraphIndex } from "./graph";
+import { clip, nodeText, type GraphIndex } from "./graph";
 import type { Layout, PlacedEdge, PlacedNode } from "./layout";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Called when a node is clicked or activated with Enter or Space. */
 export type ActivateHandler = (id: string) => void;
+
+/** What the drawing needs beyond the layout. */
+export interface RenderContext {
+  /** The variable holding a frame node, to name it. */
+  frameVar?: (id: string) => string | undefined;
+  /** Cells the previous kernel ran and this one has not (drawn faded, said in the tooltip). */
+  notRunHere?: ReadonlySet<string>;
+}
+
+/** Width of one character of node text, to clip titles to a narrower node. */
+const NODE_CHAR_WIDTH = 6.8;
 
 function el<K extends keyof SVGElementTagNameMap>(
   tag: K,
@@ -20,9 +31,10 @@ function el<K extends keyof SVGElementTagNameMap>(
   return e;
 }
 
-function nodeClasses(p: PlacedNode): string {
+function nodeClasses(p: PlacedNode, ctx: RenderContext): string {
   const n = p.node;
   const c = ["rl-node", `rl-kind-${n.kind}`];
+  if (ctx.notRunHere?.has(n.id)) c.push("rl-not-run-here");
   if (n.kind === "cell") {
     if (n.stale) c.push("rl-stale");
     if (n.nondeterminism.length > 0) c.push("rl-nondet");
@@ -32,10 +44,14 @@ function nodeClasses(p: PlacedNode): string {
   return c.join(" ");
 }
 
-function drawNode(p: PlacedNode, onActivate: ActivateHandler): SVGGElement {
-  const text = nodeText(p.node);
+function drawNode(p: PlacedNode, onActivate: ActivateHandler, ctx: RenderContext): SVGGElement {
+  const text = nodeText(p.node, ctx.frameVar?.(p.id));
+  if (ctx.notRunHere?.has(p.id)) {
+    text.tooltip += "\nnot run in this kernel: shown from the previous kernel's lineage";
+  }
+  const chars = Math.floor((p.width - 16) / NODE_CHAR_WIDTH);
   const g = el("g", {
-    class: nodeClasses(p),
+    class: nodeClasses(p, ctx),
     transform: `translate(${p.x - p.width / 2},${p.y - p.height / 2})`,
     tabindex: 0,
     role: "button",
@@ -55,9 +71,9 @@ function drawNode(p: PlacedNode, onActivate: ActivateHandler): SVGGElement {
     }),
   );
   const t1 = el("text", { class: "rl-title", x: 8, y: 17 });
-  t1.textContent = text.title;
+  t1.textContent = clip(text.title, chars - (p.node.kind === "cell" ? 2 : 0));
   const t2 = el("text", { class: "rl-detail", x: 8, y: 33 });
-  t2.textContent = text.detail;
+  t2.textContent = clip(text.detail, chars);
   g.append(t1, t2);
   if (p.node.kind === "cell" && p.node.nondeterminism.length > 0) {
     // A visible mark besides the colour, so the flag does not rely on colour alone.
@@ -77,6 +93,9 @@ function drawNode(p: PlacedNode, onActivate: ActivateHandler): SVGGElement {
 
 function drawEdge(e: PlacedEdge): SVGGElement {
   const g = el("g", { class: `rl-edge rl-edge-${e.kind}`, "data-from": e.from, "data-to": e.to });
+  const title = el("title", {});
+  title.textContent = `${e.kind} ${e.label}`;
+  g.appendChild(title);
   const d = e.points.map((pt, i) => `${i === 0 ? "M" : "L"}${pt.x.toFixed(1)},${pt.y.toFixed(1)}`);
   g.appendChild(
     el("path", { class: "rl-edge-line", d: d.join(" "), "marker-end": "url(#rl-arrow)" }),
@@ -95,7 +114,11 @@ function drawEdge(e: PlacedEdge): SVGGElement {
 }
 
 /** Builds the SVG for a layout; nodes come in graph order so Tab walks them in that order. */
-export function renderSvg(layout: Layout, onActivate: ActivateHandler): SVGSVGElement {
+export function renderSvg(
+  layout: Layout,
+  onActivate: ActivateHandler,
+  ctx: RenderContext = {},
+): SVGSVGElement {
   const svg = el("svg", {
     class: "rl-graph",
     width: layout.width,
@@ -120,9 +143,17 @@ export function renderSvg(layout: Layout, onActivate: ActivateHandler): SVGSVGEl
   const edges = el("g", { class: "rl-edges" });
   for (const e of layout.edges) edges.appendChild(drawEdge(e));
   const nodes = el("g", { class: "rl-nodes" });
-  for (const n of layout.nodes) nodes.appendChild(drawNode(n, onActivate));
+  for (const n of layout.nodes) nodes.appendChild(drawNode(n, onActivate, ctx));
   svg.append(edges, nodes);
   return svg;
+}
+
+/** Marks the nodes a search found (and fades the rest); an empty set clears the marks. */
+export function applySearch(svg: SVGSVGElement, found: ReadonlySet<string> | null): void {
+  svg.classList.toggle("rl-has-search", found !== null);
+  for (const g of svg.querySelectorAll<SVGGElement>("g.rl-node")) {
+    g.classList.toggle("rl-match", found?.has(g.dataset.id ?? "") === true);
+  }
 }
 
 /**

@@ -3,10 +3,14 @@
  * and the MIME renderer. It re-renders from the model; layout is redone only when the graph
  * changes, a selection change only restyles.
  */
+import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
+import type { GraphIndex } from "./graph";
 import { layoutGraph } from "./layout";
+import { plural } from "./marks";
 import type { LineageChange, LineageModel } from "./model";
-import { applyHighlight, renderSvg } from "./render";
+import { applyHighlight, applySearch, renderSvg } from "./render";
+import { anchoredScroll, zoomStep } from "./zoom";
 
 /** Options for a LineageView. */
 export interface LineageViewOptions {
@@ -18,6 +22,10 @@ export interface LineageViewOptions {
   legend?: boolean;
   /** Cell ids in notebook order, so the drawing and Tab follow the notebook. */
   cellOrder?: () => readonly string[];
+  /** Lay the graph out to fit the view's width (the sidebar) instead of scrolling sideways. */
+  fitWidth?: boolean;
+  /** Show the search box and the focus toggle (the sidebar does). */
+  tools?: boolean;
 }
 
 /** The interactive lineage graph. */
@@ -28,6 +36,14 @@ export class LineageView extends Widget {
   private layoutSize = { width: 0, height: 0 };
   private zoom = 1;
   private readonly zoomLabel: HTMLSpanElement;
+  private readonly banner: HTMLDivElement;
+  private searchBox: HTMLInputElement | null = null;
+  private focusButton: HTMLButtonElement | null = null;
+  /** The index drawn (the model's, or its focus subgraph). */
+  private drawn: GraphIndex | null = null;
+  /** The width the last layout was made for, to re-layout only when it changes. */
+  private laidOutFor = 0;
+  private resizeFrame = 0;
   /** Milliseconds the last layout and draw took (read by the e2e bench). */
   lastRenderMs = 0;
 
@@ -44,9 +60,10 @@ export class LineageView extends Widget {
     this.zoomLabel = document.createElement("span");
     this.zoomLabel.className = "rl-zoom-label";
     controls.append(
-      this.zoomButton("−", "Zoom out", () => this.setZoom(this.zoom / 1.25)),
+      this.zoomButton("−", "Zoom out", () => this.setZoom(zoomStep(this.zoom, -1))),
       this.zoomLabel,
-      this.zoomButton("+", "Zoom in", () => this.setZoom(this.zoom * 1.25)),
+      this.zoomButton("+", "Zoom in", () => this.setZoom(zoomStep(this.zoom, 1))),
+      this.zoomButton("1:1", "Zoom to 100%", () => this.setZoom(1)),
       this.zoomButton("Fit", "Fit the graph's width", () => this.fitWidth()),
     );
     const top = document.createElement("div");
@@ -54,7 +71,10 @@ export class LineageView extends Widget {
     top.append(this.summary, controls);
     this.canvas = document.createElement("div");
     this.canvas.className = "rl-canvas";
-    this.node.append(top);
+    this.banner = document.createElement("div");
+    this.banner.className = "rl-banner";
+    this.node.append(this.banner, top);
+    if (options.tools) this.node.append(this.tools());
     if (options.legend) this.node.append(legend());
     this.node.append(this.canvas);
     this.updateZoomLabel();
@@ -71,13 +91,118 @@ export class LineageView extends Widget {
   private onModelChanged(_: LineageModel, change: LineageChange): void {
     if (change === "graph") this.renderGraph();
     else if (change === "selection") this.renderSelection();
+    else if (change === "search") this.renderSearch();
+  }
+
+  protected override onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    if (!this.options.fitWidth) return;
+    cancelAnimationFrame(this.resizeFrame);
+    this.resizeFrame = requestAnimationFrame(() => {
+      if (this.availableWidth() !== this.laidOutFor) this.renderGraph();
+    });
+  }
+
+  protected override onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (this.options.fitWidth && this.availableWidth() !== this.laidOutFor) this.renderGraph();
+  }
+
+  /** The width a layout may take: the canvas less room for a vertical scrollbar. */
+  private availableWidth(): number {
+    return this.options.fitWidth ? Math.max(0, this.canvas.clientWidth - 16) : 0;
+  }
+
+  /** The search box and the focus toggle. */
+  private tools(): HTMLDivElement {
+    const row = document.createElement("div");
+    row.className = "rl-tools";
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "rl-search jp-mod-styled";
+    box.placeholder = "Search variable, file or cell";
+    box.setAttribute("aria-label", "Search the lineage by variable, file or cell");
+    box.addEventListener("input", () => this.model.setQuery(box.value));
+    box.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        this.nextMatch();
+      }
+    });
+    const focus = document.createElement("button");
+    focus.className = "rl-button rl-focus";
+    focus.textContent = "Focus";
+    focus.title = "Show only the active cell's upstream and downstream";
+    focus.setAttribute("aria-pressed", "false");
+    focus.addEventListener("click", () => this.model.setFocus(!this.model.focus));
+    this.searchBox = box;
+    this.focusButton = focus;
+    row.append(box, focus);
+    return row;
+  }
+
+  /** Selects the next node the search matches, in drawing order, and scrolls to it. */
+  private nextMatch(): void {
+    const found = this.drawn?.search(this.model.query) ?? new Set<string>();
+    const ids = [...(this.svg?.querySelectorAll<SVGGElement>("g.rl-node") ?? [])]
+      .map((g) => g.dataset.id ?? "")
+      .filter((id) => found.has(id));
+    if (ids.length === 0) return;
+    const next = ids[(ids.indexOf(this.model.selected ?? "") + 1) % ids.length] as string;
+    this.activateNode(next);
+    this.reveal(next);
+  }
+
+  private renderSearch(): void {
+    if (!this.svg || !this.drawn) return;
+    const query = this.model.query.trim();
+    const found = query === "" ? null : this.drawn.search(query);
+    applySearch(this.svg, found);
+    this.node.dataset.matches = found === null ? "" : String(found.size);
+    if (found !== null) {
+      this.summary.textContent = `${plural(found.size, "match", "matches")} for “${query}”`;
+      const first = [...found][0];
+      if (first !== undefined) this.reveal(first);
+    } else this.renderSummary();
+  }
+
+  /** The drawn graph: in focus mode only the selection with its upstream and downstream. */
+  private visibleIndex(index: GraphIndex): GraphIndex {
+    const selected = this.model.selected;
+    if (!this.model.focus || selected === null || !index.nodes.has(selected)) return index;
+    return index.subgraph(
+      new Set([selected, ...index.upstream(selected), ...index.downstream(selected)]),
+    );
+  }
+
+  private renderSummary(): void {
+    const index = this.drawn;
+    if (!index) return;
+    const s = index.summary();
+    const parts = [
+      plural(s.cells, "cell"),
+      plural(s.files, "file"),
+      plural(s.frames, "frame"),
+      s.stale > 0 ? `${s.stale} stale` : "",
+      s.nondet > 0 ? `${s.nondet} nondeterministic` : "",
+      `seed ${index.graph.seed}`,
+    ];
+    const full = this.model.index?.nodes.size ?? 0;
+    const focus = index.nodes.size < full ? `focus: ${index.nodes.size} of ${full} nodes · ` : "";
+    this.summary.textContent = focus + parts.filter(Boolean).join(" · ");
   }
 
   private renderGraph(): void {
     const started = performance.now();
     const { index, error, source } = this.model;
+    // Redraws keep the user's place: remember the scroll before the old drawing goes.
+    const scroll = { left: this.canvas.scrollLeft, top: this.canvas.scrollTop };
     this.canvas.replaceChildren();
     this.svg = null;
+    this.drawn = null;
+    this.banner.textContent = this.model.banner;
+    this.focusButton?.setAttribute("aria-pressed", String(this.model.focus));
+    this.focusButton?.classList.toggle("rl-pressed", this.model.focus);
     this.node.dataset.source = source;
     this.node.dataset.version = String(this.model.version);
     if (error !== null) {
@@ -95,33 +220,29 @@ export class LineageView extends Widget {
       this.summary.textContent = "No cells have run in this kernel yet.";
       return;
     }
-    const s = index.summary();
-    const parts = [
-      `${s.cells} cells`,
-      `${s.files} files`,
-      `${s.frames} frames`,
-      s.stale > 0 ? `${s.stale} stale` : "",
-      s.nondet > 0 ? `${s.nondet} nondeterministic` : "",
-      `seed ${index.graph.seed}`,
-    ];
-    this.summary.textContent = parts.filter(Boolean).join(" · ");
-    const layout = layoutGraph(index, this.options.cellOrder?.() ?? []);
+    this.drawn = this.visibleIndex(index);
+    this.renderSummary();
+    this.laidOutFor = this.availableWidth();
+    const layout = layoutGraph(this.drawn, this.options.cellOrder?.() ?? [], this.laidOutFor);
     this.layoutSize = { width: layout.width, height: layout.height };
-    this.svg = renderSvg(layout, (id) => this.activateNode(id));
+    const drawn = this.drawn;
+    this.svg = renderSvg(layout, (id) => this.activateNode(id), {
+      frameVar: (id) => drawn.frameVar(id),
+      notRunHere: this.model.notRunHere,
+    });
     this.applyZoom();
-    applyHighlight(this.svg, index, this.model.selected);
+    applyHighlight(this.svg, drawn, this.model.selected);
     this.canvas.appendChild(this.svg);
-    // The graph is usually wider than the sidebar: start centred rather than at its left edge.
-    this.canvas.scrollLeft = Math.max(0, (this.canvas.scrollWidth - this.canvas.clientWidth) / 2);
+    this.canvas.scrollLeft = scroll.left;
+    this.canvas.scrollTop = scroll.top;
+    if (this.model.query.trim() !== "") this.renderSearch();
     this.lastRenderMs = performance.now() - started;
     this.node.dataset.renderMs = this.lastRenderMs.toFixed(1);
     this.node.dataset.renderedAt = String(performance.timeOrigin + performance.now());
   }
 
   private renderSelection(): void {
-    if (this.svg && this.model.index) {
-      applyHighlight(this.svg, this.model.index, this.model.selected);
-    }
+    if (this.svg && this.drawn) applyHighlight(this.svg, this.drawn, this.model.selected);
   }
 
   /** Selects the node and, for cells, hands it to the owner (which jumps to the cell). */
@@ -143,8 +264,13 @@ export class LineageView extends Widget {
 
   /** Sets the zoom factor (1 = node text at its normal size), kept within 0.2 to 2. */
   setZoom(zoom: number): void {
+    const from = this.zoom;
     this.zoom = Math.min(2, Math.max(0.2, zoom));
+    const { scrollLeft, scrollTop, clientWidth, clientHeight } = this.canvas;
     this.applyZoom();
+    // Zoom about the middle of what the user is looking at, not the top-left corner.
+    this.canvas.scrollLeft = anchoredScroll(scrollLeft, clientWidth, from, this.zoom);
+    this.canvas.scrollTop = anchoredScroll(scrollTop, clientHeight, from, this.zoom);
   }
 
   /** Zooms so the whole width of the graph fits the view (never above 1). */
@@ -165,10 +291,17 @@ export class LineageView extends Widget {
 
   private updateZoomLabel(): void {
     this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
+    this.node.dataset.zoom = String(this.zoom);
+  }
+
+  /** The search box, for the owner's "search" command. */
+  focusSearch(): void {
+    this.searchBox?.focus();
   }
 
   /** Scrolls the graph so the node is visible (used when the notebook selection moves). */
   reveal(id: string): void {
+    if (!this.svg) return;
     const g = this.svg?.querySelector<SVGGElement>(`g.rl-node[data-id="${CSS.escape(id)}"]`);
     g?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }

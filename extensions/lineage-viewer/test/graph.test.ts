@@ -42,6 +42,26 @@ describe("GraphIndex", () => {
   });
 });
 
+describe("search and focus", () => {
+  const index = new GraphIndex(sampleGraph());
+
+  it("finds cells by variable, id or [n], files by path, frames by variable", () => {
+    expect([...index.search("stats")].sort()).toEqual(["c2", "c3"]);
+    expect([...index.search("[4]")]).toEqual(["c4"]);
+    expect([...index.search("4")]).toEqual(["c4"]);
+    expect([...index.search("DATA.csv")]).toEqual(["file:data.csv"]);
+    expect([...index.search("df")].sort()).toEqual(["c1", "c2", "c4", frameId].sort());
+    expect(index.search("  ").size).toBe(0);
+    expect(index.search("nothing-like-it").size).toBe(0);
+  });
+
+  it("restricts the graph to a node set with the edges among them", () => {
+    const sub = index.subgraph(new Set(["c1", "c2", "c3"]));
+    expect([...sub.nodes.keys()]).toEqual(["c1", "c2", "c3"]);
+    expect(sub.edges.map((e) => `${e.from}>${e.to}`)).toEqual(["c1>c2", "c2>c3"]);
+  });
+});
+
 describe("nodeText", () => {
   const nodes = new GraphIndex(sampleGraph()).nodes;
 
@@ -68,6 +88,13 @@ describe("nodeText", () => {
       title: "frame 344×2",
       detail: shortHash(sha("df")),
     });
+  });
+
+  it("names a frame by the variable holding it", () => {
+    const index = new GraphIndex(sampleGraph());
+    expect(index.frameVar(frameId)).toBe("df");
+    expect(nodeText(nodes.get(frameId)!, "df")).toMatchObject({ title: "df 344×2" });
+    expect(nodeText(nodes.get(frameId)!, "df").tooltip).toMatch(/^dataframe df, 344 rows/);
   });
 
   it("clips long names and formats sizes", () => {
