@@ -39,6 +39,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
     summary: "write the audit report of an executed notebook: replab report NB.ipynb -o FILE",
     load: () => import("../runtime/cli/report.js"),
   },
+  runs: {
+    summary: "list, show and compare a notebook's run records: replab runs NB.ipynb",
+    load: () => import("../runtime/cli/runs.js"),
+  },
 };
 
 const HINT = "run 'replab help' for the commands, 'replab help COMMAND' for one's options";

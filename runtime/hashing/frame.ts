@@ -70,6 +70,20 @@ function checkOwn(declared: unknown): FrameHash | undefined {
   return valid ? { sha256: d.sha256!, rows: d.rows!, columns: d.columns!.map(String) } : undefined;
 }
 
+/** A danfo-like frame's columns, dtype families and row-major values (what profiles read), else undefined. */
+export function frameTable(
+  value: unknown,
+): { columns: string[]; dtypes: string[]; rows: unknown[][] } | undefined {
+  if (!isFrame(value)) return undefined;
+  const frame = value as FrameLike;
+  if (!Array.isArray(frame.columns) || !Array.isArray(frame.dtypes)) return undefined;
+  return {
+    columns: frame.columns.map(String),
+    dtypes: frame.dtypes.map(dtypeFamily),
+    rows: rowsOf(frame),
+  };
+}
+
 /** Row-major values: danfo keeps them in `$data`; `values` is the public getter. */
 function rowsOf(frame: FrameLike): unknown[][] {
   const data = frame.$data ?? frame.values;

@@ -34,7 +34,8 @@ export function injectParameters(
   return index;
 }
 
-function tagsOf(metadata: Record<string, unknown>): string[] {
+/** A cell's nbformat tags (metadata.tags), strings only. */
+export function tagsOf(metadata: Record<string, unknown>): string[] {
   const tags = metadata["tags"];
   return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
 }

@@ -6,7 +6,11 @@
 import { performance } from "node:perf_hooks";
 import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
+import { serializeNotebook } from "../notebook/write.js";
 import type { CellEngine, CellError } from "../session/types.js";
+import { notebookSourceSha256, notebookParams } from "../tracking/params.js";
+import { markKilledOnSignal } from "../tracking/signals.js";
+import type { RunTracker } from "../tracking/tracker.js";
 import { NotebookOutputSink } from "./outputs.js";
 import { outputSha256, sha256 } from "./output-hash.js";
 import type { Progress } from "./progress.js";
@@ -15,8 +19,9 @@ import { withTimeout } from "./timeout.js";
 
 /** What the runner needs of an engine: a local Session or a remote kernel (runner/remote.ts). */
 /** A local engine has an interrupt flag; a remote one (--server) is interrupted by its kernel. */
+/** A local session also keeps the run record (runtime/tracking); a remote kernel keeps its own. */
 export type RunnerEngine = Pick<CellEngine, "execute" | "interrupt" | "lineage"> &
-  Partial<Pick<CellEngine, "interruptFlag">>;
+  Partial<Pick<CellEngine, "interruptFlag">> & { readonly tracker?: RunTracker | undefined };
 
 export interface ExecuteOptions {
   allowErrors: boolean;
@@ -48,17 +53,25 @@ export async function executeNotebook(
   const cells = notebook.cells.filter((c): c is CodeCell => c.cell_type === "code");
   const failures: CellFailure[] = [];
   let cellsRun = 0;
-  for (const [i, cell] of cells.entries()) {
-    const stop = failures.length > 0 && !options.allowErrors;
-    if (stop || joinSource(cell.source).trim() === "") {
-      clearCell(cell);
-      continue;
+  const tracker = engine.tracker;
+  tracker?.beginRun(notebookSourceSha256(notebook), notebookParams(notebook));
+  const unwatch = tracker === undefined ? undefined : markKilledOnSignal(tracker);
+  try {
+    for (const [i, cell] of cells.entries()) {
+      const stop = failures.length > 0 && !options.allowErrors;
+      if (stop || joinSource(cell.source).trim() === "") {
+        clearCell(cell);
+        continue;
+      }
+      const error = await executeCell(cell, engine, options, i + 1, cells.length);
+      cellsRun++;
+      if (error !== undefined) failures.push({ cellId: cell.id, position: i + 1, error });
     }
-    const error = await executeCell(cell, engine, options, i + 1, cells.length);
-    cellsRun++;
-    if (error !== undefined) failures.push({ cellId: cell.id, position: i + 1, error });
+  } finally {
+    unwatch?.();
   }
   options.progress.done();
+  await tracker?.finish(failures.length > 0 ? "failed" : "finished", serializeNotebook(notebook));
   return { failures, lineage: engine.lineage(), cellsRun };
 }
 
@@ -98,10 +111,12 @@ async function executeCell(
   }
   cell.outputs = sink.outputs();
   cell.execution_count = outcome.executionCount;
+  const outputs = outputSha256(cell.outputs);
   cell.metadata = {
     ...cell.metadata,
-    replab: { sourceSha256: sha256(code), outputSha256: outputSha256(cell.outputs), durationMs },
+    replab: { sourceSha256: sha256(code), outputSha256: outputs, durationMs },
   };
+  engine.tracker?.setOutputHash(cell.id, outputs);
   options.progress.finish(position, total, cell.id, error === undefined, durationMs);
   return error;
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { CellTypeChecker, CompiledCell } from "../compiler/index.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
 import { formatResult } from "../display/format.js";
+import { sha256Hex } from "../hashing/sha256.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
@@ -17,6 +18,8 @@ import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { Recorder } from "../repro/recorder.js";
+import { cellFrames } from "../tracking/frames.js";
+import { RunTracker } from "../tracking/tracker.js";
 import type { MagicServices } from "../magics/dispatch.js";
 import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
@@ -49,6 +52,8 @@ export interface SessionOptions {
   notebookName?: string | undefined;
   /** Keep the crash-safe lineage journal in <notebookDir>/.replab (default true). */
   journal?: boolean | undefined;
+  /** Write a run record in <notebookDir>/.replab/runs (default: as journal; docs/contracts.md, "Run records"). */
+  tracking?: boolean | undefined;
 }
 
 /** Create a session; cheap (the compiler loads on first use or on preload()). */
@@ -65,6 +70,8 @@ export class Session implements CellEngine {
   private readonly historyEntries: HistoryEntry[] = [];
   /** Seeding, tracing, hashing and lineage (runtime/repro). */
   readonly recorder: Recorder;
+  /** This session's run record and the `log` API (runtime/tracking); undefined with tracking off. */
+  readonly tracker: RunTracker | undefined;
   /** Every name a cell has defined so far: candidates for the frame hashes of a later cell. */
   private readonly definedNames = new Set<string>();
   private compilerModule: Compiler | undefined;
@@ -92,10 +99,22 @@ export class Session implements CellEngine {
         else sink.stream("stderr", `${message}\n`);
       },
     });
+    // A session told to keep no journal writes nothing under .replab, run records included.
+    this.tracker =
+      (options.tracking ?? options.journal) === false
+        ? undefined
+        : new RunTracker({
+            notebookDir: options.notebookDir,
+            notebookName: options.notebookName,
+            kind: "kernel",
+            lineage: () => this.lineage(),
+            warn: (message) => writeRealStderr(`${message}\n`),
+          });
     const notebookModule = createNotebookModule({
       sink: () => this.router.current,
       seed: () => this.recorder.seed,
       lineage: () => this.lineage(),
+      log: () => this.tracker,
     });
     (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = {
       notebookModule,
@@ -211,6 +230,7 @@ export class Session implements CellEngine {
     const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
     this.recorder.beginCell(cellId, code, compiled.names);
+    this.tracker?.cellStarted(cellId);
     let value: unknown;
     try {
       value = await this.executor.run(compiled.script, filename);
@@ -243,6 +263,11 @@ export class Session implements CellEngine {
     const bindings = new Map([...mentioned].map((n) => [n, global[n]]));
     const language = this.language;
     await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
+    if (this.tracker !== undefined) {
+      const sourceSha256 = sha256Hex(code);
+      const frames = cellFrames(cellId, bindings, () => this.lineage());
+      await this.tracker.cellEnded({ id: cellId, executionCount, sourceSha256, status }, frames);
+    }
   }
 
   /** Type errors (TypeScript) or syntax errors (JavaScript) stop a cell before it runs. */
@@ -337,6 +362,7 @@ export class Session implements CellEngine {
   }
 
   async dispose(): Promise<void> {
+    await this.tracker?.finish("finished");
     this.recorder.dispose();
     this.restoreStacks();
     this.restorePrompt();
