@@ -39,6 +39,18 @@ const API = `
   };
   /** Versions, as tslab 1.0.22 names them: tslab is the tslab API replab provides. */
   export const versions: { tslab: string; typescript: string; node: string };
+  /** This run's record (.replab/runs/, and MLflow when MLFLOW_TRACKING_URI is set). */
+  export const log: {
+    /** A hyperparameter or setting (JSON value). */
+    param(name: string, value: unknown): void;
+    params(values: Record<string, unknown>): void;
+    /** A metric value; step defaults to 0, 1, 2... per metric. */
+    metric(name: string, value: number, options?: { step?: number }): void;
+    metrics(values: Record<string, number>, options?: { step?: number }): void;
+    tag(name: string, value: string): void;
+    /** A file a cell wrote, relative to the notebook's directory. */
+    artifact(path: string): void;
+  };
   /** Always true in replab's Node.js kernel (kept for tslab notebooks). */
   export function isNode(): boolean;
   export function isBrowser(): boolean;

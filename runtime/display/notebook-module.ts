@@ -6,12 +6,15 @@ import { createRequire } from "node:module";
 import { ReplabError } from "../errors.js";
 import type { LineageGraph } from "../lineage/types.js";
 import type { MimeBundle, OutputSink } from "../session/types.js";
+import type { RunLog } from "../tracking/tracker.js";
 
 /** What the module needs from the session. */
 export interface NotebookModuleHost {
   sink(): OutputSink | undefined;
   seed(): number;
   lineage(): LineageGraph;
+  /** The run's log (runtime/tracking); undefined when tracking is off, and then `log.*` does nothing. */
+  log?(): RunLog | undefined;
 }
 
 type Binary = Uint8Array | string;
@@ -26,6 +29,19 @@ function requireSink(host: NotebookModuleHost): OutputSink {
   if (sink === undefined)
     throw new ReplabError("stdin-not-allowed", "input() works only while a cell runs.");
   return sink;
+}
+
+/** `log.*`: params, metrics, tags and artifacts of this run (docs/contracts.md, "Run records"). */
+function createLog(host: NotebookModuleHost): RunLog {
+  const log = (): RunLog | undefined => host.log?.();
+  return {
+    param: (name, value) => log()?.param(name, value),
+    params: (values) => log()?.params(values),
+    metric: (name, value, options) => log()?.metric(name, value, options),
+    metrics: (values, options) => log()?.metrics(values, options),
+    tag: (name, value) => log()?.tag(name, value),
+    artifact: (path) => log()?.artifact(path),
+  };
 }
 
 /** Build the module object for one session. */
@@ -70,6 +86,7 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
     input: (prompt = "") => requireSink(host).input(prompt, false),
     password: (prompt = "") => requireSink(host).input(prompt, true),
     lineage: () => host.lineage(),
+    log: createLog(host),
     versions: tslabVersions(),
     isNode: () => true,
     isBrowser: () => false,
