@@ -14,7 +14,6 @@ import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
 import { blankRanges, cellSyntax, type CellSyntax } from "./syntax.js";
-import { warmRegistry } from "./warm-compiler.cjs";
 
 export type CheckResult =
   | { ok: true; syntax: CellSyntax; commit: () => void }
@@ -37,6 +36,18 @@ export function ownTypeRoot(): string | undefined {
     // A broken install; the notebook's own @types may still provide Node's types.
     return undefined;
   }
+}
+
+/**
+ * The snapshot's registry of parsed declarations when this process started from the
+ * warm-compiler snapshot (warm-compiler.cts put the snapshot's compiler in place, so it is the
+ * `ts` this module has), else undefined. Read from the global the snapshot left, not imported
+ * from warm-compiler.cts, so the module loads the same way in tests that import the source.
+ */
+function warmRegistry(): ts.DocumentRegistry | undefined {
+  const state = (globalThis as Record<symbol, unknown>)[Symbol.for("replab.warmCompiler")] as
+    { ts: unknown; registry: ts.DocumentRegistry } | undefined;
+  return state?.ts === ts ? state.registry : undefined;
 }
 
 export class CellTypeChecker {

@@ -32,9 +32,5 @@ function install(): WarmState | undefined {
   return state;
 }
 
-const warm = install();
-
-/** The snapshot's registry of parsed declarations, or undefined when this process started cold. */
-export function warmRegistry(): TS.DocumentRegistry | undefined {
-  return warm?.registry;
-}
+// The cell checker finds the registry through the same global (service.ts, warmRegistry).
+install();
