@@ -1,0 +1,99 @@
+/**
+ * A run record is never torn and always says how the run ended: a run killed midway by
+ * SIGTERM leaves a complete record with status "killed", one killed by SIGKILL a complete
+ * record with status "running" as of the last cell that ended, a failing cell "failed".
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, replab, scratch, writeNotebook } from "../cli/helpers.js";
+
+type Json = Record<string, unknown>;
+
+const CELLS = [
+  'import { log } from "replab";\nlog.metric("progress", 1);\nlog.param("phase", "first");',
+  // Long enough that only the signal ends it.
+  "await new Promise((resolve) => setTimeout(resolve, 600_000));",
+  'log.metric("progress", 2);',
+];
+
+function runFiles(dir: string): string[] {
+  const runs = join(dir, ".replab", "runs");
+  return existsSync(runs) ? readdirSync(runs) : [];
+}
+
+function onlyRecord(dir: string): Json {
+  const files = runFiles(dir);
+  // Complete records only: no temporary file was left beside them.
+  expect(files.filter((f) => !f.endsWith(".json"))).toEqual([]);
+  expect(files).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, ".replab", "runs", files[0] as string), "utf8")) as Json;
+}
+
+/** Start a run, wait until its first cell is in the record, send `signal`, await the exit. */
+async function killMidway(signal: NodeJS.Signals): Promise<{ dir: string; exit: unknown }> {
+  const dir = scratch(`killed-${signal}`);
+  writeNotebook(join(dir, "nb.ipynb"), CELLS, "replab-js");
+  const child = spawn(process.execPath, [BIN, "run", "nb.ipynb", "-o", "out.ipynb", "-q"], {
+    cwd: dir,
+    stdio: "ignore",
+    env: { ...process.env, REPLAB_SEED: "" },
+  });
+  const exit = new Promise((resolve) => child.once("exit", (code, sig) => resolve(sig ?? code)));
+  // Poll the record (a hang guard bounds the test, not this loop's speed).
+  for (;;) {
+    const file = runFiles(dir).find((f) => f.endsWith(".json"));
+    const record =
+      file === undefined
+        ? undefined
+        : (JSON.parse(readFileSync(join(dir, ".replab", "runs", file), "utf8")) as Json);
+    if ((record?.["cells"] as unknown[] | undefined)?.length === 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill(signal);
+  return { dir, exit: await exit };
+}
+
+describe("run status", () => {
+  it(
+    "SIGTERM midway: the record says killed, with what the first cell logged",
+    { timeout: 240_000 },
+    async () => {
+      const { dir, exit } = await killMidway("SIGTERM");
+      expect(exit).toBe("SIGTERM");
+      const record = onlyRecord(dir);
+      expect(record).toMatchObject({ status: "killed", params: { phase: "first" } });
+      expect(record["endedAt"]).toEqual(expect.any(String));
+      expect((record["metrics"] as Json)["progress"]).toMatchObject([
+        { step: 0, value: 1, cellId: "c1" },
+      ]);
+      expect(existsSync(join(dir, "out.ipynb"))).toBe(false);
+    },
+  );
+
+  it("SIGKILL midway: the record is complete and says running", { timeout: 240_000 }, async () => {
+    const { dir, exit } = await killMidway("SIGKILL");
+    expect(exit).toBe("SIGKILL");
+    const record = onlyRecord(dir);
+    expect(record).toMatchObject({ status: "running", endedAt: null, params: { phase: "first" } });
+    expect((record["cells"] as Json[]).map((c) => c["id"])).toEqual(["c1"]);
+  });
+
+  it("a failing cell: the record says failed and keeps the cells that ran", () => {
+    const dir = scratch("failed");
+    writeNotebook(
+      join(dir, "nb.ipynb"),
+      ["const a = 1;", 'throw new Error("boom");', "a;"],
+      "replab-js",
+    );
+    const run = replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const record = onlyRecord(dir);
+    expect(record).toMatchObject({ status: "failed", kind: "run" });
+    expect((record["cells"] as Json[]).map((c) => [c["id"], c["status"]])).toEqual([
+      ["c1", "ok"],
+      ["c2", "error"],
+    ]);
+  });
+});
