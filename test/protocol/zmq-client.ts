@@ -43,10 +43,15 @@ export function sign(key: string, parts: readonly Buffer[]): string {
 
 export class KernelClient {
   readonly session = randomUUID();
-  readonly shell = new Dealer();
+  // shell and stdin share one routing id, as jupyter_client's do: the kernel sends an
+  // input_request to the identity the execute came from.
+  readonly shell = new Dealer({ routingId: this.session });
   readonly control = new Dealer();
+  readonly stdin = new Dealer({ routingId: this.session });
   readonly iopub = new Subscriber();
   private readonly iopubMessages: Msg[] = [];
+  /** Requests the kernel sent on stdin (input_request), in arrival order. */
+  readonly stdinMessages: Msg[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly replies = new Map<string, Msg>();
 
@@ -99,16 +104,26 @@ export class KernelClient {
     const client = new KernelClient(key, ports, child, logFile);
     client.shell.connect(`tcp://127.0.0.1:${ports.shell}`);
     client.control.connect(`tcp://127.0.0.1:${ports.control}`);
+    // The kernel's ROUTER drops an input_request to a peer not yet connected: wait for it.
+    const stdinUp = new Promise<void>((resolve) =>
+      client.stdin.events.on("connect", () => resolve()),
+    );
+    client.stdin.connect(`tcp://127.0.0.1:${ports.stdin}`);
     client.iopub.connect(`tcp://127.0.0.1:${ports.iopub}`);
     client.iopub.subscribe();
     void client.pump(client.iopub, (m) => client.iopubMessages.push(m));
     void client.pump(client.shell, (m) => client.recordReply(m));
     void client.pump(client.control, (m) => client.recordReply(m));
+    void client.pump(client.stdin, (m) => client.stdinMessages.push(m));
     await client.ready();
+    await stdinUp;
     return client;
   }
 
-  /** kernel_info until answered: the first requests may race the kernel's bind. */
+  /**
+   * kernel_info until answered (the first requests may race the kernel's bind), then the
+   * iopub_welcome (JEP 65): from then on no iopub message is lost to a slow subscription.
+   */
   private async ready(): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -119,9 +134,14 @@ export class KernelClient {
           () => false,
         )
       )
-        return;
+        return this.waitFor(() => this.iopubOfType("iopub_welcome").length > 0, 30_000);
     }
     throw new Error(`kernel did not answer kernel_info within 60 s:\n${this.stderr}`);
+  }
+
+  /** iopub messages of one msg_type received so far, whatever their parent. */
+  iopubOfType(msgType: string): Msg[] {
+    return this.iopubMessages.filter((m) => m.header.msg_type === msgType);
   }
 
   private async pump(socket: Dealer | Subscriber, take: (m: Msg) => void): Promise<void> {
@@ -185,7 +205,9 @@ export class KernelClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        reject(new Error(`timed out after ${ms} ms`));
+        reject(
+          new Error(`timed out after ${ms} ms; the kernel's log:\n${this.stderr.slice(-3000)}`),
+        );
       }, ms);
       this.waiters.add(wake);
     });
@@ -227,7 +249,7 @@ export class KernelClient {
 
   /** Close the sockets and kill the kernel process. */
   close(): void {
-    for (const socket of [this.shell, this.control, this.iopub]) socket.close();
+    for (const socket of [this.shell, this.control, this.stdin, this.iopub]) socket.close();
     this.process.kill("SIGKILL");
   }
 }
