@@ -70,13 +70,18 @@ export function transpileForChild(): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  // The lineage analysis loads TypeScript through this CommonJS shim.
-  const shim = "runtime/compiler/typescript.cts";
-  const { outputText } = ts.transpileModule(readFileSync(join(root, shim), "utf8"), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  });
-  mkdirSync(join(out, "runtime", "compiler"), { recursive: true });
-  writeFileSync(join(out, shim.replace(/\.cts$/, ".cjs")), outputText);
+  // The lineage analysis loads TypeScript through CommonJS shims (typescript.cts and the
+  // warm-compiler module it loads first).
+  for (const shim of readdirSync(join(root, "runtime", "compiler")).filter((f) =>
+    f.endsWith(".cts"),
+  )) {
+    const path = join("runtime", "compiler", shim);
+    const { outputText } = ts.transpileModule(readFileSync(join(root, path), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
+    mkdirSync(join(out, "runtime", "compiler"), { recursive: true });
+    writeFileSync(join(out, path.replace(/\.cts$/, ".cjs")), outputText);
+  }
   writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
   return out;
 }
