@@ -15,6 +15,7 @@ import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
 import { firstDifference } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
 import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
+import { applyRunTimeZone, relaunchWithLocale } from "../runner/run-locale.js";
 import { checkOutputTarget } from "../runner/output-target.js";
 import { runParallel } from "../runner/parallel.js";
 import { injectParameters } from "../runner/parameters.js";
@@ -97,6 +98,8 @@ async function startEngine(
   const notebookDir = dirname(path);
   // Cells read relative paths from the notebook's directory, as they do in Jupyter.
   process.chdir(notebookDir);
+  // The machine's time zone must not change the outputs: the recorded one, else UTC.
+  applyRunTimeZone(notebook);
   return createSession({ language, notebookDir, seed, notebookName: basename(path) });
 }
 
@@ -104,6 +107,9 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const path = resolve(file);
   const stored = await readNotebook(path, file);
   const language = notebookLanguage(stored, file);
+  // Before anything runs or prints: the locale is fixed when Node starts.
+  const relaunched = options.server === undefined ? relaunchWithLocale(stored) : undefined;
+  if (relaunched !== undefined) return relaunched;
   checkMagics(stored, file);
   const target = outputPath(path, options);
   const notebook = structuredClone(stored);

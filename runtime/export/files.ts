@@ -17,6 +17,8 @@ export function reproLock(
     seed: source.seed,
     node: nodeVersion,
     platform,
+    ...(source.timeZone === undefined ? {} : { timeZone: source.timeZone }),
+    ...(source.locale === undefined ? {} : { locale: source.locale }),
     dataIncluded,
     data: inputFiles(source.cells),
     writes: writtenFiles(source),

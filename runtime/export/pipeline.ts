@@ -10,6 +10,7 @@ import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
 import { transformCell } from "./transform.js";
+import { posixLocale } from "../runner/run-locale.js";
 
 /** The TypeScript pipeline text. */
 export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
@@ -67,6 +68,35 @@ function cellBlock(cell: ExportCell, code: string, opener: string): string {
   return `${title.padEnd(90, "─")}\n${opener}${start}\n${code}`;
 }
 
+/**
+ * The time zone and locale the notebook ran with (metadata.replab). TZ can be set in the
+ * running process; the default locale is fixed when Node starts, so the script runs itself
+ * again, once, with LC_ALL naming the recorded one.
+ */
+function settings(source: ExportSource): string {
+  const lines: string[] = [];
+  if (source.timeZone !== undefined) {
+    lines.push(
+      "// The time zone the notebook ran in: Date's local methods and Intl give what they gave there.",
+      `process.env["TZ"] = ${JSON.stringify(source.timeZone)};`,
+    );
+  }
+  if (source.locale !== undefined) {
+    const posix = posixLocale(source.locale);
+    lines.push(
+      "// The locale the notebook ran with; Node reads it only at start-up, so run again with it.",
+      `if (Intl.DateTimeFormat().resolvedOptions().locale !== ${JSON.stringify(source.locale)} && process.env["REPLAB_PIPELINE_LOCALE"] === undefined) {`,
+      `  const __again = (await import("node:child_process")).spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {`,
+      `    stdio: "inherit",`,
+      `    env: { ...process.env, LC_ALL: ${JSON.stringify(posix)}, REPLAB_PIPELINE_LOCALE: ${JSON.stringify(source.locale)} },`,
+      "  });",
+      "  process.exit(__again.status ?? 1);",
+      "}",
+    );
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n\n`;
+}
+
 function header(source: ExportSource, dataIncluded: boolean): string {
   const dataDir = dataIncluded
     ? `process.env["REPLAB_DATA_DIR"] ?? __path.join(__path.dirname(__url.fileURLToPath(import.meta.url)), "data")`
@@ -87,7 +117,7 @@ const __SEED = ${source.seed};
 // Cells may use require() as in the notebook; packages resolve from this directory.
 const require = __createRequire(import.meta.url);
 
-// Relative paths in cells are read from here: the notebook's directory${dataIncluded ? " as copied into data/" : " (run from it, or set REPLAB_DATA_DIR)"}.
+${settings(source)}// Relative paths in cells are read from here: the notebook's directory${dataIncluded ? " as copied into data/" : " (run from it, or set REPLAB_DATA_DIR)"}.
 process.chdir(${dataDir});
 
 // \`replab verify\` reads each cell's stdout from the real stream, not from anything this

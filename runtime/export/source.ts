@@ -41,6 +41,9 @@ export interface ExportSource {
   /** Executed cells in execution order (magic cells left out). */
   cells: ExportCell[];
   lineage: LineageGraph;
+  /** The time zone and default locale the run recorded (metadata.replab), which the pipeline sets. */
+  timeZone?: string | undefined;
+  locale?: string | undefined;
 }
 
 /** Build the source from an executed notebook. */
@@ -51,7 +54,7 @@ export function fromNotebook(
   language: Language,
 ): ExportSource {
   const replab = notebook.metadata["replab"] as
-    { seed?: unknown; lineage?: LineageGraph } | undefined;
+    { seed?: unknown; lineage?: LineageGraph; timeZone?: unknown; locale?: unknown } | undefined;
   const lineage = replab?.lineage;
   if (replab === undefined || lineage === undefined || !Array.isArray(lineage.nodes)) {
     throw new ReplabError(
@@ -79,7 +82,17 @@ export function fromNotebook(
       outputSha256: outputSha256(cell.outputs),
     };
   });
-  return { name: basename(path), language, notebookDir, seed, cells: dropMagics(cells), lineage };
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+  return {
+    name: basename(path),
+    language,
+    notebookDir,
+    seed,
+    cells: dropMagics(cells),
+    lineage,
+    timeZone: text(replab.timeZone),
+    locale: text(replab.locale),
+  };
 }
 
 /** What `%repro export` needs from the live session. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { FileNode, LineageGraph } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
 import { PACKAGE_ROOT } from "../paths.js";
+import { runLocale } from "./run-locale.js";
 
 export interface RuntimeVersions {
   node: string;
@@ -27,6 +28,10 @@ export interface NotebookReplabMetadata {
   lineage: LineageGraph;
   runtime: RuntimeVersions;
   data: DataHash[];
+  /** The IANA time zone the cells ran in (runner/time-zone.ts). */
+  timeZone?: string;
+  /** The default locale the cells ran with. */
+  locale?: string;
 }
 
 /** Seed precedence (docs/contracts.md, "Determinism rules"): --seed > REPLAB_SEED > metadata > 42. */
@@ -79,6 +84,7 @@ export function storeRunMetadata(notebook: Notebook, seed: number, lineage: Line
     lineage,
     runtime: runtimeVersions(),
     data: dataHashes(lineage),
+    ...runLocale(),
   };
   notebook.metadata = { ...notebook.metadata, replab };
 }

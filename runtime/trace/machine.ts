@@ -2,7 +2,8 @@
  * Records reads of the machine and the process that differ between runs (high-resolution
  * clocks, uptime, host name, CPU and memory figures) and I/O replab cannot see (child
  * processes, worker threads) as nondeterminism, so a cell whose output changes with them is
- * flagged instead of silently differing. `process.pid` is a plain value and is not seen.
+ * flagged instead of silently differing. `process.pid` and `process.ppid` are plain values:
+ * they become getters that note each read.
  */
 import childProcess from "node:child_process";
 import { syncBuiltinESMExports } from "node:module";
@@ -33,6 +34,7 @@ export function traceMachine(state: TraceState): Unpatch {
   const undo: Unpatch[] = [
     traceHrtime(note("clock:process.hrtime"), note("clock:process.hrtime.bigint")),
     traceTimeOrigin(note("clock:performance.timeOrigin")),
+    ...["pid", "ppid"].map((name) => traceValue(process, name, note(`machine:process.${name}`))),
     traceWorker(state),
   ];
   for (const name of PROCESS)
@@ -81,6 +83,23 @@ function traceTimeOrigin(onRead: () => void): Unpatch {
   return () => {
     delete (performance as { timeOrigin?: number }).timeOrigin;
   };
+}
+
+/** A plain value property (process.pid) becomes a getter that notes each read; the value is unchanged. */
+function traceValue(target: object, name: string, onRead: () => void): Unpatch {
+  const descriptor = Object.getOwnPropertyDescriptor(target, name);
+  if (descriptor === undefined || descriptor.configurable !== true || !("value" in descriptor))
+    return () => undefined;
+  const value: unknown = descriptor.value;
+  Object.defineProperty(target, name, {
+    configurable: true,
+    enumerable: descriptor.enumerable ?? true,
+    get() {
+      onRead();
+      return value;
+    },
+  });
+  return () => Object.defineProperty(target, name, descriptor);
 }
 
 /** `new Worker(...)`: its reads, writes and Math.random are not seen. */

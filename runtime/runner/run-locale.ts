@@ -1,0 +1,76 @@
+/**
+ * The time zone and locale of a `replab run` (docs/determinism.md, "Time zone and locale"):
+ * the machine's never leak into a run. A run uses the time zone and default locale the
+ * notebook's last run recorded in metadata.replab (timeZone, locale), else UTC and en-US. TZ is
+ * set in the process before any cell runs; Node reads the locale only at start-up, so a run
+ * whose process has another one runs itself again, once, with LC_ALL naming it. Both are
+ * recorded again, and the exported pipeline runs with them.
+ */
+import { spawnSync } from "node:child_process";
+import type { Notebook } from "../notebook/types.js";
+import { storedReplab } from "./metadata.js";
+
+/** What a run recorded: an IANA time zone and a BCP 47 locale. */
+export interface RunLocale {
+  timeZone: string;
+  locale: string;
+}
+
+/** The time zone of a notebook that recorded none. */
+export const DEFAULT_TIME_ZONE = "UTC";
+
+/** The locale of a notebook that recorded none. */
+export const DEFAULT_LOCALE = "en-US";
+
+/** Set by a run that relaunched itself with the notebook's locale, so it relaunches once at most. */
+const RELAUNCHED = "REPLAB_RUN_LOCALE";
+
+/** The LC_ALL value that makes Node start with a BCP 47 locale: "de-DE" -> "de_DE.UTF-8". */
+export function posixLocale(locale: string): string {
+  const base = locale.split("-u-")[0] ?? locale;
+  return `${base.split("-").join("_")}.UTF-8`;
+}
+
+/**
+ * When this process's default locale is not the one `notebook` should run with, run the same
+ * command again with it and return its exit code; undefined when this process may go on.
+ */
+export function relaunchWithLocale(notebook: Notebook): number | undefined {
+  const stored = storedReplab(notebook)?.["locale"];
+  const wanted = typeof stored === "string" && isLocale(stored) ? stored : DEFAULT_LOCALE;
+  if (runLocale().locale === wanted || process.env[RELAUNCHED] !== undefined) return undefined;
+  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, LC_ALL: posixLocale(wanted), [RELAUNCHED]: wanted },
+  });
+  return again.status ?? 1;
+}
+
+/** Set TZ for the run of `notebook`: its recorded time zone when it is a valid one, else UTC. */
+export function applyRunTimeZone(notebook: Notebook): void {
+  const stored = storedReplab(notebook)?.["timeZone"];
+  process.env["TZ"] = typeof stored === "string" && isTimeZone(stored) ? stored : DEFAULT_TIME_ZONE;
+}
+
+/** The time zone and default locale in effect now. */
+export function runLocale(): RunLocale {
+  const options = Intl.DateTimeFormat().resolvedOptions();
+  return { timeZone: options.timeZone, locale: options.locale };
+}
+
+function isLocale(name: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([name]).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
