@@ -116,7 +116,8 @@ describe.skipIf(!canMount)(
       );
       const journalDir = join(dir, ".replab");
       expect(existsSync(journalDir)).toBe(true);
-      const [journal] = readdirSync(journalDir);
+      // .replab also holds run records (runs/); the journal is the one .jsonl file.
+      const journal = readdirSync(journalDir).find((f) => f.endsWith(".jsonl"));
       const records = readJournal(join(journalDir, journal!));
       const executed = records.flatMap((r) => (r.type === "execution" ? [r.cellId] : []));
       // The cells after the space was freed are in the journal again.
