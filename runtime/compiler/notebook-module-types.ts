@@ -17,6 +17,19 @@ const API = `
     text(s: string): void;
     javascript(s: string): void;
     raw(mimeType: string, data: string | Uint8Array | object): void;
+    /** A Vega-Lite chart: JupyterLab draws the spec, other frontends an SVG rendered in the kernel. */
+    vegaLite(spec: Record<string, unknown>): Promise<void>;
+    /** A chart of a DataFrame's (or an array of objects') columns; x defaults to the row number. */
+    chart(
+      data: unknown,
+      options: {
+        x?: string;
+        y: string | string[];
+        mark?: "line" | "point" | "bar" | "area";
+        title?: string;
+        maxRows?: number;
+      },
+    ): Promise<void>;
   }
   export const display: Display & {
     /** Clear this cell's output; with wait, clear when the next output arrives. */

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { ReplabError } from "../errors.js";
 import type { LineageGraph } from "../lineage/types.js";
 import type { MimeBundle, OutputSink } from "../session/types.js";
+import { chartSpec, vegaLiteBundle, type ChartOptions, type VegaLiteSpec } from "./vega.js";
 import type { RunLog } from "../tracking/tracker.js";
 
 /** What the module needs from the session. */
@@ -13,6 +14,8 @@ export interface NotebookModuleHost {
   sink(): OutputSink | undefined;
   seed(): number;
   lineage(): LineageGraph;
+  /** Where relative data URLs in a chart's spec resolve; the working directory when absent. */
+  notebookDir?(): string;
   /** The run's log (runtime/tracking); undefined when tracking is off, and then `log.*` does nothing. */
   log?(): RunLog | undefined;
 }
@@ -57,6 +60,14 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
       emit(data, displayId, displayId !== undefined && shown);
       shown = true;
     };
+    // A chart renders its SVG asynchronously; it still belongs to the cell that asked for it.
+    const sendLater = async (bundle: Promise<MimeBundle>): Promise<void> => {
+      const sink = host.sink();
+      const data = await bundle;
+      sink?.display(data, {}, displayId, displayId !== undefined && shown);
+      shown = true;
+    };
+    const dir = (): string => host.notebookDir?.() ?? process.cwd();
     return {
       html: (s: string) => send({ "text/html": s }),
       markdown: (s: string) => send({ "text/markdown": s }),
@@ -69,6 +80,9 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
       json: (value: unknown) => send({ "application/json": value }),
       text: (s: string) => send({ "text/plain": s }),
       javascript: (s: string) => send({ "application/javascript": s }),
+      vegaLite: (spec: VegaLiteSpec) => sendLater(vegaLiteBundle(spec, dir())),
+      chart: (data: unknown, options: ChartOptions) =>
+        sendLater(Promise.resolve().then(() => vegaLiteBundle(chartSpec(data, options), dir()))),
       raw: (mime: string, data: string | Uint8Array | object) =>
         send({ [mime]: data instanceof Uint8Array ? toBase64(data) : data }),
     };

@@ -114,6 +114,7 @@ export class Session implements CellEngine {
       sink: () => this.router.current,
       seed: () => this.recorder.seed,
       lineage: () => this.lineage(),
+      notebookDir: () => this.notebookDir,
       log: () => this.tracker,
     });
     (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = {

@@ -1,0 +1,134 @@
+/**
+ * Charts without an extra package: `display.vegaLite(spec)` and `display.chart(data, ...)`.
+ * JupyterLab and Notebook 7 render `application/vnd.vegalite.v5+json` themselves; every other
+ * frontend (GitHub, nbviewer, a terminal client saving the notebook) gets an SVG that the kernel
+ * renders with the vega packages, loaded on the first chart only.
+ */
+import { ReplabError } from "../errors.js";
+import { frameTable } from "../hashing/frame.js";
+import type { MimeBundle } from "../session/types.js";
+
+/** The MIME type JupyterLab's built-in Vega-Lite renderer reads. */
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** A Vega-Lite specification, as JSON. */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** What `display.chart` draws: which columns go on which axis, and how. */
+export interface ChartOptions {
+  /** Column on the x axis; the row number when left out. */
+  x?: string;
+  /** One column, or several drawn as series with a legend. */
+  y: string | string[];
+  mark?: "line" | "point" | "bar" | "area";
+  title?: string;
+  /** Rows drawn at most (a chart of a million points helps nobody and bloats the notebook). */
+  maxRows?: number;
+}
+
+/** Turn a spec into the display bundle: the spec itself, an SVG rendering and a text line. */
+export async function vegaLiteBundle(spec: VegaLiteSpec, baseDir: string): Promise<MimeBundle> {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    throw new ReplabError("usage", "display.vegaLite(spec) needs a Vega-Lite spec object.");
+  }
+  const title = typeof spec["title"] === "string" ? `: ${spec["title"]}` : "";
+  const bundle: MimeBundle = {
+    [VEGALITE_MIME]: spec,
+    "text/plain": `<Vega-Lite chart${title}>`,
+  };
+  const svg = await renderSvg(spec, baseDir);
+  if (svg !== undefined) bundle["image/svg+xml"] = svg;
+  return bundle;
+}
+
+/** The SVG of a spec, or undefined when the vega packages cannot be loaded. */
+async function renderSvg(spec: VegaLiteSpec, baseDir: string): Promise<string | undefined> {
+  let vega: typeof import("vega");
+  let vegaLite: typeof import("vega-lite");
+  try {
+    [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  } catch {
+    return undefined;
+  }
+  let compiled;
+  try {
+    compiled = vegaLite.compile(spec as never).spec;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ReplabError("usage", `display.vegaLite: the spec is not valid Vega-Lite: ${why}`);
+  }
+  // Data URLs in a spec are files beside the notebook, never the network.
+  const loader = vega.loader({ mode: "file", baseURL: `${baseDir}/` });
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", loader });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A Vega-Lite spec for columns of a danfo DataFrame or an array of plain objects. */
+export function chartSpec(data: unknown, options: ChartOptions): VegaLiteSpec {
+  const ys = typeof options.y === "string" ? [options.y] : options.y;
+  if (!Array.isArray(ys) || ys.length === 0 || ys.some((y) => typeof y !== "string")) {
+    throw new ReplabError(
+      "usage",
+      'display.chart(data, { y: "column" }) needs y: a column name or names.',
+    );
+  }
+  const limit = options.maxRows ?? 5000;
+  const records = toRecords(data).slice(0, limit);
+  const columns = new Set(records.flatMap((r) => Object.keys(r)));
+  const missing = [...ys, ...(options.x === undefined ? [] : [options.x])].filter(
+    (c) => !columns.has(c),
+  );
+  if (records.length > 0 && missing.length > 0) {
+    throw new ReplabError(
+      "usage",
+      `display.chart: no column ${missing.map((m) => `'${m}'`).join(", ")}; the data has ${[...columns].join(", ")}.`,
+    );
+  }
+  const x = options.x ?? "row";
+  const values = records.map((r, i) => (options.x === undefined ? { row: i, ...r } : r));
+  const xType = values.some((v) => typeof v[x] === "string") ? "nominal" : "quantitative";
+  const mark = options.mark ?? (xType === "nominal" ? "bar" : "line");
+  const spec: VegaLiteSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    ...(options.title === undefined ? {} : { title: options.title }),
+    width: 400,
+    height: 240,
+    data: { values },
+    mark: { type: mark, tooltip: true },
+  };
+  if (ys.length === 1) {
+    spec["encoding"] = {
+      x: { field: x, type: xType },
+      y: { field: ys[0], type: "quantitative" },
+    };
+  } else {
+    spec["transform"] = [{ fold: ys, as: ["series", "value"] }];
+    spec["encoding"] = {
+      x: { field: x, type: xType },
+      y: { field: "value", type: "quantitative" },
+      color: { field: "series", type: "nominal" },
+    };
+  }
+  return spec;
+}
+
+/** Rows as plain objects, from a frame (columns + values) or an array of objects. */
+function toRecords(data: unknown): Record<string, unknown>[] {
+  const table = frameTable(data);
+  if (table !== undefined) {
+    return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]])));
+  }
+  if (Array.isArray(data) && data.every((r) => typeof r === "object" && r !== null)) {
+    return data as Record<string, unknown>[];
+  }
+  throw new ReplabError(
+    "usage",
+    "display.chart(data, ...) draws a danfo DataFrame or an array of objects; got " +
+      (Array.isArray(data) ? "an array of non-objects" : typeof data) +
+      ".",
+  );
+}
