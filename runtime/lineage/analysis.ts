@@ -5,6 +5,8 @@
  * assignments through a name (`x.a = 1`, `x[i] = 2`) and mutating calls (`x.push(1)`,
  * `df.addColumn(...)`, `{ inplace: true }`) make the cell a writer of that name. Names bound in
  * functions, blocks, loops and catch clauses shadow the notebook's and are ignored.
+ * This is the fallback: when observation is on, the recorder takes what the execution did
+ * from runtime/lineage/observe.ts instead (docs/lineage-semantics.md).
  */
 import ts from "../compiler/typescript.cjs";
 import { cellSyntax } from "../compiler/syntax.js";

@@ -20,7 +20,9 @@ export interface CellNode {
   id: string;
   executionCount: number | null;
   sourceSha256: string;
+  /** Variables the execution assigned (docs/lineage-semantics.md). */
   defines: string[];
+  /** Variables it read at run time that an earlier execution had written. */
   uses: string[];
   /** Names the cell changed in place (`x.push(1)`, `df.addColumn(...)`); it is their latest writer. */
   mutates?: string[];
@@ -83,4 +85,16 @@ export interface LineageGraph {
   edges: LineageEdge[];
   /** Environment variables replab set for determinism (e.g. TF_DETERMINISTIC_OPS=1). */
   environment?: Record<string, string>;
+  /** The lineage of the notebook's last session before this one, recovered from its journal. */
+  previousSession?: PreviousSession;
+}
+
+/** A session that ended (crashed, or was restarted) before the current one, as its journal holds it. */
+export interface PreviousSession {
+  /** The journal it was read from: relative to the notebook directory, or absolute (the fallback). */
+  journal: string;
+  /** Lines of the journal that were not whole records (skipped). */
+  torn: number;
+  /** What that session's executions built; its cells are not the current session's. */
+  graph: LineageGraph;
 }
