@@ -174,7 +174,7 @@ try {
 }
 
 const extra = [];
-for (const script of ["repro.mjs", "run-export.mjs"]) {
+for (const script of ["repro.mjs", "run-export.mjs", "tracking.mjs"]) {
   const path = join(root, "bench", script);
   if (!existsSync(path)) continue;
   try {

@@ -25,6 +25,13 @@ import { newRunId, writeRecordSync } from "./store.js";
 /** Taken before any tracer patches the clock: replab's own timestamps are not the cell's reads. */
 const clock = Date.now.bind(Date);
 
+/**
+ * Between cells the record is saved at most this often: rewriting it (with the lineage) after
+ * every cell would cost a long notebook milliseconds per cell. A later cell or a timer saves
+ * what is pending, so a record is never more than this far behind.
+ */
+const SAVE_INTERVAL_MS = 1000;
+
 /** How a tracker is set up. */
 export interface TrackerOptions {
   notebookDir: string;
@@ -59,6 +66,8 @@ export class RunTracker implements RunLog {
   private cellId: string | undefined;
   private started = false;
   private warned = false;
+  private lastSave = 0;
+  private pendingSave: NodeJS.Timeout | undefined;
 
   constructor(options: TrackerOptions) {
     this.options = options;
@@ -176,7 +185,7 @@ export class RunTracker implements RunLog {
     for (const frame of frames) this.frames.set(`${frame.cellId}\u0000${frame.variable}`, frame);
     await this.hashArtifacts();
     this.started = true;
-    this.save();
+    this.saveSoon();
   }
 
   /** `replab run` hashes each cell's nbformat outputs; the session cannot. */
@@ -193,6 +202,8 @@ export class RunTracker implements RunLog {
     if (this.record.status !== "running" || !this.started) return undefined;
     this.record.status = status;
     this.record.endedAt = new Date(clock()).toISOString();
+    clearTimeout(this.pendingSave);
+    this.pendingSave = undefined;
     return this.save();
   }
 
@@ -233,8 +244,24 @@ export class RunTracker implements RunLog {
     };
   }
 
+  /** Save now when the last save is old enough, else once the interval has passed. */
+  private saveSoon(): void {
+    if (this.pendingSave !== undefined) return;
+    const wait = this.lastSave + SAVE_INTERVAL_MS - clock();
+    if (wait <= 0) {
+      this.save();
+      return;
+    }
+    // unref: a pending save must not keep a finished process alive; end() saves anyway.
+    this.pendingSave = setTimeout(() => {
+      this.pendingSave = undefined;
+      this.save();
+    }, wait).unref();
+  }
+
   /** Write the record; a failure is one warning, never a failed cell. */
   private save(): RunRecord {
+    this.lastSave = clock();
     const record = this.snapshot();
     try {
       writeRecordSync(this.options.notebookDir, record);
