@@ -4,7 +4,7 @@
  * into place, manifest last, so a kernel never sees a half-written snapshot; a build already
  * under way (its folder exists and is younger than STALE_MS) makes this one a no-op.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   mkdirSync,
   readdirSync,
@@ -61,14 +61,26 @@ function buildInto(folder: string): WarmManifest {
   );
   const entry = join(folder, "entry.cjs");
   writeFileSync(entry, `var exports = {};\n${compiled}`);
-  execFileSync(
+  const built = spawnSync(
     process.execPath,
     ["--snapshot-blob", join(folder, "blob"), "--build-snapshot", entry],
     {
       env: { ...process.env, REPLAB_WARM_CONFIG: join(folder, "config.json") },
       stdio: ["ignore", "ignore", "pipe"],
+      encoding: "utf8",
     },
   );
+  if (built.status !== 0) {
+    // Node's own lines (warnings about built-in modules, a native stack) say little; the
+    // assertion or error line says what failed (a full disk fails the blob's write).
+    const why = built.stderr
+      .split("\n")
+      .find((line) => /Assertion failed|Error/.test(line))
+      ?.trim();
+    throw new Error(
+      `node --build-snapshot exited with ${built.status ?? built.signal}: ${why ?? "no reason given"}`,
+    );
+  }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as WarmManifest;
   return { ...manifest, blobSize: statSync(join(folder, "blob")).size };
 }

@@ -1,0 +1,205 @@
+/**
+ * The warm-compiler snapshot (docs/startup.md): built by the real job into a temporary cache,
+ * used only while it matches the installed compiler and typings, never written into a
+ * notebook's folder, and never in the way when the cache cannot be written.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cacheDir,
+  manifestMismatch,
+  snapshotPaths,
+  usableSnapshot,
+  type WarmManifest,
+} from "../../runtime/warm/snapshot.js";
+import { ROOT } from "../cli/helpers.js";
+import { KernelClient } from "../protocol/zmq-client.js";
+
+const JOB = join(ROOT, "dist", "runtime", "compiler", "warm-build-job.js");
+const BIN = join(ROOT, "dist", "bin", "replab.js");
+
+function build(env: NodeJS.ProcessEnv): ReturnType<typeof spawnSync> {
+  return spawnSync(process.execPath, [JOB], { env: { ...process.env, ...env }, encoding: "utf8" });
+}
+
+/** Run `fn` with XDG_CACHE_HOME (and optionally TMPDIR) set, as a kernel would see them. */
+function withEnv<T>(env: Record<string, string>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A kernelspec whose kernel sees `env` (KernelClient starts argv as it is). */
+function kernelspec(env: Record<string, string>): string {
+  const prefix = mkdtempSync(join(tmpdir(), "replab-warm-spec-"));
+  mkdirSync(join(prefix, "kernels", "replab"), { recursive: true });
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const argv = ["/usr/bin/env", ...assignments, process.execPath, BIN, "kernel"];
+  writeFileSync(
+    join(prefix, "kernels", "replab", "kernel.json"),
+    JSON.stringify({ argv: [...argv, "{connection_file}"], language: "typescript" }),
+  );
+  return prefix;
+}
+
+/** Command lines of a process's children. */
+function childCommands(pid: number): string[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ");
+  return children
+    .filter((c) => c.trim() !== "")
+    .map((c) => readFileSync(`/proc/${c.trim()}/cmdline`, "utf8").split("\0").join(" "));
+}
+
+/** A tmpfs mounted at a new folder with `options`; undone in afterAll. */
+const mounts: string[] = [];
+function tmpfs(options: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "replab-warm-mount-"));
+  execFileSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]);
+  mounts.push(dir);
+  return dir;
+}
+
+describe("the warm-compiler snapshot", () => {
+  const cache = mkdtempSync(join(tmpdir(), "replab-warm-cache-"));
+  let manifest: WarmManifest;
+
+  beforeAll(() => {
+    const result = build({ XDG_CACHE_HOME: cache });
+    expect(result.status, String(result.stderr)).toBe(0);
+    const paths = withEnv({ XDG_CACHE_HOME: cache }, () => snapshotPaths(join(cache, "replab")));
+    manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
+  }, 240_000);
+
+  afterAll(() => {
+    for (const dir of mounts) spawnSync("umount", [dir]);
+  });
+
+  it("is built into the user cache and used while nothing changed", () => {
+    const found = withEnv({ XDG_CACHE_HOME: cache }, () => usableSnapshot());
+    expect(found).toEqual({ blob: expect.stringContaining(join(cache, "replab", "warm-")) });
+    expect(manifest.files.some((f) => f.fileName.includes("@types/node"))).toBe(true);
+    expect(manifest.files.some((f) => f.fileName.endsWith("lib.es2023.d.ts"))).toBe(true);
+  });
+
+  it("is not used once a typings file it parsed has changed", () => {
+    const typings = join(mkdtempSync(join(tmpdir(), "replab-warm-typings-")), "index.d.ts");
+    writeFileSync(typings, "declare const before: number;\n");
+    const sha256 = createHash("sha256").update(readFileSync(typings)).digest("hex");
+    const withFile = { ...manifest, files: [...manifest.files, { fileName: typings, sha256 }] };
+    expect(manifestMismatch(withFile)).toBeUndefined();
+    writeFileSync(typings, "declare const after: string;\n");
+    expect(manifestMismatch(withFile)).toBe(`${typings} changed`);
+  });
+
+  it("is not used with another TypeScript version or a changed typescript.js", () => {
+    const ts = manifest.typescript;
+    expect(manifestMismatch({ ...manifest, typescript: { ...ts, version: "5.0.4" } })).toMatch(
+      /^TypeScript changed \(5\.0\.4 then/,
+    );
+    expect(
+      manifestMismatch({ ...manifest, typescript: { ...ts, size: (ts.size ?? 0) + 1 } }),
+    ).toMatch(/^TypeScript changed/);
+    expect(manifestMismatch({ ...manifest, node: "v18.0.0" })).toBe(
+      "it was made by another Node binary",
+    );
+  });
+
+  it("is not used when its blob is truncated", () => {
+    const copy = mkdtempSync(join(tmpdir(), "replab-warm-copy-"));
+    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
+    const blob = readdirSync(join(copy, "replab")).find((f) => f.endsWith(".blob")) ?? "";
+    truncateSync(join(copy, "replab", blob), 1000);
+    expect(withEnv({ XDG_CACHE_HOME: copy }, () => usableSnapshot())).toEqual({
+      reason: "the snapshot file is missing or incomplete",
+    });
+  });
+
+  it("falls back to the temp folder when the cache is read-only, and to none when both are", () => {
+    const readOnly = tmpfs("ro,size=1m");
+    const temp = mkdtempSync(join(tmpdir(), "replab-warm-tmp-"));
+    expect(withEnv({ XDG_CACHE_HOME: readOnly, TMPDIR: temp }, () => cacheDir())).toBe(
+      join(temp, `replab-${userInfo().uid}`),
+    );
+    expect(withEnv({ XDG_CACHE_HOME: readOnly, TMPDIR: readOnly }, () => cacheDir())).toBe(
+      undefined,
+    );
+    expect(withEnv({ XDG_CACHE_HOME: readOnly, TMPDIR: readOnly }, () => usableSnapshot())).toEqual(
+      { reason: "no writable cache folder" },
+    );
+  });
+
+  it("leaves nothing behind when the cache is full, and says why", () => {
+    const full = tmpfs("size=256k");
+    const result = build({ XDG_CACHE_HOME: full });
+    expect(result.status).toBe(1);
+    expect(String(result.stderr)).toMatch(/^replab: warm-compiler snapshot not built: /);
+    expect(readdirSync(join(full, "replab"))).toEqual([]);
+  }, 120_000);
+
+  it("starts a kernel warm that still reports type errors before the cell runs", async () => {
+    const client = await KernelClient.start(kernelspec({ XDG_CACHE_HOME: cache }), "replab");
+    try {
+      // The launcher's child runs the kernel from the snapshot.
+      const [command] = childCommands(client.process.pid ?? 0);
+      expect(command).toMatch(/--snapshot-blob \S+warm-[0-9a-f]{16}\.blob .*replab\.js kernel/);
+      const bad = await client.execute('const x: string = 1; console.log("ran")');
+      expect(bad.reply.content["status"]).toBe("error");
+      expect(String(bad.reply.content["evalue"])).toContain(
+        "Type 'number' is not assignable to type 'string'",
+      );
+      const streams = (await client.iopubFor(bad.reply.parent_header["msg_id"] as string)).filter(
+        (m) => m.header.msg_type === "stream",
+      );
+      expect(streams).toEqual([]);
+      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
+      expect((await client.execute("typeof process.versions.node")).result).toBe("'string'");
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
+  it("is built by a cold kernel into the cache, never into the notebook's folder", async () => {
+    const fresh = mkdtempSync(join(tmpdir(), "replab-warm-fresh-"));
+    const notebookDir = mkdtempSync(join(tmpdir(), "replab-warm-notebook-"));
+    const notebook = join(notebookDir, "analysis.ipynb");
+    copyFileSync(join(ROOT, "notebooks", "quickstart.ipynb"), notebook);
+    const spec = kernelspec({ XDG_CACHE_HOME: fresh, JPY_SESSION_NAME: notebook });
+    const client = await KernelClient.start(spec, "replab");
+    try {
+      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
+      // The background build finishes by itself; the hang guard fits a loaded 2-core machine.
+      await client.waitForLog(
+        () =>
+          readdirSync(join(fresh, "replab"), { withFileTypes: true }).some((f) =>
+            f.name.endsWith(".json"),
+          ),
+        180_000,
+      );
+    } finally {
+      client.close();
+    }
+    expect(withEnv({ XDG_CACHE_HOME: fresh }, () => usableSnapshot())).toHaveProperty("blob");
+    const left = readdirSync(notebookDir).filter((f) => f !== ".replab");
+    expect(left).toEqual(["analysis.ipynb"]);
+  }, 240_000);
+});
