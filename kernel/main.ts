@@ -96,6 +96,8 @@ export async function main(args: string[]): Promise<number> {
     seed,
     notebookName: notebook.name,
   });
+  // The journal names the notebook; what ran before a crash or restart is recovered from it.
+  if (notebook.name !== undefined) session.recorder.serveNotebook(notebook.name);
   const data: ProtocolData = {
     connection,
     languageInfo: languageInfo(language),

@@ -5,9 +5,11 @@
  * OpenLineage RunEvents or W3C PROV (runtime/audit/).
  */
 import { basename, dirname, resolve } from "node:path";
-import { writeRealStdout } from "../executor/capture.js";
+import { statSync } from "node:fs";
+import { writeRealStderr, writeRealStdout } from "../executor/capture.js";
 import { ReplabError } from "../errors.js";
-import type { LineageGraph } from "../lineage/types.js";
+import { previousSession, withPrevious } from "../lineage/recover.js";
+import type { LineageGraph, PreviousSession } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
 import { readNotebook } from "../notebook/read.js";
 import type { RuntimeVersions } from "../runner/metadata.js";
@@ -45,18 +47,39 @@ export async function main(args: string[]): Promise<number> {
     if (parsed === "help") return printUsage(LINEAGE_USAGE);
     const { notebook, format, output } = parsed;
     const nb = await readNotebook(resolve(notebook), notebook);
-    const graph = (nb.metadata["replab"] as { lineage?: LineageGraph } | undefined)?.lineage;
-    if (graph === undefined) {
+    const stored = (nb.metadata["replab"] as { lineage?: LineageGraph } | undefined)?.lineage;
+    const previous = recovered(resolve(notebook), stored !== undefined);
+    if (stored === undefined && previous === undefined) {
       throw new ReplabError(
         "notebook-invalid",
         `${notebook} has no stored lineage; run it with replab run first`,
       );
     }
+    if (previous !== undefined)
+      writeRealStderr(
+        `replab: ${notebook}: recovered the lineage of the previous session from ${previous.journal} (previousSession${stored === undefined ? "; nothing is stored in the notebook" : ""})\n`,
+      );
+    // Renderers draw one graph: the stored one, else the recovered session's.
+    const graph =
+      previous === undefined
+        ? (stored as LineageGraph)
+        : format === "json"
+          ? withPrevious(stored, previous)
+          : (stored ?? previous.graph);
     const text = await render(graph, format, { notebook: nb, path: resolve(notebook) });
     if (output === undefined) writeRealStdout(text);
     else await writeFileAtomic(resolve(output), text);
     return 0;
   });
+}
+
+/**
+ * The notebook's last session from its journal: any, when nothing is stored in the notebook;
+ * else only one that wrote after the notebook was saved (a crash after the last run).
+ */
+function recovered(path: string, hasStored: boolean): PreviousSession | undefined {
+  const newerThan = hasStored ? statSync(path).mtimeMs : undefined;
+  return previousSession(dirname(path), basename(path), { newerThan });
 }
 
 /** The arguments, or "help" for -h/--help (nothing else is then checked). */

@@ -28,6 +28,8 @@ export type JournalRecord =
       schema: typeof LINEAGE_SCHEMA;
       seed: number;
       environment: Record<string, string>;
+      /** The notebook's file name, when the session knows it: how a later session finds its journal. */
+      notebook?: string;
     }
   | { type: "seed"; seed: number }
   | ({ type: "execution" } & ExecutionRecord);

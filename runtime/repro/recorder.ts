@@ -13,8 +13,9 @@ import type { CellAnalysis as CellAccesses } from "../lineage/analysis.js";
 import type { ExecutionRecord, FileRecord, FrameRecord } from "../lineage/execution.js";
 import { LineageBuilder } from "../lineage/graph.js";
 import { fallbackJournalDir, Journal } from "../lineage/journal.js";
+import { previousSession } from "../lineage/recover.js";
 import { GlobalObserver, type Observation } from "../lineage/observe.js";
-import { LINEAGE_SCHEMA, type LineageGraph } from "../lineage/types.js";
+import { LINEAGE_SCHEMA, type LineageGraph, type PreviousSession } from "../lineage/types.js";
 import { SeededRandom } from "../seed/stream.js";
 import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
 import type { PendingRead } from "../trace/read-bytes.js";
@@ -90,6 +91,9 @@ export class Recorder {
   private journal: Journal | undefined;
   private journalWanted: boolean;
   private readonly journalName: string;
+  private notebookName: string | undefined;
+  /** The notebook's session before this one, when it was recovered from its journal. */
+  private previous: PreviousSession | undefined;
   private active: ActiveCell | undefined;
   private analyzer: Analyzer | undefined;
   private readonly observer: GlobalObserver | undefined;
@@ -121,6 +125,18 @@ export class Recorder {
     this.seedValue = seed;
     this.builder.setSeed(seed);
     this.openJournal()?.append({ type: "seed", seed });
+  }
+
+  /**
+   * The notebook this session serves (the kernel, at start): the journal names it, so a later
+   * session can recover this one, and its last session before this one is recovered now and
+   * shown as `previousSession` in the graph (docs/integrity.md, "The journal").
+   */
+  serveNotebook(name: string): void {
+    this.notebookName = name;
+    this.previous = previousSession(this.notebookDir, name, {
+      exclude: join(this.journalDir, `${this.journalName}.jsonl`),
+    });
   }
 
   /** Path of the journal file, once the first record was written. */
@@ -190,7 +206,7 @@ export class Recorder {
     };
     this.builder.apply(record);
     this.openJournal()?.append({ type: "execution", ...record });
-    const graph = this.listeners.size > 0 ? this.builder.graph() : undefined;
+    const graph = this.listeners.size > 0 ? this.graph() : undefined;
     for (const listener of this.listeners) listener(graph as LineageGraph);
   }
 
@@ -215,7 +231,8 @@ export class Recorder {
 
   /** The lineage graph as of now. */
   graph(): LineageGraph {
-    return this.builder.graph();
+    const graph = this.builder.graph();
+    return this.previous === undefined ? graph : { ...graph, previousSession: this.previous };
   }
 
   /** Cell ids in the order of the executions that produced the current state. */
@@ -302,6 +319,7 @@ export class Recorder {
       schema: LINEAGE_SCHEMA,
       seed: this.seedValue,
       environment: this.environment,
+      ...(this.notebookName === undefined ? {} : { notebook: this.notebookName }),
     });
     return this.journal;
   }
