@@ -1,55 +1,244 @@
-"""Drive one kernel through jupyter_client and time what users wait for.
+"""Drive several kernels through jupyter_client, A/B interleaved, and time what users wait for.
 
-Usage: python kernel_bench.py KERNEL_NAME [--defines] [--import-cell CODE] [--repeat N]
-Prints one JSON object. Every kernel is driven by this same client in the same run, so
-the numbers compare kernels, not clients.
+Usage: python kernel_bench.py --kernels replab,replab-js,deno,tslab,python3 [--rounds N]
+           [--defines KERNELS] [--cells N] [--import-cell CODE --import-kernels KERNELS]
+Prints one JSON object keyed by kernel name. Every kernel is driven by this same client in the
+same run, and each measure takes its samples round by round across the kernels (the order
+rotates every round), so a loaded machine slows every kernel alike instead of the last one.
+Each figure is {"median", "min", "max", "n"} in seconds (bytes for RSS).
 """
 import argparse
-import sys
 import json
+import os
 import queue
+import re
 import statistics
+import sys
+import tempfile
 import time
 
 from jupyter_client.manager import KernelManager
 
+# The first cell a user of each language would type; TypeScript kernels must type-check it.
+FIRST = {
+    "typescript": "const answer: number = 6 * 7; answer",
+    "javascript": "const answer = 6 * 7; answer",
+    "python": "answer = 6 * 7; answer",
+}
+FLOOD = {
+    "typescript": "for (let i = 0; i < 20000; i++) console.log(i)",
+    "javascript": "for (let i = 0; i < 20000; i++) console.log(i)",
+    "python": "for i in range(20000): print(i)",
+}
+FLOOD_LINES = 20000
+WORKDIR = tempfile.mkdtemp(prefix="replab-bench-kernels-")
+# Deno colours its text/plain results.
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-def round_trip(client, code, timeout=600):
-    """Seconds from sending execute_request until both the reply and the idle status arrived."""
-    start = time.perf_counter()
-    msg_id = client.execute(code, store_history=True)
+
+def summary(samples):
+    """Median with min and max, so a reader sees the spread of a loaded machine."""
+    if not samples:
+        return None
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "n": len(samples),
+    }
+
+
+def language(km):
+    return km.kernel_spec.language.lower()
+
+
+def rss_bytes(pid):
+    """Resident memory of the kernel process and its children (a launcher counts too)."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pids.extend(int(p) for p in children.read().split())
+        except FileNotFoundError:
+            continue
+    return total
+
+
+def kernel_pid(km):
+    return km.provisioner.process.pid
+
+
+def wait_reply(client, msg_id, timeout):
     while True:
         reply = client.get_shell_msg(timeout=timeout)
         if reply["parent_header"].get("msg_id") == msg_id:
-            break
+            return reply
+
+
+def wait_idle(client, msg_id, timeout, on_message=None):
     while True:
         msg = client.get_iopub_msg(timeout=timeout)
-        if (
-            msg["parent_header"].get("msg_id") == msg_id
-            and msg["msg_type"] == "status"
-            and msg["content"]["execution_state"] == "idle"
-        ):
-            break
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if on_message is not None:
+            on_message(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return
+
+
+def round_trip(client, code, timeout=600):
+    """Seconds from execute_request until both the reply and the idle status arrived, and to the reply alone."""
+    start = time.perf_counter()
+    msg_id = client.execute(code, store_history=True)
+    reply = wait_reply(client, msg_id, timeout)
+    replied = time.perf_counter() - start
+    wait_idle(client, msg_id, timeout)
     elapsed = time.perf_counter() - start
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"cell failed: {reply['content']}")
-    return elapsed
+    return elapsed, replied
+
+
+def heartbeat_round_trip(socket):
+    """Seconds for one heartbeat echo: the transport alone, with no kernel work behind it."""
+    start = time.perf_counter()
+    socket.send(b"ping")
+    socket.recv()
+    return time.perf_counter() - start
 
 
 def start(name):
     """Start a kernel; return (manager, client, seconds to the first kernel_info_reply)."""
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=name)
-    km.start_kernel()
+    # A folder of their own, as a notebook's: no project tsconfig.json or node_modules.
+    km.start_kernel(cwd=WORKDIR)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
-    return km, kc, time.perf_counter() - t0
+    return km, kc, t0, time.perf_counter() - t0
 
 
 def stop(km, kc):
     kc.stop_channels()
     km.shutdown_kernel(now=False)
+
+
+def first_result(name):
+    """Launch to kernel_info_reply, and launch to the first execute_result of FIRST; RSS then."""
+    km, kc, t0, ready = start(name)
+    msg_id = kc.execute(FIRST[language(km)])
+    result = None
+    idle = False
+    # Kernels differ in whether idle comes before or after the result: wait for both.
+    while result is None or not idle:
+        msg = kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "execute_result":
+            result = time.perf_counter() - t0
+            shown = ANSI.sub("", msg["content"]["data"].get("text/plain", ""))
+            if shown != "42":
+                raise RuntimeError(f"{name}: first result was {msg['content']['data']}")
+        elif msg["msg_type"] == "error":
+            raise RuntimeError(f"{name}: first cell failed: {msg['content']}")
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            idle = True
+    wait_reply(kc, msg_id, 120)
+    rss = rss_bytes(kernel_pid(km))
+    stop(km, kc)
+    return ready, result, rss
+
+
+def rotated(items, shift):
+    shift %= len(items)
+    return items[shift:] + items[:shift]
+
+
+def measure_start(kernels, rounds, result):
+    samples = {k: ([], [], []) for k in kernels}
+    for r in range(rounds):
+        for name in rotated(kernels, r):
+            ready, first, rss = first_result(name)
+            samples[name][0].append(ready)
+            samples[name][1].append(first)
+            samples[name][2].append(rss)
+            print(f"{name}: ready {ready * 1000:.0f} ms, first result {first * 1000:.0f} ms", file=sys.stderr)
+    for name, (ready, first, rss) in samples.items():
+        result[name]["kernel_info_s"] = summary(ready)
+        result[name]["first_result_s"] = summary(first)
+        result[name]["rss_after_start_bytes"] = summary(rss)
+
+
+def flood(client, lang):
+    """Lines of a 20,000-line cell that reached the client before idle, and the seconds it took."""
+    start_time = time.perf_counter()
+    msg_id = client.execute(FLOOD[lang])
+    lines = []
+
+    def collect(msg):
+        if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+            lines.append(msg["content"]["text"])
+
+    wait_idle(client, msg_id, 600, collect)
+    elapsed = time.perf_counter() - start_time
+    text = "".join(lines)
+    return sum(1 for line in text.split("\n") if line != ""), elapsed
+
+
+def measure_running(kernels, rounds, result):
+    """Round trips, heartbeat, 1,000 cells and a 20,000-line flood, with every kernel running at once."""
+    running = {}
+    beats = {}
+    for name in kernels:
+        km, kc, _, _ = start(name)
+        running[name] = (km, kc)
+        # A socket of our own: the client's heartbeat channel belongs to its thread.
+        beats[name] = km.connect_hb()
+        for _ in range(5):
+            round_trip(kc, "1 + 1")
+    trips = {k: ([], [], []) for k in kernels}
+    for r in range(30):
+        for name in rotated(kernels, r):
+            kc = running[name][1]
+            elapsed, replied = round_trip(kc, "1 + 1")
+            trips[name][0].append(elapsed)
+            trips[name][1].append(replied)
+            trips[name][2].append(heartbeat_round_trip(beats[name]))
+    for name, (elapsed, replied, beat) in trips.items():
+        result[name]["trivial_s"] = summary(elapsed)
+        result[name]["trivial_reply_s"] = summary(replied)
+        result[name]["heartbeat_s"] = summary(beat)
+        # The kernel's own share, receive to reply: what a reply costs beyond a bare echo.
+        result[name]["kernel_share_s"] = statistics.median(replied) - statistics.median(beat)
+    for block in range(10):
+        for name in rotated(kernels, block):
+            kc = running[name][1]
+            for _ in range(100):
+                round_trip(kc, "1 + 1")
+    for name in kernels:
+        result[name]["rss_after_1000_cells_bytes"] = rss_bytes(kernel_pid(running[name][0]))
+    floods = {k: ([], []) for k in kernels}
+    for r in range(rounds):
+        for name in rotated(kernels, r):
+            km, kc = running[name]
+            lines, seconds = flood(kc, language(km))
+            floods[name][0].append(lines)
+            floods[name][1].append(seconds)
+    for name, (lines, seconds) in floods.items():
+        result[name]["flood_lines_min"] = min(lines)
+        result[name]["flood_expected"] = FLOOD_LINES
+        result[name]["flood_s"] = summary(seconds)
+    for socket in beats.values():
+        socket.close(linger=0)
+    for km, kc in running.values():
+        stop(km, kc)
 
 
 def define_cell(i, per_cell=50):
@@ -60,62 +249,65 @@ def define_cell(i, per_cell=50):
     return "\n".join(lines)
 
 
+def measure_defines(name, cells, result):
+    """Cells of 50 declarations each, one after another: does cell 300 cost what cell 10 did?"""
+    km, kc, _, _ = start(name)
+    times = []
+    for i in range(cells):
+        try:
+            times.append(round_trip(kc, define_cell(i), timeout=120)[0])
+        except queue.Empty:  # a kernel that stops answering is a result, not a crash
+            result["define_stopped_at_cell"] = i + 1
+            result["define_error"] = "no reply within 120 s"
+            break
+        except Exception as error:
+            result["define_stopped_at_cell"] = i + 1
+            result["define_error"] = f"{type(error).__name__}: {error}"
+            break
+        if i % 50 == 49:
+            print(f"{name}: define cell {i + 1}: {times[-1] * 1000:.0f} ms", file=sys.stderr)
+    km.shutdown_kernel(now=True)
+    result["define_cell10_s"] = statistics.median(times[7:12])
+    if len(times) == cells:
+        result["define_cell300_s"] = statistics.median(times[-5:])
+    result["define_last_s"] = statistics.median(times[-5:])
+    result["define_cells"] = len(times)
+
+
+def measure_import(kernels, rounds, code, result):
+    samples = {k: [] for k in kernels}
+    for r in range(rounds):
+        for name in rotated(kernels, r):
+            km, kc, _, _ = start(name)
+            round_trip(kc, "1 + 1")
+            samples[name].append(round_trip(kc, code)[0])
+            stop(km, kc)
+    for name, values in samples.items():
+        result[name]["import_s"] = summary(values)
+
+
+def names(text):
+    return [k for k in (text or "").split(",") if k]
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("kernel")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--trivial", default="1 + 1")
-    parser.add_argument("--defines", action="store_true")
+    parser.add_argument("--kernels", required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--defines", help="kernels to run the 300-cell define series on")
     parser.add_argument("--cells", type=int, default=300)
     parser.add_argument("--import-cell")
+    parser.add_argument("--import-kernels")
     args = parser.parse_args()
-    result = {"kernel": args.kernel}
-
-    startups = []
-    for _ in range(args.repeat):
-        km, kc, seconds = start(args.kernel)
-        startups.append(seconds)
-        stop(km, kc)
-    result["startup_s"] = statistics.median(startups)
-
-    km, kc, _ = start(args.kernel)
-    for _ in range(3):
-        round_trip(kc, args.trivial)
-    result["trivial_s"] = statistics.median(round_trip(kc, args.trivial) for _ in range(30))
-    stop(km, kc)
-
-    if args.defines:
-        km, kc, _ = start(args.kernel)
-        times = []
-        for i in range(args.cells):
-            try:
-                times.append(round_trip(kc, define_cell(i), timeout=120))
-            except queue.Empty:  # a kernel that stops answering is a result, not a crash
-                result["define_stopped_at_cell"] = i + 1
-                result["define_error"] = "no reply within 120 s"
-                break
-            except Exception as error:
-                result["define_stopped_at_cell"] = i + 1
-                result["define_error"] = f"{type(error).__name__}: {error}"
-                break
-            if i % 50 == 49:
-                print(f"{args.kernel}: define cell {i + 1}: {times[-1] * 1000:.0f} ms", file=sys.stderr)
-        km.shutdown_kernel(now=True)
-        result["define_cell10_s"] = statistics.median(times[7:12])
-        if len(times) == args.cells:
-            result["define_cell300_s"] = statistics.median(times[-5:])
-        result["define_last_s"] = statistics.median(times[-5:])
-        result["define_cells"] = len(times)
-
+    kernels = names(args.kernels)
+    result = {k: {"kernel": k} for k in kernels}
+    measure_start(kernels, args.rounds, result)
+    measure_running(kernels, min(args.rounds, 3), result)
     if args.import_cell:
-        samples = []
-        for _ in range(max(1, args.repeat // 2)):
-            km, kc, _ = start(args.kernel)
-            round_trip(kc, args.trivial)
-            samples.append(round_trip(kc, args.import_cell))
-            stop(km, kc)
-        result["import_s"] = statistics.median(samples)
-
+        measure_import(names(args.import_kernels), max(1, args.rounds // 2), args.import_cell, result)
+    for name in names(args.defines):
+        measure_defines(name, args.cells, result[name])
+    result["_meta"] = {"pid": os.getpid(), "rounds": args.rounds}
     print(json.dumps(result))
 
 
