@@ -243,10 +243,18 @@ export class LineagePanel extends Panel {
   }
 
   private onActiveCell(): void {
+    this.syncSelection(true);
+  }
+
+  /**
+   * Selects the notebook's active cell in the graph; scrolls to it only when the user moved
+   * to another cell (`reveal`), so a redraw keeps the panel's scroll where the user left it.
+   */
+  private syncSelection(reveal: boolean): void {
     const id = this.current?.content.activeCell?.model.id ?? null;
     if (id !== null && this.model.index?.nodes.has(id)) {
       this.model.select(id);
-      this.view.reveal(id);
+      if (reveal) this.view.reveal(id);
     } else {
       this.model.select(null);
     }
@@ -285,7 +293,7 @@ export class LineagePanel extends Panel {
           ? `Lineage of the previous kernel (${plural(cells, "cell")}): nothing has run in this kernel yet.`
           : `No kernel: the lineage stored in the notebook (${plural(cells, "cell")}).`,
     );
-    this.onActiveCell();
+    this.syncSelection(false);
   }
 
   private openComm(): void {
@@ -353,7 +361,7 @@ export class LineagePanel extends Panel {
         : "",
     );
     this.model.setGraph(merged && n > 0 ? merged.graph : graph, "live");
-    this.onActiveCell();
+    this.syncSelection(false);
   }
 
   /** Keeps the live graph in the notebook's metadata, so a saved notebook shows it later. */
