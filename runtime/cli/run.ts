@@ -59,6 +59,7 @@ function childFlags(options: RunOptions): string[] {
   if (options.check) flags.push("--check");
   if (options.allowErrors) flags.push("--allow-errors");
   if (options.timeoutMs !== undefined) flags.push("--timeout", String(options.timeoutMs / 1000));
+  if (options.mlflow !== undefined) flags.push("--mlflow", options.mlflow);
   return flags;
 }
 

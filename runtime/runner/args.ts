@@ -21,6 +21,8 @@ export interface RunOptions {
   /** A Jupyter Server (or Enterprise Gateway) URL to run the kernel on, with its token. */
   server: string | undefined;
   token: string;
+  /** An MLflow tracking server to log the run to (default: $MLFLOW_TRACKING_URI). */
+  mlflow: string | undefined;
   /** -h or --help was given: print RUN_USAGE; nothing else was checked. */
   help: boolean;
 }
@@ -28,7 +30,7 @@ export interface RunOptions {
 /** `replab help run`: the synopsis (also shown after a usage error), what it does, every option. */
 export const RUN_USAGE = `usage: replab run NB.ipynb [NB2.ipynb ...] [-o OUT.ipynb | --inplace] [-p NAME=VALUE]...
                   [--seed N] [--check] [--allow-errors] [--timeout S] [--quiet] [-j N]
-                  [--server URL [--token T]]
+                  [--server URL [--token T]] [--mlflow URI]
        replab kernel run NB.ipynb ... (the same command)
 
 Run each notebook's code cells top to bottom in a fresh session, headless (no Jupyter, no
@@ -51,6 +53,8 @@ options:
   -j, --jobs N            run up to N notebooks at a time, each in its own process (default 1)
       --server URL        run on a kernel of the Jupyter Server or Enterprise Gateway at URL
       --token T           that server's token (default: $JUPYTER_TOKEN)
+      --mlflow URI        also log the run to the MLflow tracking server at URI (default:
+                          $MLFLOW_TRACKING_URI); an unreachable server is a warning
   -h, --help              print this help
 
 exit status: 0 every cell ran (or --allow-errors); 1 a cell failed or --check found different
@@ -74,6 +78,7 @@ export function parseRunArgs(args: string[]): RunOptions {
     jobs: 1,
     server: undefined,
     token: process.env["JUPYTER_TOKEN"] ?? "",
+    mlflow: undefined,
     help: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -120,6 +125,9 @@ export function parseRunArgs(args: string[]): RunOptions {
         break;
       case "--token":
         options.token = value();
+        break;
+      case "--mlflow":
+        options.mlflow = value();
         break;
       case "-h":
       case "--help":

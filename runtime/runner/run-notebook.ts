@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   allowErrors: boolean;
   timeoutMs: number | undefined;
   progress: Progress;
+  /** `--mlflow URI`: where the run is logged; MLFLOW_TRACKING_URI when absent. */
+  mlflow?: string | undefined;
 }
 
 /** The first failing cell of a run. */
@@ -71,7 +73,8 @@ export async function executeNotebook(
     unwatch?.();
   }
   options.progress.done();
-  await tracker?.finish(failures.length > 0 ? "failed" : "finished", serializeNotebook(notebook));
+  const status = failures.length > 0 ? "failed" : "finished";
+  await tracker?.finish(status, serializeNotebook(notebook), options.mlflow);
   return { failures, lineage: engine.lineage(), cellsRun };
 }
 

@@ -208,12 +208,16 @@ export class RunTracker implements RunLog {
   }
 
   /**
-   * End the run and log it to MLflow when MLFLOW_TRACKING_URI is set; `notebook` is the
-   * executed notebook's JSON (an artifact). An unreachable server is a warning.
+   * End the run and log it to MLflow at `mlflow` (else MLFLOW_TRACKING_URI, when set);
+   * `notebook` is the executed notebook's JSON (an artifact). An unreachable server is a warning.
    */
-  async finish(status: Exclude<RunStatus, "running">, notebook?: string): Promise<void> {
+  async finish(
+    status: Exclude<RunStatus, "running">,
+    notebook?: string,
+    mlflow?: string,
+  ): Promise<void> {
     const record = this.end(status);
-    const uri = process.env["MLFLOW_TRACKING_URI"];
+    const uri = mlflow ?? process.env["MLFLOW_TRACKING_URI"];
     if (record === undefined || uri === undefined || uri === "") return;
     const { publishRun } = await import("./mlflow.js");
     await publishRun(uri, record, {

@@ -80,20 +80,24 @@ describe("run status", () => {
     expect((record["cells"] as Json[]).map((c) => c["id"])).toEqual(["c1"]);
   });
 
-  it("a failing cell: the record says failed and keeps the cells that ran", () => {
-    const dir = scratch("failed");
-    writeNotebook(
-      join(dir, "nb.ipynb"),
-      ["const a = 1;", 'throw new Error("boom");', "a;"],
-      "replab-js",
-    );
-    const run = replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q"], { cwd: dir });
-    expect(run.code).toBe(1);
-    const record = onlyRecord(dir);
-    expect(record).toMatchObject({ status: "failed", kind: "run" });
-    expect((record["cells"] as Json[]).map((c) => [c["id"], c["status"]])).toEqual([
-      ["c1", "ok"],
-      ["c2", "error"],
-    ]);
-  });
+  it(
+    "a failing cell: the record says failed and keeps the cells that ran",
+    { timeout: 240_000 },
+    () => {
+      const dir = scratch("failed");
+      writeNotebook(
+        join(dir, "nb.ipynb"),
+        ["const a = 1;", 'throw new Error("boom");', "a;"],
+        "replab-js",
+      );
+      const run = replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q"], { cwd: dir });
+      expect(run.code).toBe(1);
+      const record = onlyRecord(dir);
+      expect(record).toMatchObject({ status: "failed", kind: "run" });
+      expect((record["cells"] as Json[]).map((c) => [c["id"], c["status"]])).toEqual([
+        ["c1", "ok"],
+        ["c2", "error"],
+      ]);
+    },
+  );
 });

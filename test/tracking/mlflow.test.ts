@@ -68,8 +68,12 @@ function mlflowRuns(): Record<string, unknown>[] {
   return JSON.parse(result.stdout) as Record<string, unknown>[];
 }
 
-function run(lr: string, env: Record<string, string>): ReturnType<typeof replab> {
-  return replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q", "-p", `lr=${lr}`], {
+function run(
+  lr: string,
+  env: Record<string, string>,
+  flags: string[] = [],
+): ReturnType<typeof replab> {
+  return replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q", "-p", `lr=${lr}`, ...flags], {
     cwd: dir,
     env: { MLFLOW_EXPERIMENT_NAME: EXPERIMENT, ...env },
   });
@@ -115,75 +119,89 @@ afterAll(async () => {
 }, 60_000);
 
 describe("MLflow", () => {
-  it("two runs with different -p are in MLflow with params, metric histories, tags, artifacts and dataset digests", () => {
-    for (const lr of ["0.1", "0.2"]) {
-      const result = run(lr, { MLFLOW_TRACKING_URI: uri });
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toBe("");
-    }
-    const records = readdirSync(join(dir, ".replab", "runs")).map((f) => f.replace(/\.json$/, ""));
-    const runs = mlflowRuns();
-    expect(runs.map((r) => r["run_name"])).toEqual(records.sort());
-    const digest = createHash("sha256").update(DATA).digest("hex");
-    for (const [i, lr] of [0.1, 0.2].entries()) {
-      const found = runs[i] as Record<string, Record<string, unknown>> & { status: string };
-      expect(found.status).toBe("FINISHED");
-      expect(found["params"]).toMatchObject({
-        lr: String(lr),
-        epochs: "3",
-        "replab.seed": "42",
-        "runtime.node": process.versions.node,
-      });
-      expect(found["metrics"]?.["loss"]).toEqual([
-        [0, 3 * lr],
-        [1, (3 * lr) / 2],
-        [2, (3 * lr) / 3],
-      ]);
-      expect(found["tags"]).toMatchObject({
-        stage: "test",
-        "replab.notebook": "nb.ipynb",
-        "replab.seed": "42",
-        "mlflow.source.name": "nb.ipynb",
-        "replab.run_id": records[i],
-      });
-      // The scratch directory is inside this repository, so the run knows its commit.
-      expect(found["tags"]?.["mlflow.source.git.commit"]).toMatch(/^[0-9a-f]{40}$/);
-      expect(found["artifacts"]).toEqual([
-        "files/model.json",
-        "lineage.json",
-        "nb.ipynb",
-        "run-record.json",
-      ]);
-      expect(found["datasets"]).toEqual([
-        {
-          name: "data/points.csv",
-          digest: digest.slice(0, 36),
-          source_type: "local",
-          profile: { sha256: digest, bytes: DATA.length },
-        },
-      ]);
-    }
-  });
+  it(
+    "two runs with different -p are in MLflow with params, metric histories, tags, artifacts and dataset digests",
+    { timeout: 480_000 },
+    () => {
+      // One run finds the server in MLFLOW_TRACKING_URI, the other is given --mlflow.
+      for (const [lr, env, flags] of [
+        ["0.1", { MLFLOW_TRACKING_URI: uri }, []],
+        ["0.2", {}, ["--mlflow", uri]],
+      ] as const) {
+        const result = run(lr, env, [...flags]);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toBe("");
+      }
+      const records = readdirSync(join(dir, ".replab", "runs")).map((f) =>
+        f.replace(/\.json$/, ""),
+      );
+      const runs = mlflowRuns();
+      expect(runs.map((r) => r["run_name"])).toEqual(records.sort());
+      const digest = createHash("sha256").update(DATA).digest("hex");
+      for (const [i, lr] of [0.1, 0.2].entries()) {
+        const found = runs[i] as Record<string, Record<string, unknown>> & { status: string };
+        expect(found.status).toBe("FINISHED");
+        expect(found["params"]).toMatchObject({
+          lr: String(lr),
+          epochs: "3",
+          "replab.seed": "42",
+          "runtime.node": process.versions.node,
+        });
+        expect(found["metrics"]?.["loss"]).toEqual([
+          [0, 3 * lr],
+          [1, (3 * lr) / 2],
+          [2, (3 * lr) / 3],
+        ]);
+        expect(found["tags"]).toMatchObject({
+          stage: "test",
+          "replab.notebook": "nb.ipynb",
+          "replab.seed": "42",
+          "mlflow.source.name": "nb.ipynb",
+          "replab.run_id": records[i],
+        });
+        // The scratch directory is inside this repository, so the run knows its commit.
+        expect(found["tags"]?.["mlflow.source.git.commit"]).toMatch(/^[0-9a-f]{40}$/);
+        expect(found["artifacts"]).toEqual([
+          "files/model.json",
+          "lineage.json",
+          "nb.ipynb",
+          "run-record.json",
+        ]);
+        expect(found["datasets"]).toEqual([
+          {
+            name: "data/points.csv",
+            digest: digest.slice(0, 36),
+            source_type: "local",
+            profile: { sha256: digest, bytes: DATA.length },
+          },
+        ]);
+      }
+    },
+  );
 
-  it("an unreachable server is a warning, the run succeeds, and runs push logs it later", () => {
-    // Nothing listens on port 9 of 127.0.0.1 (discard): the connection is refused at once.
-    const result = run("0.3", { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" });
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(
-      /^replab: run (\S+) was not logged to MLflow at http:\/\/127\.0\.0\.1:9: cannot reach .*; it is saved in \.replab\/runs\/\1\.json/,
-    );
-    const id = /run (\S+) was not logged/.exec(result.stderr)?.[1] as string;
-    expect(mlflowRuns().map((r) => r["run_name"])).not.toContain(id);
-    const push = replab(["runs", "push", id, "--mlflow", uri], {
-      cwd: dir,
-      env: { MLFLOW_EXPERIMENT_NAME: EXPERIMENT },
-    });
-    expect(push.code, push.stderr).toBe(0);
-    expect(push.stdout).toMatch(
-      new RegExp(`^logged run ${id} to ${uri} as MLflow run [0-9a-f]{32}\\n$`),
-    );
-    const pushed = mlflowRuns().find((r) => r["run_name"] === id) as Record<string, unknown>;
-    expect(pushed["params"]).toMatchObject({ lr: "0.3" });
-    expect(pushed["status"]).toBe("FINISHED");
-  });
+  it(
+    "an unreachable server is a warning, the run succeeds, and runs push logs it later",
+    { timeout: 480_000 },
+    () => {
+      // Nothing listens on port 9 of 127.0.0.1 (discard): the connection is refused at once.
+      const result = run("0.3", { MLFLOW_TRACKING_URI: "http://127.0.0.1:9" });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(
+        /^replab: run (\S+) was not logged to MLflow at http:\/\/127\.0\.0\.1:9: cannot reach .*; it is saved in \.replab\/runs\/\1\.json/,
+      );
+      const id = /run (\S+) was not logged/.exec(result.stderr)?.[1] as string;
+      expect(mlflowRuns().map((r) => r["run_name"])).not.toContain(id);
+      const push = replab(["runs", "push", id, "--mlflow", uri], {
+        cwd: dir,
+        env: { MLFLOW_EXPERIMENT_NAME: EXPERIMENT },
+      });
+      expect(push.code, push.stderr).toBe(0);
+      expect(push.stdout).toMatch(
+        new RegExp(`^logged run ${id} to ${uri} as MLflow run [0-9a-f]{32}\\n$`),
+      );
+      const pushed = mlflowRuns().find((r) => r["run_name"] === id) as Record<string, unknown>;
+      expect(pushed["params"]).toMatchObject({ lr: "0.3" });
+      expect(pushed["status"]).toBe("FINISHED");
+    },
+  );
 });
