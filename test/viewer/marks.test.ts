@@ -193,7 +193,7 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
   it("a file changed on disk marks the cell that read it and what follows", async () => {
     writeFileSync(join(lab.notebooks, "data.txt"), "one two three four\n");
     await palette("Refresh cell lineage");
-    await poll(async () => (await markOf(3))?.text).toBe("file changed");
+    await poll(async () => (await markOf(3))?.text).toBe("new input");
     expect((await markOf(3))?.why).toBe("reads data.txt, changed on disk since it ran");
     expect((await markOf(4))?.text).toBe("stale ↓");
     expect(await markOf(1)).toBeNull();
@@ -294,6 +294,8 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     await poll(async () => (await banner().textContent()) ?? "").toContain(
       "Lineage of the previous kernel (6 cells): nothing has run in this kernel yet.",
     );
+    // The last export's words were about the old kernel.
+    expect(await status().textContent()).toBe("");
     await idle();
     await activate(2);
     await palette("Run cell with its upstream");

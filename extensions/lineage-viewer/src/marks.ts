@@ -23,7 +23,7 @@ export const MARK_KINDS: readonly MarkKind[] = [
 /** The short word a cell's badge shows for each kind. */
 export const MARK_LABELS: Record<MarkKind, string> = {
   edited: "edited",
-  "input-changed": "file changed",
+  "input-changed": "new input",
   stale: "stale",
   downstream: "stale ↓",
   "not-run-here": "not run",
