@@ -183,6 +183,8 @@ export class Recorder {
     this.active = undefined;
     // A stream still being read when the cell ends is recorded by the file's hash instead.
     for (const read of active?.pending ?? []) read.abandon();
+    // Write streams the cell ended finish first, so their files are hashed as finally written.
+    await active?.trace.settleStreams();
     const analysis = await this.accesses(facts, active);
     const written = [...new Set([...analysis.defines, ...analysis.mutates])].sort();
     const record: ExecutionRecord = {

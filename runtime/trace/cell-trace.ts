@@ -3,6 +3,8 @@
  * one active slot suffices; async completions arriving after the cell ended find it empty
  * and are dropped (they belong to no execution).
  */
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { callOrigin, calledFromOwnCode } from "./origin.js";
 import type { PendingRead } from "./read-bytes.js";
 
@@ -25,6 +27,47 @@ export class CellTrace {
   readonly loadTime = new Set<string>();
   /** Stack looks spent per plain label on reads packages made. */
   readonly looks = new Map<string, number>();
+  /** Write streams the cell opened: their last bytes may land after its code returned. */
+  readonly streams: Writable[] = [];
+
+  /**
+   * Wait until every write stream the cell ended has written its last byte, so the file is
+   * hashed as it was finally written; a stream the cell left open (or one that does not
+   * finish within STREAM_WAIT_MS) is flagged instead, since what it writes later is not seen.
+   */
+  async settleStreams(): Promise<void> {
+    await Promise.all(
+      this.streams.map(async (stream) => {
+        if (stream.writableFinished || stream.destroyed) return;
+        if (!stream.writableEnded || !(await finishes(stream)))
+          this.nondeterminism.add(OPEN_STREAM);
+      }),
+    );
+  }
+}
+
+/** The label of a write stream still writing when its cell was recorded. */
+export const OPEN_STREAM = "unseen-io:createWriteStream";
+
+/** How long a cell's record waits for a write stream it ended (a hang guard, not a timing). */
+const STREAM_WAIT_MS = 30_000;
+
+/** True when `stream` finishes (or fails: then it writes no more) before the wait runs out. */
+async function finishes(stream: Writable): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((done) => {
+    timer = setTimeout(() => done(false), STREAM_WAIT_MS);
+    timer.unref();
+  });
+  const done = finished(stream).then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -37,6 +80,8 @@ export type ReadListener = (absolutePath: string, content?: PendingRead) => void
 export class TraceState {
   private current: CellTrace | undefined;
   private readListener: ReadListener | undefined;
+  /** Depth of asUser calls in progress. */
+  private userDepth = 0;
 
   /** Start collecting for a new execution. */
   begin(onRead?: ReadListener): CellTrace {
@@ -71,14 +116,37 @@ export class TraceState {
     (origin.loading ? trace.loadTime : trace.nondeterminism).add(`${label} (${origin.name})`);
   }
 
-  /** Note a file access (already resolved and filtered); a read may bring its bytes' hash. */
-  file(kind: "read" | "write", absolutePath: string, content?: PendingRead): void {
+  /**
+   * Note a file access (already resolved and filtered); a read may bring its bytes' hash.
+   * Returns whether it is the running cell's (replab's own I/O is not).
+   */
+  file(kind: "read" | "write", absolutePath: string, content?: PendingRead): boolean {
     const trace = this.current;
-    if (trace === undefined) return;
+    if (trace === undefined) return false;
     const set = kind === "read" ? trace.reads : trace.writes;
-    if (set.has(absolutePath) || calledFromOwnCode()) return;
+    if (set.has(absolutePath)) return true;
+    if (this.userDepth === 0 && calledFromOwnCode()) return false;
     set.add(absolutePath);
     if (kind === "read") this.readListener?.(absolutePath, content);
+    return true;
+  }
+
+  /** A write stream the cell opened on `absolutePath`: its file is hashed once it finished. */
+  writeStream(absolutePath: string, stream: Writable): void {
+    if (this.file("write", absolutePath)) this.current?.streams.push(stream);
+  }
+
+  /**
+   * Run `f` with its file accesses counted as the cell's even though replab's code is on the
+   * stack: the notebook's require() is replab's shim, and what it loads is the cell's read.
+   */
+  asUser<T>(f: () => T): T {
+    this.userDepth++;
+    try {
+      return f();
+    } finally {
+      this.userDepth--;
+    }
   }
 
   /** True while a cell is running. */

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { constants } from "node:fs";
-import { syncBuiltinESMExports } from "node:module";
+import Module, { syncBuiltinESMExports } from "node:module";
 import { resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TraceState } from "./cell-trace.js";
@@ -22,7 +22,6 @@ const WRITES = [
   "writeFileSync",
   "appendFile",
   "appendFileSync",
-  "createWriteStream",
   "truncate",
   "truncateSync",
 ];
@@ -108,6 +107,15 @@ export function traceFs(state: TraceState): Unpatch {
     return stream;
   });
   on(fs, WRITES, (args) => note("write", args[0]));
+  undo.push(
+    wrapMethod(fs, "createWriteStream", (call, args) => {
+      const stream = call(...args) as fs.WriteStream;
+      const absolute = tracked(args[0]);
+      if (absolute !== undefined) state.writeStream(absolute, stream);
+      return stream;
+    }),
+  );
+  undo.push(traceJsonRequire(state));
   on(fs, OPENS, openObserver);
   on(fs, COPIES, copyObserver);
   on(fs, MOVES, (args) => note("write", args[1]));
@@ -119,6 +127,26 @@ export function traceFs(state: TraceState): Unpatch {
   return () => {
     for (const u of undo.reverse()) u();
     syncBuiltinESMExports();
+  };
+}
+
+/**
+ * `require("./data.json")` reads the file through fs.readFileSync, but from inside Node's
+ * loader called by the notebook's require (replab's shim), so the read would pass for
+ * replab's own: the JSON loader runs as the cell's, and the read is hashed like any other.
+ */
+function traceJsonRequire(state: TraceState): Unpatch {
+  const extensions = (Module as unknown as { _extensions?: Record<string, unknown> })._extensions;
+  const original = extensions?.[".json"];
+  if (extensions === undefined || typeof original !== "function") return () => undefined;
+  const load = original as (this: unknown, module: unknown, filename: string) => unknown;
+  const wrapped = function (this: unknown, module: unknown, filename: string): unknown {
+    if (!state.active) return load.call(this, module, filename);
+    return state.asUser(() => load.call(this, module, filename));
+  };
+  extensions[".json"] = wrapped;
+  return () => {
+    if (extensions[".json"] === wrapped) extensions[".json"] = original;
   };
 }
 
