@@ -93,7 +93,9 @@ const CHECKS: Record<RequestType, Check[]> = {
     anyInt("start"),
     anyInt("stop"),
   ],
-  comm_info_request: [optional(str)("target_name")],
+  comm_info_request: [
+    (c) => (c["target_name"] === null ? undefined : optional(str)("target_name")(c)),
+  ],
   comm_open: [str("comm_id"), str("target_name"), object("data")],
   comm_msg: [str("comm_id"), object("data")],
   comm_close: [str("comm_id"), object("data")],
@@ -127,4 +129,7 @@ export function assertRequest<T extends RequestType>(
   if (type === "inspect_request") content["detail_level"] = content["detail_level"] === 1 ? 1 : 0;
   if (type === "comm_open" || type === "comm_msg" || type === "comm_close") content["data"] ??= {};
   if (type === "shutdown_request") content["restart"] ??= false;
+  // Rust clients (runtimed's jupyter-protocol) send an absent target as null: every comm.
+  if (type === "comm_info_request" && content["target_name"] === null)
+    delete content["target_name"];
 }

@@ -87,4 +87,12 @@ describe("assertRequest", () => {
     expect(invalid("comm_msg", { comm_id: "c" })).toBe(false);
     expect(invalid("shutdown_request", {})).toBe(false);
   });
+
+  // runtimed's kernel-testbed failed comm_info_request: its client sends target_name: null.
+  it("reads a null comm_info target_name as no target", () => {
+    const info = request("comm_info_request", { target_name: null });
+    assertRequest(info, "comm_info_request");
+    expect(info.content).toEqual({});
+    expect(invalid("comm_info_request", { target_name: 5 })).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { explain, installKernelspecs, pythonTests, runUnittest, type Outcome } from "./unittest.js";
 
-const CLASSES = ["UserExpressions", "Prompt", "Welcome", "Control"];
+const CLASSES = ["UserExpressions", "Prompt", "Welcome", "Control", "CommInfo"];
 const tests = pythonTests("answers_checks.py", CLASSES);
 
 describe.each(["replab", "replab-js"])("issue 9 answers through jupyter_client, %s", (spec) => {
@@ -30,7 +30,7 @@ describe.each(["replab", "replab-js"])("issue 9 answers through jupyter_client, 
 
   it("ran every check the module defines", () => {
     const defined = [...tests.values()].flat();
-    expect(defined.length).toBe(15);
+    expect(defined.length).toBe(16);
     expect(Object.keys(records).sort()).toEqual([...defined].sort());
   });
 });

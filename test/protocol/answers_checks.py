@@ -153,3 +153,13 @@ class Control(KernelCase):
         msg_id = send_control(self.kc, "kernel_info_request")
         reply = reply_to(self.kc.get_control_msg, msg_id)
         self.assertEqual(reply["content"]["status"], "ok")
+
+
+class CommInfo(KernelCase):
+    kernel_name = KERNEL
+
+    def test_a_null_target_name_lists_every_comm(self) -> None:
+        # runtimed's jupyter-protocol (Rust clients, kernel-testbed) sends an absent target as null.
+        msg_id = send_control(self.kc, "comm_info_request", {"target_name": None})
+        reply = reply_to(self.kc.get_control_msg, msg_id)
+        self.assertEqual(reply["content"], {"status": "ok", "comms": {}})
