@@ -89,8 +89,14 @@ export function chartSpec(data: unknown, options: ChartOptions): VegaLiteSpec {
     );
   }
   const x = options.x ?? "row";
-  const values = records.map((r, i) => (options.x === undefined ? { row: i, ...r } : r));
-  const xType = values.some((v) => typeof v[x] === "string") ? "nominal" : "quantitative";
+  // Only the columns drawn go into the spec: it is stored in the notebook with the output.
+  const pick = (r: Record<string, unknown>, i: number): Record<string, unknown> => {
+    const out: Record<string, unknown> = { [x]: options.x === undefined ? i : r[x] };
+    for (const y of ys) out[y] = r[y];
+    return out;
+  };
+  const values = records.map(pick);
+  const xType = axisType(values.map((v) => v[x]));
   const mark = options.mark ?? (xType === "nominal" ? "bar" : "line");
   const spec: VegaLiteSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -114,6 +120,14 @@ export function chartSpec(data: unknown, options: ChartOptions): VegaLiteSpec {
     };
   }
   return spec;
+}
+
+/** Dates (ISO strings or Date objects) are a time axis, other strings categories, numbers a scale. */
+function axisType(xs: unknown[]): "temporal" | "nominal" | "quantitative" {
+  const isDate = (v: unknown): boolean =>
+    v instanceof Date || (typeof v === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(v));
+  if (xs.length > 0 && xs.every(isDate)) return "temporal";
+  return xs.some((v) => typeof v === "string") ? "nominal" : "quantitative";
 }
 
 /** Rows as plain objects, from a frame (columns + values) or an array of objects. */

@@ -181,6 +181,8 @@ const __ignore = (..._args: unknown[]): void => {};
 const __displays = {
   html: __ignore, markdown: __ignore, svg: __ignore, png: __ignore, jpeg: __ignore, gif: __ignore,
   pdf: __ignore, latex: __ignore, json: __ignore, text: __ignore, javascript: __ignore, raw: __ignore,
+  vegaLite: async (..._args: unknown[]): Promise<void> => {},
+  chart: async (..._args: unknown[]): Promise<void> => {},
 };
 const __notebook = {
   display: { ...__displays, clear: __ignore },

@@ -37,5 +37,6 @@ describe.each(NOTEBOOKS)("notebooks/%s.ipynb", (name) => {
       seed: number;
     };
     expect(lock.seed).toBe(42);
-  });
+    // Four fresh processes, two of them loading danfo or tfjs: a hang guard, not a speed check.
+  }, 240_000);
 });
