@@ -121,11 +121,7 @@ export function buildReport(input: ReportInput): AuditReport {
     inputs,
     outputs,
     frames,
-    provenance: provenanceRows(
-      lineage,
-      input.capture,
-      cells.map((c) => c.id),
-    ),
+    provenance: provenanceRows(lineage, input.capture),
     verify: input.verify,
     dataCards: dataCards(lineage, inputs, frames),
     modelCards: modelCards(lineage, input.capture, input.runRecord),
@@ -184,7 +180,7 @@ const SOURCE_WORDS: Record<string, string> = {
 
 /** "clock:process.hrtime (@tensorflow/tfjs-core)" -> what it is and who did it. */
 export function describeLabel(label: string): { label: string; source: string; origin: string } {
-  const match = /^([a-z-]+):(\S+)(?: \((.+)\))?$/.exec(label);
+  const match = /^([a-z-]+):(.+?)(?: \(([^()]+)\))?$/.exec(label);
   if (match === null) return { label, source: label, origin: "the cell" };
   const [, kind = "", call = "", pkg] = match;
   const what = SOURCE_WORDS[kind] ?? kind;
