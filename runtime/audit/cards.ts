@@ -107,7 +107,7 @@ function trainedOn(lineage: LineageGraph, cells: string[]): ModelCard["trainedOn
   };
 }
 
-/** Cells reachable from `start` along var edges (forward: users; backward: what they used), start included. */
+/** Cells reachable from `start` along var edges (forward: users; backward: what they used), start included, in execution order. */
 export function reach(
   lineage: LineageGraph,
   start: string[],
@@ -125,5 +125,8 @@ export function reach(
       }
     }
   }
-  return [...seen];
+  const count = new Map(
+    lineage.nodes.map((n) => [n.id, n.kind === "cell" ? (n.executionCount ?? Infinity) : Infinity]),
+  );
+  return [...seen].sort((a, b) => (count.get(a) ?? Infinity) - (count.get(b) ?? Infinity));
 }

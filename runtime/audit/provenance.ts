@@ -24,12 +24,10 @@ export interface ProvenanceRow {
 export function provenanceRows(
   lineage: LineageGraph,
   capture: AuditCapture | undefined,
-  order: string[],
 ): ProvenanceRow[] {
   const rows: ProvenanceRow[] = [];
   const row = (kind: ProvenanceRow["kind"], name: string, sha256: string, cell: string): void => {
     const cells = reach(lineage, [cell], "backward");
-    cells.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     rows.push({ kind, name, sha256, producedBy: cell, cells, inputs: readsOf(lineage, cells) });
   };
   for (const e of lineage.edges) {
