@@ -29,7 +29,9 @@ export function compileCell(code: string, language: Language): CompiledCell {
 }
 
 function compileUncached(code: string, language: Language): CompiledCell {
-  if (language === "javascript") return { ...rewriteCell(code), sourceMap: undefined };
+  if (language === "javascript") {
+    return { ...rewriteCell(code, { javascript: true }), sourceMap: undefined };
+  }
   const output = ts.transpileModule(code, {
     compilerOptions: transpileOptions(),
     fileName: "cell.ts",

@@ -8,6 +8,7 @@
  * traces still match the input; only line 1 gains the prefix (see `prefixLength`).
  */
 import ts from "./typescript.cjs";
+import { constChecks } from "./const-checks.js";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames, importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
@@ -32,7 +33,7 @@ interface Edit {
 }
 
 /** Rewrite a cell's JavaScript for execution in the shared scope. */
-export function rewriteCell(js: string): RewrittenCell {
+export function rewriteCell(js: string, options: { javascript?: boolean } = {}): RewrittenCell {
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
   const names = new Set<string>();
@@ -45,20 +46,26 @@ export function rewriteCell(js: string): RewrittenCell {
     rewriteStatement(statement, file, { edits, names, functions, isLast: statement === last });
   }
   edits.push(...loopCheckInsertions(file));
+  // JavaScript keeps const semantics at run time; the checker refuses such a TypeScript cell.
+  const consts = options.javascript === true ? constChecks(file) : { prefix: "", edits: [] };
+  edits.push(...consts.edits);
   const hasResult =
     last !== undefined && (ts.isExpressionStatement(last) || ts.isExportAssignment(last));
   const hoisted = names.size > 0 ? `var ${[...names].join(", ")}; ` : "";
   const exposeFunctions = functions.map((f) => `globalThis.${f} = ${f}; `).join("");
-  const prefix = `${hoisted}(async () => { ${exposeFunctions}`;
+  const prefix = `${hoisted}(async () => { ${consts.prefix}${exposeFunctions}`;
   const body = applyEdits(js, edits);
   return {
-    script: `${prefix}${body}\n})()`,
+    script: `${prefix}${body}\n})()${hasResult ? SETTLE : ""}`,
     lineCount: body.split("\n").length,
     prefixLength: prefix.length,
     names: [...names],
     hasResult,
   };
 }
+
+/** Unbox the result the last statement returned and settle it if it is a Promise. */
+const SETTLE = `.then((box) => box === undefined ? undefined : ${RUNTIME_GLOBAL}.settle(box[0]))`;
 
 interface Context {
   edits: Edit[];
@@ -198,9 +205,10 @@ function wrapReturn(expression: ts.Expression, file: ts.SourceFile, ctx: Context
   ctx.edits.push({
     start: expression.getStart(file),
     end: expression.getStart(file),
-    text: "return (",
+    text: "return [(",
   });
-  ctx.edits.push({ start: expression.end, end: expression.end, text: ")" });
+  // Boxed, so a Promise result is not adopted by the cell's async wrapper (executor/settle.ts).
+  ctx.edits.push({ start: expression.end, end: expression.end, text: ")]" });
 }
 
 /** An import as an assignment from a dynamic import, resolved from the notebook's directory. */

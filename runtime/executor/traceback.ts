@@ -28,6 +28,11 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
   const evalue = thrown.message;
   const stack = typeof thrown.stack === "string" ? thrown.stack : `${ename}: ${evalue}`;
   const lines = stack.split("\n");
+  const compileError = compileErrorAt(lines, mapper);
+  if (compileError !== undefined) {
+    const traceback = [`\u001b[31m${ename}: ${evalue}\u001b[0m`, `    at ${compileError}`];
+    return { ename, evalue, traceback };
+  }
   const frames = lines.filter((l) => /^\s+at /.test(l));
   const head = lines.filter((l) => !/^\s+at /.test(l));
   const mapped = frames.map((f) => mapFrame(f, mapper)).filter((f): f is string => f !== undefined);
@@ -35,6 +40,20 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
   const red = "\u001b[31m";
   const reset = "\u001b[0m";
   return { ename, evalue, traceback: [`${red}${head.join("\n")}${reset}`, ...kept] };
+}
+
+/**
+ * Where in the cell a script that does not compile failed (`cell 3:2:5`). V8 starts such an
+ * error's stack with `FILE:LINE`, the rewritten line and a caret under the error: the user
+ * sees their own position instead, never replab's rewritten code.
+ */
+function compileErrorAt(lines: string[], mapper: PositionMapper): string | undefined {
+  const at = /^(.*\[cell[^\]]*\]):(\d+)$/.exec(lines[0] ?? "");
+  const caret = lines[2]?.indexOf("^") ?? -1;
+  if (at === null || caret === -1) return undefined;
+  const position = mapper(at[1] ?? "", Number(at[2]), caret + 1);
+  if (position === undefined || position === "wrapper") return undefined;
+  return `${position.label}:${position.line}:${position.column}`;
 }
 
 function mapFrame(frame: string, mapper: PositionMapper): string | undefined {

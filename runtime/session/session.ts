@@ -14,6 +14,8 @@ import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
+import { settleResult } from "../executor/settle.js";
+import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
 import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
 import type { LineageGraph } from "../lineage/types.js";
@@ -122,6 +124,8 @@ export class Session implements CellEngine {
       stop: this.executor.stop,
       halt: () => this.executor.halt(),
       importLocal: localModuleImporter(options.notebookDir),
+      settle: settleResult,
+      ...constantsGlobal(new NotebookConstants()),
     };
     installRequire(options.notebookDir, notebookModule);
     this.restorePrompt = installPrompt(() => this.router.current);
