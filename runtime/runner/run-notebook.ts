@@ -8,7 +8,6 @@ import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
 import { serializeNotebook } from "../notebook/write.js";
 import type { CellEngine, CellError } from "../session/types.js";
-import { notebookSourceSha256, notebookParams } from "../tracking/params.js";
 import { markKilledOnSignal } from "../tracking/signals.js";
 import type { RunTracker } from "../tracking/tracker.js";
 import { NotebookOutputSink } from "./outputs.js";
@@ -56,7 +55,11 @@ export async function executeNotebook(
   const failures: CellFailure[] = [];
   let cellsRun = 0;
   const tracker = engine.tracker;
-  tracker?.beginRun(notebookSourceSha256(notebook), notebookParams(notebook));
+  if (tracker !== undefined) {
+    // Loaded here: reading the parameters cell needs TypeScript's parser, a remote run need not load it.
+    const { notebookParams, notebookSourceSha256 } = await import("../tracking/params.js");
+    tracker.beginRun(notebookSourceSha256(notebook), notebookParams(notebook));
+  }
   const unwatch = tracker === undefined ? undefined : markKilledOnSignal(tracker);
   try {
     for (const [i, cell] of cells.entries()) {
