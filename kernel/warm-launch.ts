@@ -7,11 +7,18 @@
  */
 import { spawn } from "node:child_process";
 import os from "node:os";
-import { usableSnapshot, WARM_CHILD_ENV, warmEnabled } from "../runtime/warm/snapshot.js";
+import {
+  forgetSnapshot,
+  usableSnapshot,
+  WARM_CHILD_ENV,
+  warmEnabled,
+} from "../runtime/warm/snapshot.js";
 import { log } from "./log.js";
 import { watchParent } from "./parent.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** A child that exits with an error sooner than this after its start blames the snapshot. */
+const EARLY_FAILURE_MS = 5_000;
 
 /** The child's exit status, or undefined when this process should start the kernel itself. */
 export async function relaunchWarm(): Promise<number | undefined> {
@@ -30,6 +37,7 @@ export async function relaunchWarm(): Promise<number | undefined> {
     script,
     ...process.argv.slice(2),
   ];
+  const started = Date.now();
   const child = spawn(process.execPath, args, { stdio: "inherit", env });
   return new Promise((resolve) => {
     child.on("error", (error) => {
@@ -40,8 +48,11 @@ export async function relaunchWarm(): Promise<number | undefined> {
       for (const signal of FORWARDED) process.on(signal, () => child.kill(signal));
       watchParent(() => child.kill("SIGTERM"));
     });
-    child.on("exit", (code, signal) =>
-      resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal])),
-    );
+    child.on("exit", (code, signal) => {
+      // A child that fails this early never got to serve (the connection file was read
+      // already): take the snapshot out of use, so the restart Jupyter tries starts cold.
+      if (code !== 0 && Date.now() - started < EARLY_FAILURE_MS) forgetSnapshot();
+      resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
+    });
   });
 }

@@ -7,7 +7,7 @@
  * same SHA-256 of its contents. It is kept in the user's cache, never in a notebook's folder.
  */
 import { createHash } from "node:crypto";
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -115,4 +115,10 @@ export function usableSnapshot(): { blob: string } | { reason: string } {
     return { reason: "the snapshot file is missing or incomplete" };
   const mismatch = manifestMismatch(manifest);
   return mismatch === undefined ? { blob: paths.blob } : { reason: mismatch };
+}
+
+/** Take the snapshot out of use (its manifest goes; the next cold kernel builds it again). */
+export function forgetSnapshot(): void {
+  const dir = cacheDir();
+  if (dir !== undefined) rmSync(snapshotPaths(dir).manifest, { force: true });
 }

@@ -26,7 +26,7 @@ import {
   type WarmManifest,
 } from "../../runtime/warm/snapshot.js";
 import { ROOT } from "../cli/helpers.js";
-import { KernelClient } from "../protocol/zmq-client.js";
+import { freePort, KernelClient } from "../protocol/zmq-client.js";
 
 const JOB = join(ROOT, "dist", "runtime", "compiler", "warm-build-job.js");
 const BIN = join(ROOT, "dist", "bin", "replab.js");
@@ -133,6 +133,43 @@ describe("the warm-compiler snapshot", () => {
       reason: "the snapshot file is missing or incomplete",
     });
   });
+
+  it("is taken out of use when a kernel started from it fails at once", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "replab-warm-corrupt-"));
+    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
+    const blob = readdirSync(join(copy, "replab")).find((f) => f.endsWith(".blob")) ?? "";
+    // Same size, other bytes: the manifest still matches, Node refuses the blob.
+    const bytes = readFileSync(join(copy, "replab", blob));
+    bytes.fill(7, 0, 4096);
+    writeFileSync(join(copy, "replab", blob), bytes);
+    const ports = Object.fromEntries(
+      await Promise.all(
+        ["shell", "iopub", "stdin", "control", "hb"].map(
+          async (n) => [`${n}_port`, await freePort()] as const,
+        ),
+      ),
+    );
+    const connection = join(copy, "kernel.json");
+    writeFileSync(
+      connection,
+      JSON.stringify({
+        ...ports,
+        ip: "127.0.0.1",
+        key: "k",
+        transport: "tcp",
+        signature_scheme: "hmac-sha256",
+      }),
+    );
+    const run = spawnSync(process.execPath, [BIN, "kernel", connection], {
+      env: { ...process.env, XDG_CACHE_HOME: copy },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(withEnv({ XDG_CACHE_HOME: copy }, () => usableSnapshot())).toEqual({
+      reason: "no snapshot yet",
+    });
+  }, 90_000);
 
   it("falls back to the temp folder when the cache is read-only, and to none when both are", () => {
     const readOnly = tmpfs("ro,size=1m");
