@@ -12,7 +12,7 @@ export const LARGE_ARRAY = 65_536;
 /** Elements read from a sampled array: evenly spaced, plus the first and last few. */
 const SAMPLES = 2_048;
 /** Nodes one fingerprint visits at most; past that the rest of the value is left out. */
-const NODE_BUDGET = 200_000;
+export const NODE_BUDGET = 100_000;
 /** Nesting depth the walk follows. */
 const MAX_DEPTH = 12;
 
@@ -34,13 +34,24 @@ const words = new Int32Array(float.buffer);
 
 /** Fingerprint `value`; equal results mean nothing the walk reads has changed. */
 export function fingerprint(value: unknown): number {
-  return new Walk().value(value, 0);
+  return measuredFingerprint(value).print;
+}
+
+/** The fingerprint and how many nodes the walk visited (the observer's budget per cell). */
+export function measuredFingerprint(value: unknown): { print: number; visited: number } {
+  const walk = new Walk();
+  const print = walk.value(value, 0);
+  return { print, visited: walk.visited };
 }
 
 class Walk {
   private hash = 0x811c9dc5;
   private budget = NODE_BUDGET;
   private readonly seen = new Set<object>();
+
+  get visited(): number {
+    return NODE_BUDGET - Math.max(0, this.budget);
+  }
 
   value(value: unknown, depth: number): number {
     this.visit(value, depth);

@@ -7,7 +7,14 @@
  * cell ends the touched globals become accessors again, and values reachable from the globals
  * are compared with their fingerprints from the previous cell to find changes in place.
  */
-import { fingerprint } from "./observe-fingerprint.js";
+import { measuredFingerprint } from "./observe-fingerprint.js";
+
+/**
+ * Nodes the fingerprints of one cell's end visit at most, over all globals: past it the rest
+ * are not checked this time (and start afresh when next checked, so no change is pinned on the
+ * wrong cell). The ones this cell touched go first, then the most recently touched.
+ */
+const CHECK_BUDGET = 300_000;
 
 /** What one execution did to the notebook's globals, names sorted. */
 export interface Observation {
@@ -33,6 +40,8 @@ interface Slot {
   print: number | undefined;
   /** The accessor's getter, to tell this observer's property from anyone else's. */
   getter?: () => unknown;
+  /** Sequence number of the last cell that touched it, to check recent globals first. */
+  lastTouched: number;
 }
 
 /** Watches the notebook's globals on `holder` (the global object: cells run in the main context). */
@@ -40,6 +49,7 @@ export class GlobalObserver {
   private readonly slots = new Map<string, Slot>();
   private touched: Slot[] = [];
   private active = false;
+  private cells = 0;
 
   constructor(private readonly holder: Record<string, unknown> = globalThis) {}
 
@@ -54,6 +64,7 @@ export class GlobalObserver {
   finish(): Observation {
     if (!this.active) return { reads: [], assigned: [], mutated: [] };
     this.active = false;
+    this.cells++;
     const reads: string[] = [];
     const assigned = new Set<string>();
     for (const slot of this.touched) {
@@ -63,6 +74,7 @@ export class GlobalObserver {
       if (slot.touched === "write" || !Object.is(now, slot.readValue)) assigned.add(slot.name);
       slot.touched = undefined;
       slot.readValue = undefined;
+      slot.lastTouched = this.cells;
     }
     // A cell that touched no global cannot have reached any global's value.
     const mutated = this.touched.length > 0 ? this.changedInPlace(assigned) : [];
@@ -92,6 +104,7 @@ export class GlobalObserver {
       touched: undefined,
       readValue: undefined,
       print: undefined,
+      lastTouched: 0,
     };
     this.slots.set(name, slot);
     this.install(slot);
@@ -153,9 +166,16 @@ export class GlobalObserver {
   /** Globals whose fingerprint changed since the last check, other than those reassigned. */
   private changedInPlace(assigned: ReadonlySet<string>): string[] {
     const mutated: string[] = [];
-    for (const slot of this.slots.values()) {
+    let budget = CHECK_BUDGET;
+    const order = [...this.slots.values()].sort((a, b) => b.lastTouched - a.lastTouched);
+    for (const slot of order) {
       if (!slot.defined) continue;
-      const print = safeFingerprint(slot.value);
+      if (budget <= 0) {
+        slot.print = undefined;
+        continue;
+      }
+      const { print, visited } = safeFingerprint(slot.value);
+      budget -= visited;
       if (slot.print !== undefined && slot.print !== print && !assigned.has(slot.name)) {
         mutated.push(slot.name);
       }
@@ -171,10 +191,10 @@ export class GlobalObserver {
 }
 
 /** A value whose walk throws (a revoked proxy deep inside) gets a fresh number: a change. */
-function safeFingerprint(value: unknown): number {
+function safeFingerprint(value: unknown): { print: number; visited: number } {
   try {
-    return fingerprint(value);
+    return measuredFingerprint(value);
   } catch {
-    return Number.NaN;
+    return { print: Number.NaN, visited: 1 };
   }
 }
