@@ -15,6 +15,7 @@ import {
   notebook,
   openNotebook,
   OUTPUT,
+  panelNode,
   poll,
   ROOT,
   settleKernel,
@@ -153,6 +154,8 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     });
     expect(await markOf(3)).toBeNull();
     expect(await cell(1).getAttribute("class")).toContain("rl-cell-stale");
+    // The panel draws the downstream cell as out of date too.
+    await poll(() => panelNode(page, "m3").getAttribute("class")).toContain("rl-out-of-date");
     await cell(0).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, "marks-stale.png") });
   });
@@ -197,6 +200,9 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     expect((await markOf(3))?.why).toBe("reads data.txt, changed on disk since it ran");
     expect((await markOf(4))?.text).toBe("stale ↓");
     expect(await markOf(1)).toBeNull();
+    await poll(() => panelNode(page, "file:data.txt").getAttribute("class")).toContain(
+      "rl-changed",
+    );
     await cell(3).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, "marks-input-changed.png") });
     const before = await counts();
@@ -206,6 +212,10 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     expect(await counts()).toEqual([before[0], before[1], before[2], 12, 13, before[5]]);
     await poll(() => markOf(3)).toBeNull();
     expect(await cell(4).locator(".jp-OutputArea").textContent()).toContain("4");
+    await poll(() => panelNode(page, "file:data.txt").getAttribute("class")).not.toContain(
+      "rl-changed",
+    );
+    expect(await panelNode(page, "m5").getAttribute("class")).not.toContain("rl-out-of-date");
   });
 
   it("Select upstream / downstream select the cells the lineage links", async () => {

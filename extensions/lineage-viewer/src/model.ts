@@ -10,10 +10,10 @@ import { isLineageFormatError, parseLineage, type LineageGraph } from "./schema"
 export type LineageSource = "live" | "stored" | "inline" | "none";
 
 /**
- * What changed: the graph or what of it is shown (relayout), the selection or the search
- * (restyle), the status line.
+ * What changed: the graph or what of it is shown (relayout), the selection, the search or
+ * the notebook's marks (restyle), the status line.
  */
-export type LineageChange = "graph" | "selection" | "search" | "status";
+export type LineageChange = "graph" | "selection" | "search" | "marks" | "status";
 
 /** State of one lineage view. */
 export class LineageModel {
@@ -28,6 +28,8 @@ export class LineageModel {
   private _query = "";
   private _notRunHere: ReadonlySet<string> = new Set();
   private _banner = "";
+  private _outOfDate: ReadonlySet<string> = new Set();
+  private _changedFiles: ReadonlySet<string> = new Set();
   private readonly _changed = new Signal<this, LineageChange>(this);
 
   /** Emits after every change, with what changed. */
@@ -83,6 +85,16 @@ export class LineageModel {
   /** A line about where the graph is from, e.g. that it is the previous kernel's. */
   get banner(): string {
     return this._banner;
+  }
+
+  /** Cells the notebook marks as out of date (marks.ts), drawn like stale ones. */
+  get outOfDate(): ReadonlySet<string> {
+    return this._outOfDate;
+  }
+
+  /** File nodes whose content on disk is no longer what the graph recorded. */
+  get changedFiles(): ReadonlySet<string> {
+    return this._changedFiles;
   }
 
   /** Increases with every accepted graph; lets tests and benches wait for a given update. */
@@ -160,14 +172,18 @@ export class LineageModel {
 
   /** Sets the cells not run in this kernel and the line saying where the graph is from. */
   setProvenance(notRunHere: ReadonlySet<string>, banner: string): void {
-    const same =
-      banner === this._banner &&
-      notRunHere.size === this._notRunHere.size &&
-      [...notRunHere].every((id) => this._notRunHere.has(id));
-    if (same) return;
+    if (banner === this._banner && sameSet(notRunHere, this._notRunHere)) return;
     this._notRunHere = notRunHere;
     this._banner = banner;
     this._changed.emit("graph");
+  }
+
+  /** Sets what the notebook's marks say (restyles the drawing, no relayout). */
+  setMarked(outOfDate: ReadonlySet<string>, changedFiles: ReadonlySet<string>): void {
+    if (sameSet(outOfDate, this._outOfDate) && sameSet(changedFiles, this._changedFiles)) return;
+    this._outOfDate = outOfDate;
+    this._changedFiles = changedFiles;
+    this._changed.emit("marks");
   }
 
   /** Sets the status line. */
@@ -176,4 +192,8 @@ export class LineageModel {
     this._status = text;
     this._changed.emit("status");
   }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }

@@ -104,6 +104,16 @@ export class NotebookMarks {
     this.editTimer = window.setTimeout(() => this.update(), EDIT_DEBOUNCE_MS);
   }
 
+  /** File nodes whose content on disk is not the content the graph recorded last. */
+  private changedFiles(): Set<string> {
+    const changed = new Set<string>();
+    for (const [id, now] of this.files) {
+      const node = this.model.index?.nodes.get(id);
+      if (node?.kind === "file" && now !== node.sha256) changed.add(id);
+    }
+    return changed;
+  }
+
   /** sha256 of each code cell's source now; unchanged sources are not hashed again. */
   private sources(nb: NotebookPanel): Map<string, string> {
     const out = new Map<string, string>();
@@ -133,6 +143,7 @@ export class NotebookMarks {
           })
         : new Map();
     if (nb) applyCellMarks(nb.content, this.marks);
+    this.model.setMarked(outOfDate(this.marks), this.changedFiles());
     this._updated.emit();
   }
 }

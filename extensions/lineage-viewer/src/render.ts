@@ -148,6 +148,22 @@ export function renderSvg(
   return svg;
 }
 
+/**
+ * Draws the notebook's marks on the graph: cells out of date (edited, changed input, stale or
+ * downstream of one) as stale ones are drawn, files changed on disk in the error colour.
+ */
+export function applyMarks(
+  svg: SVGSVGElement,
+  outOfDate: ReadonlySet<string>,
+  changedFiles: ReadonlySet<string>,
+): void {
+  for (const g of svg.querySelectorAll<SVGGElement>("g.rl-node")) {
+    const id = g.dataset.id ?? "";
+    g.classList.toggle("rl-out-of-date", outOfDate.has(id));
+    g.classList.toggle("rl-changed", changedFiles.has(id));
+  }
+}
+
 /** Marks the nodes a search found (and fades the rest); an empty set clears the marks. */
 export function applySearch(svg: SVGSVGElement, found: ReadonlySet<string> | null): void {
   svg.classList.toggle("rl-has-search", found !== null);

@@ -9,7 +9,7 @@ import type { GraphIndex } from "./graph";
 import { layoutGraph } from "./layout";
 import { plural } from "./marks";
 import type { LineageChange, LineageModel } from "./model";
-import { applyHighlight, applySearch, renderSvg } from "./render";
+import { applyHighlight, applyMarks, applySearch, renderSvg } from "./render";
 import { anchoredScroll, zoomStep } from "./zoom";
 
 /** Options for a LineageView. */
@@ -92,6 +92,9 @@ export class LineageView extends Widget {
     if (change === "graph") this.renderGraph();
     else if (change === "selection") this.renderSelection();
     else if (change === "search") this.renderSearch();
+    else if (change === "marks" && this.svg) {
+      applyMarks(this.svg, this.model.outOfDate, this.model.changedFiles);
+    }
   }
 
   protected override onResize(msg: Widget.ResizeMessage): void {
@@ -232,6 +235,7 @@ export class LineageView extends Widget {
     });
     this.applyZoom();
     applyHighlight(this.svg, drawn, this.model.selected);
+    applyMarks(this.svg, this.model.outOfDate, this.model.changedFiles);
     this.canvas.appendChild(this.svg);
     this.canvas.scrollLeft = scroll.left;
     this.canvas.scrollTop = scroll.top;
