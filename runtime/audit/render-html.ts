@@ -25,7 +25,7 @@ table{border-collapse:collapse;margin:.6em 0;width:100%}th,td{border:1px solid #
 th{background:#f1f3f4}code{font-family:Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 pre{background:#f8f9fa;border:1px solid #dadce0;padding:8px;overflow-x:auto;font-size:12px}
 .verdict{padding:1em 1.2em;border-radius:6px;border:2px solid}.verdict h2{border:0;margin:0 0 .3em 0}
-.verified{background:#e6f4ea;border-color:#1e8e3e}.consistent{background:#fef7e0;border-color:#f9ab00}.not-reproducible{background:#fce8e6;border-color:#d93025}
+.verified{background:#e6f4ea;border-color:#1e8e3e}.consistent,.unknown{background:#fef7e0;border-color:#f9ab00}.not-reproducible{background:#fce8e6;border-color:#d93025}
 .prompt{color:#b06000;font-style:italic}.none{color:#5f6368}.lineage svg{max-width:100%;height:auto}`;
 
 /** Render the report. */

@@ -6,9 +6,13 @@
 import type { CellRow, FileRow } from "./report-model.js";
 import type { VerifyOutcome } from "./verify-outcome.js";
 
-/** verified: re-run with the same hashes; consistent: nothing against it, not yet verified. */
+/**
+ * verified: re-run with the same hashes; consistent: nothing against it, not yet verified;
+ * unknown: only packages read a nondeterministic source (a chart library timing itself), which
+ * may or may not reach the outputs until a verify says.
+ */
 export interface Verdict {
-  kind: "verified" | "consistent" | "not-reproducible";
+  kind: "verified" | "consistent" | "unknown" | "not-reproducible";
   headline: string;
   /** Every reason, the headline's first. */
   reasons: string[];
@@ -21,9 +25,9 @@ export function verdictOf(
   verify: VerifyOutcome | undefined,
 ): Verdict {
   const problems = [...cellProblems(cells), ...inputProblems(inputs), ...verifyProblems(verify)];
-  const nondeterministic = cells.flatMap((c) =>
-    c.nondeterminism.map((n) => `cell ${c.id} ${n.source}, in ${n.origin}`),
-  );
+  const reads = cells.flatMap((c) => c.nondeterminism.map((n) => ({ cell: c.id, ...n })));
+  const nondeterministic = reads.map((n) => `cell ${n.cell} ${n.source}, in ${n.origin}`);
+  const own = reads.filter((n) => !n.origin.startsWith("package "));
   if (problems.length > 0) {
     return verdict("not-reproducible", problems[0] as string, [...problems, ...nondeterministic]);
   }
@@ -32,10 +36,15 @@ export function verdictOf(
     const notes = nondeterministic.map((n) => `${n}; the verified outputs did not change`);
     return { kind: "verified", headline, reasons: [headline, ...notes] };
   }
+  const hint =
+    "replab export and replab report --verify DIR would show whether the outputs depend on it";
+  if (own.length > 0) {
+    const first = `cell ${own[0]?.cell} ${own[0]?.source}, in ${own[0]?.origin}`;
+    return verdict("not-reproducible", first, [...nondeterministic, hint]);
+  }
   if (nondeterministic.length > 0) {
-    const hint =
-      "replab export and replab report --verify DIR would show whether the outputs depend on it";
-    return verdict("not-reproducible", nondeterministic[0] as string, [...nondeterministic, hint]);
+    const headline = `not known until verified: ${nondeterministic[0]}`;
+    return { kind: "unknown", headline, reasons: [headline, ...nondeterministic.slice(1), hint] };
   }
   const headline =
     "reproducible as recorded, not verified: no failed, stale or nondeterministic cell, and every input has its recorded hash";
