@@ -16,7 +16,7 @@ import { fallbackJournalDir, Journal } from "../lineage/journal.js";
 import { previousSession } from "../lineage/recover.js";
 import { GlobalObserver, type Observation } from "../lineage/observe.js";
 import { LINEAGE_SCHEMA, type LineageGraph, type PreviousSession } from "../lineage/types.js";
-import { SeededRandom } from "../seed/stream.js";
+import { cellStreamKey, SeededRandom } from "../seed/stream.js";
 import { installTracers, TraceState, type CellTrace } from "../trace/index.js";
 import type { PendingRead } from "../trace/read-bytes.js";
 import { applyDeterminismEnvironment } from "./environment.js";
@@ -154,12 +154,15 @@ export class Recorder {
     this.random.reseed(this.seedValue, sha256Hex(code));
     const reads = new Map<string, Promise<FileRecord | undefined>>();
     const pending: PendingRead[] = [];
-    const trace = this.state.begin((absolute, content) => {
-      const path = this.recordable(absolute);
-      if (path === undefined) return;
-      if (content !== undefined) pending.push(content);
-      reads.set(absolute, this.hashAs(path, absolute, content));
-    });
+    const trace = this.state.begin(
+      (absolute, content) => {
+        const path = this.recordable(absolute);
+        if (path === undefined) return;
+        if (content !== undefined) pending.push(content);
+        reads.set(absolute, this.hashAs(path, absolute, content));
+      },
+      cellStreamKey(this.seedValue, sha256Hex(code)),
+    );
     const observing = names !== undefined && this.observer !== undefined;
     if (observing) this.observer?.begin(names ?? []);
     this.active = { cellId, trace, reads, pending, observing };

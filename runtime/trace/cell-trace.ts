@@ -82,18 +82,31 @@ export class TraceState {
   private readListener: ReadListener | undefined;
   /** Depth of asUser calls in progress. */
   private userDepth = 0;
+  private randomKey: string | undefined;
+  /** Child processes the running cell started so far. */
+  private children = 0;
 
-  /** Start collecting for a new execution. */
-  begin(onRead?: ReadListener): CellTrace {
+  /** Start collecting for a new execution; `randomKey` is the cell's stream key, for its child processes. */
+  begin(onRead?: ReadListener, randomKey?: string): CellTrace {
     this.current = new CellTrace();
     this.readListener = onRead;
+    this.randomKey = randomKey;
+    this.children = 0;
     return this.current;
+  }
+
+  /** The stream key of the next child process the running cell starts; undefined for replab's own. */
+  childRandomKey(): string | undefined {
+    if (this.current === undefined || this.randomKey === undefined || calledFromOwnCode())
+      return undefined;
+    return `${this.randomKey}:child:${this.children++}`;
   }
 
   /** Stop collecting; later observations are dropped. */
   end(): void {
     this.current = undefined;
     this.readListener = undefined;
+    this.randomKey = undefined;
   }
 
   /** Note a source of nondeterminism; cheap when already noted or no cell is active. */

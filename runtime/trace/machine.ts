@@ -11,7 +11,8 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import workerThreads from "node:worker_threads";
 import type { TraceState } from "./cell-trace.js";
-import { patchMethod, type Unpatch } from "./patch.js";
+import { seededChildArgs } from "./child-seed.js";
+import { patchMethod, wrapMethod, type Unpatch } from "./patch.js";
 
 const PROCESS = ["uptime", "cpuUsage", "memoryUsage", "resourceUsage"];
 const OS = [
@@ -40,13 +41,28 @@ export function traceMachine(state: TraceState): Unpatch {
   for (const name of PROCESS)
     undo.push(patchMethod(process, name, note(`machine:process.${name}`)));
   for (const name of OS) undo.push(patchMethod(os, name, note(`machine:os.${name}`)));
-  for (const name of CHILDREN)
-    undo.push(patchMethod(childProcess, name, note(`unseen-io:child_process.${name}`)));
+  for (const name of CHILDREN) undo.push(traceChild(state, name));
   syncBuiltinESMExports();
   return () => {
     for (const u of undo.reverse()) u();
     syncBuiltinESMExports();
   };
+}
+
+/** A child process: flagged (its files are not seen); a child `node` gets a seeded Math.random. */
+function traceChild(state: TraceState, name: string): Unpatch {
+  return wrapMethod(childProcess, name, (call, args) => {
+    if (!state.active) return call(...args);
+    let seeded: unknown[] | undefined;
+    try {
+      state.nondeterminism(`unseen-io:child_process.${name}`);
+      const key = state.childRandomKey();
+      seeded = key === undefined ? undefined : seededChildArgs(name, args, key);
+    } catch {
+      // Tracing is best effort: the call goes ahead as the cell made it.
+    }
+    return call(...(seeded ?? args));
+  });
 }
 
 /** process.hrtime is a function that carries `bigint`: keep it on the wrapper. */

@@ -6,8 +6,10 @@
  * records it. The exported pipeline sets the recorded time zone and locale itself.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import seedrandom from "seedrandom";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, replab, scratch, writeNotebook } from "../cli/helpers.js";
 
@@ -112,6 +114,15 @@ describe.skipIf(!canUnshare)("two runs on different machines (root: unshare --ut
       expect(flagged).toBe(true);
     },
   );
+
+  it("a child node process draws from a seeded stream: the cell's key, child 0", () => {
+    const source = CELLS["child"] as string;
+    const key = `replab:42:${createHash("sha256").update(source).digest("hex")}:child:0`;
+    expect(first.stdout.get("child")).toBe(`${seedrandom(key)()}\n`);
+    expect(second.stdout.get("child")).toBe(first.stdout.get("child"));
+    // Its files are still not seen.
+    expect(first.flags.get("child")).toEqual(["unseen-io:child_process.execFileSync"]);
+  });
 
   it("names what was read", () => {
     expect(first.flags.get("hostname")).toContain("machine:os.hostname");
