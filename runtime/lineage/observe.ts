@@ -55,7 +55,12 @@ export class GlobalObserver {
 
   /** Before a cell runs: make sure `names` (what it declares) are observed, and start recording. */
   begin(names: readonly string[]): void {
-    for (const name of names) if (!this.slots.has(name)) this.adopt(name);
+    for (const name of names) {
+      const slot = this.slots.get(name);
+      // A global deleted (or redefined by the user's own defineProperty) is taken over again.
+      if (slot !== undefined && !this.ownAccessor(slot)) this.slots.delete(name);
+      if (!this.slots.has(name)) this.adopt(name);
+    }
     this.touched = [];
     this.active = true;
   }
