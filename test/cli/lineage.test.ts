@@ -53,7 +53,7 @@ describe("replab lineage", () => {
     const format = replab(["lineage", "stored.ipynb", "--format", "png"], { cwd: dir });
     expect(format.code).toBe(2);
     expect(format.stderr.split("\n")[0]).toBe(
-      "replab: --format must be one of json, svg, dot, html",
+      "replab: --format must be one of json, svg, dot, html, openlineage, prov-json, prov-n",
     );
   });
 });
