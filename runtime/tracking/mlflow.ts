@@ -13,6 +13,8 @@ import type { RunRecord, RunStatus } from "./record.js";
 
 /** MLflow's limits per log-batch request. */
 const BATCH = { params: 100, metrics: 1000, tags: 100 };
+/** MLflow's longest param value. */
+const PARAM_LENGTH = 6000;
 /** MLflow keeps at most this many characters of a dataset digest. */
 const DIGEST_LENGTH = 36;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -122,15 +124,14 @@ async function logBatches(client: MlflowClient, runId: string, record: RunRecord
     "runtime.platform": env.platform,
   }).map(([key, value]) => ({
     key,
-    value: typeof value === "string" ? value : JSON.stringify(value),
+    // MLflow refuses a longer param value, which would lose the whole batch.
+    value: (typeof value === "string" ? value : JSON.stringify(value)).slice(0, PARAM_LENGTH),
   }));
   const metrics = Object.entries(record.metrics).flatMap(([key, points]) =>
-    points.map((p) => ({
-      key,
-      value: p.value ?? Number.NaN,
-      timestamp: p.timestamp,
-      step: p.step,
-    })),
+    // NaN and infinities are stored as null, which JSON cannot carry to MLflow as a number.
+    points
+      .filter((p) => p.value !== null)
+      .map((p) => ({ key, value: p.value, timestamp: p.timestamp, step: p.step })),
   );
   for (let i = 0; i < params.length; i += BATCH.params)
     await client.post("runs/log-batch", {
