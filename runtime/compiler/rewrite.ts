@@ -9,6 +9,7 @@
  */
 import ts from "./typescript.cjs";
 import { constChecks } from "./const-checks.js";
+import { ES_MODULE_VIEW } from "./interop.js";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
 import { bindingNames, importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
@@ -231,14 +232,6 @@ function rewriteImport(node: ts.ImportDeclaration): string {
   if (parts.length === 0) return `${source};`;
   return `{ const __m = ${source}; ${parts.join("; ")}; }`;
 }
-
-/**
- * A CommonJS package compiled by tsc (`exports.__esModule`, `exports.default`) seen as the type
- * checker sees it under esModuleInterop: its exports object is the namespace, so a default
- * import is `exports.default`, not the whole exports object Node's import() gives.
- */
-const ES_MODULE_VIEW =
-  "((n) => n.default !== null && typeof n.default === 'object' && n.default.__esModule === true ? n.default : n)";
 
 function memberOf(binding: ImportBinding): string {
   if (binding.kind === "namespace") return "__m";

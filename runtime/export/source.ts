@@ -4,6 +4,8 @@
  * ExportSource, so the generator has one input.
  */
 import { basename } from "node:path";
+import { cellSyntax } from "../compiler/syntax.js";
+import { isLocalSpecifier } from "../executor/local-modules.js";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
 import { parseMagic } from "../magics/registry.js";
@@ -164,6 +166,7 @@ function base(
   source: string,
   lineage: LineageGraph,
 ): Omit<ExportCell, "stdout" | "outputSha256"> {
+  refuseLocalModules(node.id, source);
   return {
     id: node.id,
     executionCount: node.executionCount ?? 0,
@@ -227,4 +230,21 @@ export function inputFiles(cells: ExportCell[]): DataFile[] {
 /** Magic cells (`%lineage`, `%repro ...`) talk to the kernel; a plain script has none. */
 function dropMagics(cells: ExportCell[]): ExportCell[] {
   return cells.filter((c) => parseMagic(c.source) === undefined);
+}
+
+/**
+ * The pipeline runs outside the notebook's directory and without a TypeScript loader, so a
+ * cell that imports one of the notebook's own modules (`./lib`) would crash it: refuse, naming
+ * the cell and the module, rather than write a pipeline that cannot run.
+ */
+function refuseLocalModules(cellId: string, source: string): void {
+  // Parsed as TypeScript: a JavaScript cell's imports read the same.
+  const local = cellSyntax(source, "typescript").imports.find(
+    (i) => !i.typeOnly && isLocalSpecifier(i.specifier),
+  );
+  if (local === undefined) return;
+  throw new ReplabError(
+    "export-failed",
+    `cell ${cellId} imports the notebook's own module "${local.specifier}", which an export cannot carry yet; inline its code in a cell to export this notebook`,
+  );
 }

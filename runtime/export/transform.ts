@@ -9,6 +9,7 @@
  * - `export` keywords go (a pipeline exports nothing).
  */
 import ts from "../compiler/typescript.cjs";
+import { ES_MODULE_VIEW } from "../compiler/interop.js";
 import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
@@ -109,10 +110,16 @@ function importBindings(node: ts.ImportDeclaration): ImportBinding[] {
 /** `import a, { b as c } from "x"` -> `const __x = await import("x"); const a = __x.default; ...`. */
 function importText(node: ts.ImportDeclaration, declared: Set<string>): string {
   const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+  const bindings = importBindings(node);
+  // A default or namespace binding sees a package as the notebook did (compiler/interop.ts).
+  const whole = bindings.some((b) => b.imported === "default" || b.imported === "*");
+  const view = whole && !specifier.startsWith("node:") ? ES_MODULE_VIEW : "";
+  const load = `await import(${JSON.stringify(specifier)})`;
   const source = NOTEBOOK_MODULES.has(specifier)
     ? "__notebook"
-    : `await import(${JSON.stringify(specifier)})`;
-  const bindings = importBindings(node);
+    : view === ""
+      ? load
+      : `${view}(${load})`;
   if (bindings.length === 0) return NOTEBOOK_MODULES.has(specifier) ? "" : `${source};`;
   const isShim = NOTEBOOK_MODULES.has(specifier);
   const lines = bindings.map(({ local, imported }) => {
