@@ -52,7 +52,8 @@ async function renderSvg(spec: VegaLiteSpec, baseDir: string): Promise<string | 
   }
   let compiled;
   try {
-    compiled = vegaLite.compile(spec as never).spec;
+    // Vega parses and tags the rows it ingests in place; the spec the notebook stores must not change.
+    compiled = vegaLite.compile(structuredClone(spec) as never).spec;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new ReplabError("usage", `display.vegaLite: the spec is not valid Vega-Lite: ${why}`);

@@ -44,9 +44,23 @@ export function callOrigin(): CallOrigin {
     if (OWN.some((prefix) => file.startsWith(prefix))) return { kind: "own" };
     const name = packageOf(file);
     if (name === undefined) return { kind: "user" };
+    // A package replab itself called (vega drawing a chart's SVG), not a cell: replab's read.
+    if (calledByOwnCode(lines)) return { kind: "own" };
     return { kind: "package", name, loading: lines.some((l) => LOADER.test(l)) };
   }
   return { kind: "user" };
+}
+
+/** True when, below a package's frames, replab's own code is the caller before any cell is. */
+function calledByOwnCode(lines: string[]): boolean {
+  for (const line of lines) {
+    if (line.includes("[cell ")) return false;
+    const file = frameFile(line);
+    if (file !== undefined && !file.startsWith(TRACE_DIR) && OWN.some((p) => file.startsWith(p))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The package a file belongs to: the name after its last node_modules/ segment. */
