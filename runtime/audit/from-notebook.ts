@@ -53,7 +53,7 @@ export async function reportInputFromNotebook(
     errors: new Map(cells.flatMap((c) => errorOf(c))),
     onDisk: await diskStates(lineage, notebookDir),
     verify,
-    runRecord: runRecordFacts(notebookDir, name, lineage),
+    runRecord: runRecordFacts(notebookDir, lineage),
   };
 }
 

@@ -47,6 +47,6 @@ export async function reportInputFromSession(
     errors: new Map(),
     onDisk: await diskStates(lineage, dir),
     verify: verifyDir === undefined ? undefined : await verifyForReport(verifyDir, dir, lineage),
-    runRecord: runRecordFacts(dir, notebookName, lineage),
+    runRecord: runRecordFacts(dir, lineage),
   };
 }

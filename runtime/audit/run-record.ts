@@ -1,8 +1,9 @@
 /**
  * The model card's training parameters and final metrics from the experiment-tracking run
  * record of this run (`.replab/runs/*.json`, schema/run-record.schema.json), read by its
- * published shape. The record that belongs to the run is the newest one of this notebook
- * whose cells ran the same sources the notebook's lineage records.
+ * published shape. The record that belongs to the run is the newest one whose cells ran the
+ * same sources the notebook's lineage records (the record names the notebook that was run,
+ * which `replab run -o` saves under another name).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,6 @@ import type { RunRecordFacts } from "./report-model.js";
 interface RecordShape {
   schema?: unknown;
   id?: unknown;
-  notebook?: { path?: unknown };
   params?: unknown;
   metrics?: Record<string, { value?: unknown }[]>;
   cells?: { id?: unknown; sourceSha256?: unknown }[];
@@ -21,7 +21,6 @@ interface RecordShape {
 /** The facts of the newest matching record, or undefined when there is none. */
 export function runRecordFacts(
   notebookDir: string,
-  notebookName: string,
   lineage: LineageGraph,
 ): RunRecordFacts | undefined {
   const dir = join(notebookDir, ".replab", "runs");
@@ -34,8 +33,7 @@ export function runRecordFacts(
   const ran = cellSources(lineage);
   for (const name of names.sort().reverse()) {
     const record = parse(join(dir, name));
-    if (record?.notebook?.path !== notebookName || !sameCells(record, ran)) continue;
-    return facts(record);
+    if (record !== undefined && sameCells(record, ran)) return facts(record);
   }
   return undefined;
 }

@@ -77,3 +77,34 @@ describe("%repro report", () => {
     );
   });
 });
+
+describe("the model card", () => {
+  it(
+    "takes training params and final metrics from the run's record when the notebook logged them",
+    { timeout: 180_000 },
+    () => {
+      const dir = scratch("audit-record");
+      writeNotebook(join(dir, "fit.ipynb"), [
+        {
+          id: "setup",
+          source:
+            'import * as tf from "@tensorflow/tfjs";\nimport { log } from "replab";\nawait tf.setBackend("cpu");',
+        },
+        {
+          id: "fit",
+          source:
+            'const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 1, inputShape: [1] }));\nmodel.compile({ optimizer: tf.train.sgd(0.1), loss: "meanSquaredError" });\nlog.param("lr", 0.1);\nconst h = await model.fit(tf.tensor2d([1, 2], [2, 1]), tf.tensor2d([2, 4], [2, 1]), { epochs: 3, verbose: 0 });\nlog.metric("final_loss", (h.history["loss"] as number[])[2] ?? 0);',
+        },
+      ]);
+      expect(
+        replab(["run", "fit.ipynb", "-o", "fit.out.ipynb", "--quiet"], { cwd: dir }).code,
+      ).toBe(0);
+      const md = replab(["report", "fit.out.ipynb", "--format", "md"], { cwd: dir }).stdout;
+      expect(md).toMatch(
+        /\| Training parameters \| lr: 0\.1 \(from run record \d{8}-\d{6}-[0-9a-f]{6}\) \|/,
+      );
+      expect(md).toMatch(/\| Final metrics \| final_loss: \d/);
+      expect(md).toContain("| Optimizer | SGD learningRate: 0.1 |");
+    },
+  );
+});
