@@ -154,6 +154,9 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     });
     expect(await markOf(3)).toBeNull();
     expect(await cell(1).getAttribute("class")).toContain("rl-cell-stale");
+    await poll(
+      async () => (await page.locator("#replab-lineage-panel .rl-summary").textContent()) ?? "",
+    ).toContain("1 stale · 2 to re-run");
     // The panel draws the downstream cell as out of date too.
     await poll(() => panelNode(page, "m3").getAttribute("class")).toContain("rl-out-of-date");
     await cell(0).scrollIntoViewIfNeeded();

@@ -94,6 +94,7 @@ export class LineageView extends Widget {
     else if (change === "search") this.renderSearch();
     else if (change === "marks" && this.svg) {
       applyMarks(this.svg, this.model.outOfDate, this.model.changedFiles);
+      if (this.model.query.trim() === "") this.renderSummary();
     }
   }
 
@@ -187,6 +188,8 @@ export class LineageView extends Widget {
       plural(s.files, "file"),
       plural(s.frames, "frame"),
       s.stale > 0 ? `${s.stale} stale` : "",
+      // What "Run stale cells" would run: the notebook's marks, transitive and edited included.
+      this.model.outOfDate.size > 0 ? `${this.model.outOfDate.size} to re-run` : "",
       s.nondet > 0 ? `${s.nondet} nondeterministic` : "",
       `seed ${index.graph.seed}`,
     ];

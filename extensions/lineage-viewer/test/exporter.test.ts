@@ -34,6 +34,10 @@ describe("friendlyExportError", () => {
     ],
     ["ReplabError: live.ipynb: no executed code cells to export", /run the notebook's cells first/],
     [
+      "ReplabError: cell m2 was edited after it ran, so its outputs are not what its code gives; run the notebook again before exporting",
+      /Run the stale cells \(Run stale cells\), then export/,
+    ],
+    [
       "ReplabError: /tmp/n is the notebook's directory; replab export never writes there: choose a new directory, e.g. -o /tmp/n/export",
       /notebook's own folder/,
     ],
