@@ -224,21 +224,38 @@ def measure_running(kernels, rounds, result):
         result[name]["heartbeat_s"] = summary(beat)
         # The kernel's own share, receive to reply: what a reply costs beyond a bare echo.
         result[name]["kernel_share_s"] = statistics.median(replied) - statistics.median(beat)
+    failed = set()
     for block in range(10):
         for name in rotated(kernels, block):
             kc = running[name][1]
-            for _ in range(100):
-                round_trip(kc, "1 + 1")
+            for cell in range(100):
+                if name in failed:
+                    break
+                try:
+                    round_trip(kc, "1 + 1", timeout=60)
+                except queue.Empty:  # a lost reply or idle is a result, not the end of the run
+                    failed.add(name)
+                    result[name]["cells_error"] = f"no reply or idle within 60 s at cell {block * 100 + cell + 1}"
     for name in kernels:
-        result[name]["rss_after_1000_cells_bytes"] = rss_bytes(kernel_pid(running[name][0]))
+        if name not in failed:
+            result[name]["rss_after_1000_cells_bytes"] = rss_bytes(kernel_pid(running[name][0]))
     floods = {k: ([], []) for k in kernels}
     for r in range(rounds):
         for name in rotated(kernels, r):
             km, kc = running[name]
-            lines, seconds = flood(kc, language(km))
+            if name in failed:
+                continue
+            try:
+                lines, seconds = flood(kc, language(km))
+            except queue.Empty:
+                failed.add(name)
+                result[name]["flood_error"] = "no idle within 600 s"
+                continue
             floods[name][0].append(lines)
             floods[name][1].append(seconds)
     for name, (lines, seconds) in floods.items():
+        if not lines:
+            continue
         result[name]["flood_lines_min"] = min(lines)
         result[name]["flood_expected"] = FLOOD_LINES
         result[name]["flood_s"] = summary(seconds)

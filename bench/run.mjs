@@ -109,6 +109,10 @@ const KERNELS = (
 ).split(",");
 // REPLAB_BENCH_QUICK=1: the kernel figures only, to try the script out (RESULTS.md says so).
 const quick = process.env["REPLAB_BENCH_QUICK"] === "1";
+// REPLAB_BENCH_KEEP=1: the kernel, quickstart and profile figures only; the other sections
+// (viewer, repro, export, tracking, 200-cell headless) are carried over from the last
+// RESULTS.md, marked so.
+const keep = process.env["REPLAB_BENCH_KEEP"] === "1";
 const importCell = 'import * as dfd from "danfojs-node";';
 const results = bench([
   "--kernels",
@@ -209,7 +213,7 @@ function headlessComparison(cells) {
 
 let headless;
 try {
-  if (!quick) headless = headlessComparison(200);
+  if (!quick && !keep) headless = headlessComparison(200);
 } catch (error) {
   console.error(`bench: headless comparison not measured: ${message(error)}`);
 }
@@ -320,13 +324,13 @@ function viewerFigures() {
 
 let viewer;
 try {
-  if (!quick) viewer = viewerFigures();
+  if (!quick && !keep) viewer = viewerFigures();
 } catch (error) {
   console.error(`bench: viewer not measured: ${message(error)}`);
 }
 
 const extra = [];
-for (const script of quick ? [] : ["repro.mjs", "run-export.mjs", "tracking.mjs"]) {
+for (const script of quick || keep ? [] : ["repro.mjs", "run-export.mjs", "tracking.mjs"]) {
   const path = join(root, "bench", script);
   if (!existsSync(path)) continue;
   try {
@@ -341,6 +345,23 @@ for (const script of quick ? [] : ["repro.mjs", "run-export.mjs", "tracking.mjs"
 
 const loadAfter = load();
 /** @typedef {{median: number, min: number, max: number, n: number}} Spread */
+/** The sections this run did not measure, from the last RESULTS.md, under a note saying so. */
+function carriedOver() {
+  const file = join(root, "bench", "RESULTS.md");
+  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const headlessLine = previous.split("\n").find((l) => l.startsWith("Headless, 200-cell"));
+  const from = previous.indexOf("## Lineage viewer");
+  const to = previous.indexOf("## Raw");
+  if (from < 0 || to < from) return [];
+  return [
+    "## Carried over from the previous run (not measured in this one)",
+    "",
+    ...(headlessLine === undefined ? [] : [headlessLine, ""]),
+    previous.slice(from, to).trimEnd(),
+    "",
+  ];
+}
+
 /** @type {(s: number | undefined) => string} */
 const ms = (s) =>
   s === undefined || Number.isNaN(s) ? "–" : `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms`;
@@ -495,6 +516,7 @@ if (viewer !== undefined) {
 }
 for (const { script, output } of extra)
   lines.push(`## bench/${script}`, "", "```", output, "```", "");
+if (keep) lines.push(...carriedOver());
 lines.push(
   "## Raw",
   "",
