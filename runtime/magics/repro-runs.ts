@@ -10,7 +10,8 @@ import type { MagicContext } from "./registry.js";
 
 /** Services the runs magic needs. */
 export interface ReproRunsServices {
-  engine: { readonly notebookDir: string };
+  /** The session; its tracker, when it has one, holds this run's latest state. */
+  engine: { readonly notebookDir: string; readonly tracker?: { flush(): void } | undefined };
   notebookName?: string | undefined;
 }
 
@@ -23,6 +24,8 @@ export async function reproRuns(
   if (!Number.isSafeInteger(count) || count < 1)
     throw new ReplabError("usage", `%repro runs [N]: N must be a positive integer, got ${raw}`);
   const { notebookDir } = ctx.services.engine;
+  // This session's own record is saved at most once a second: list it as it is now.
+  ctx.services.engine.tracker?.flush();
   const records = readRecords(notebookDir, ctx.services.notebookName).slice(-count).reverse();
   if (records.length === 0) {
     const text = `no runs recorded in ${notebookDir}/.replab/runs yet`;

@@ -248,6 +248,14 @@ export class RunTracker implements RunLog {
     };
   }
 
+  /** Save what is pending now (a reader in this process, `%repro runs`, wants it on disk). */
+  flush(): void {
+    if (this.pendingSave === undefined) return;
+    clearTimeout(this.pendingSave);
+    this.pendingSave = undefined;
+    this.save();
+  }
+
   /** Save now when the last save is old enough, else once the interval has passed. */
   private saveSoon(): void {
     if (this.pendingSave !== undefined) return;
