@@ -5,6 +5,7 @@
 import { isAbsolute, join } from "node:path";
 import { parseExportArgs } from "../cli/export.js";
 import { exportPipeline } from "../export/export.js";
+import { sliceToTarget } from "../export/slice.js";
 import { fromEngine, type LiveEngine } from "../export/source.js";
 import { liveOrStoredSource } from "../export/stored.js";
 import type { MagicHandler } from "./registry.js";
@@ -32,9 +33,11 @@ export const reproExport: MagicHandler<ReproExportServices> = async ({ args, sin
       : await liveOrStoredSource(engine, services.notebookName, services.stdoutOf);
   const notify = (message: string): void => sink.stream("stderr", `${message}\n`);
   const count = await exportPipeline(source, { ...options, dir, notify });
+  // With --target only the cells the target depends on are exported: say how many those are.
+  const cells = options.target === undefined ? source : sliceToTarget(source, options.target);
   sink.stream(
     "stdout",
-    `exported ${counted(source.cells.length, "cell")} to ${options.dir} (${counted(count, "file")})\n`,
+    `exported ${counted(cells.cells.length, "cell")} to ${options.dir} (${counted(count, "file")})\n`,
   );
   return undefined;
 };

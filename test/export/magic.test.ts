@@ -103,6 +103,15 @@ describe("%repro export and %repro verify", () => {
     );
   });
 
+  it("says how many cells it exported when --target cuts the notebook down", async () => {
+    const dir = scratch("magic-target");
+    const { engine } = liveEngine(dir);
+    const sink = new NotebookOutputSink();
+    const services = { engine, notebookName: "live.ipynb" };
+    await reproExport({ args: ["export", "out", "--target", "a"], body: "", sink, services });
+    expect(sink.stdout()).toMatch(/^exported 1 cell to out \(\d+ files\)\n$/);
+  });
+
   it("refuses an existing directory without --force", async () => {
     const dir = scratch("magic-exists");
     const { engine } = liveEngine(dir);
