@@ -11,7 +11,10 @@ const MARKS = {
   javascript: { label: "JS", fill: "#f0db4f", ink: "#1e1e1e" },
 };
 
-/** A rounded square with the language's letters and replab's teal bar along the bottom. */
+/**
+ * A rounded square with the language's letters and replab's teal bar along the bottom.
+ * @param {{ label: string, fill: string, ink: string }} mark
+ */
 function svg({ label, fill, ink }) {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
