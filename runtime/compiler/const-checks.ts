@@ -95,3 +95,16 @@ function isGlobalReference(identifier: ts.Identifier): boolean {
   }
   return true;
 }
+
+/** Names the cell assigns as notebook globals (`x = 1` where nothing in the cell binds x). */
+export function globalAssignments(file: ts.SourceFile): string[] {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    for (const target of assignedIdentifiers(node)) {
+      if (isGlobalReference(target)) names.add(target.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return [...names];
+}

@@ -4,7 +4,10 @@
  * ExportSource, so the generator has one input.
  */
 import { basename } from "node:path";
+import ts from "../compiler/typescript.cjs";
 import { cellSyntax } from "../compiler/syntax.js";
+import { globalAssignments } from "../compiler/const-checks.js";
+import { declaredNames } from "./transform.js";
 import { isLocalSpecifier } from "../executor/local-modules.js";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
@@ -90,7 +93,7 @@ export function fromNotebook(
     language,
     notebookDir,
     seed,
-    cells: dropMagics(cells),
+    cells: refuseImplicitGlobals(dropMagics(cells), language),
     lineage,
     timeZone: text(replab.timeZone),
     locale: text(replab.locale),
@@ -128,7 +131,8 @@ export function fromEngine(
     };
   });
   const { language, notebookDir } = engine;
-  return { name, language, notebookDir, seed: lineage.seed, cells: dropMagics(cells), lineage };
+  const exported = refuseImplicitGlobals(dropMagics(cells), language);
+  return { name, language, notebookDir, seed: lineage.seed, cells: exported, lineage };
 }
 
 /**
@@ -239,12 +243,59 @@ function dropMagics(cells: ExportCell[]): ExportCell[] {
  */
 function refuseLocalModules(cellId: string, source: string): void {
   // Parsed as TypeScript: a JavaScript cell's imports read the same.
-  const local = cellSyntax(source, "typescript").imports.find(
-    (i) => !i.typeOnly && isLocalSpecifier(i.specifier),
-  );
+  const syntax = cellSyntax(source, "typescript");
+  const imported = syntax.imports.find((i) => !i.typeOnly && isLocalSpecifier(i.specifier));
+  const local = imported?.specifier ?? localRequire(syntax.sourceFile);
   if (local === undefined) return;
   throw new ReplabError(
     "export-failed",
-    `cell ${cellId} imports the notebook's own module "${local.specifier}", which an export cannot carry yet; inline its code in a cell to export this notebook`,
+    `cell ${cellId} loads the notebook's own module "${local}", which an export cannot carry yet; inline its code in a cell to export this notebook`,
   );
+}
+
+/** The first `require("./...")` of a local file in a cell, if any. */
+function localRequire(file: ts.SourceFile): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found !== undefined) return;
+    const [argument] = ts.isCallExpression(node) ? node.arguments : [];
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "require" &&
+      argument !== undefined &&
+      ts.isStringLiteral(argument) &&
+      isLocalSpecifier(argument.text)
+    ) {
+      found = argument.text;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/**
+ * JavaScript cells run as sloppy scripts, where `x = 5` without a declaration creates a
+ * global; pipeline.mjs is a module, always strict, where it throws. Refuse, naming the cell.
+ */
+function refuseImplicitGlobals(cells: ExportCell[], language: Language): ExportCell[] {
+  if (language !== "javascript") return cells;
+  const declared = new Set(cells.flatMap((c) => declaredNames(c.source)));
+  for (const cell of cells) {
+    const file = ts.createSourceFile(
+      "cell.js",
+      cell.source,
+      ts.ScriptTarget.ES2022,
+      true,
+      ts.ScriptKind.JS,
+    );
+    const implicit = globalAssignments(file).find((name) => !declared.has(name));
+    if (implicit === undefined) continue;
+    throw new ReplabError(
+      "export-failed",
+      `cell ${cell.id} assigns ${implicit}, which no cell declares: the notebook's sloppy JavaScript allows that, the exported pipeline (a strict module) does not; declare it with let in that cell`,
+    );
+  }
+  return cells;
 }

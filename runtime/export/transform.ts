@@ -51,11 +51,55 @@ export function transformCell(
       continue;
     }
     removeExport(statement, file, edits);
+    if (ts.isFunctionDeclaration(statement))
+      functionEdits(statement, file, declared, redeclaredLater, edits);
     if (ts.isVariableStatement(statement))
       variableEdits(statement, file, declared, redeclaredLater, edits);
     else for (const name of valueNames(statement)) declared.add(name);
   }
+  edits.push(...notebookRequires(file));
   return applyEdits(code, edits).trim();
+}
+
+/**
+ * A function some cell declares again by assignment (export/rebinding.ts): one module cannot
+ * declare it twice, and the notebook replaced it only when the later cell ran. So its first
+ * declaration becomes `let f = function f ...` and the later ones assignments.
+ */
+function functionEdits(
+  statement: ts.FunctionDeclaration,
+  file: ts.SourceFile,
+  declared: Set<string>,
+  redeclaredLater: Set<string>,
+  edits: Edit[],
+): void {
+  const name = statement.name?.text;
+  if (name === undefined || !redeclaredLater.has(name)) return;
+  const start = statement.getStart(file);
+  const binding = declared.has(name) ? `${name} = ` : `let ${name} = `;
+  edits.push({ start, end: start, text: binding });
+  edits.push({ start: statement.end, end: statement.end, text: ";" });
+}
+
+/** `require("tslab")` and `require("replab")` in a JavaScript cell: the inline notebook shim. */
+function notebookRequires(file: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "require" &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteral(node.arguments[0]!) &&
+      NOTEBOOK_MODULES.has(node.arguments[0].text)
+    ) {
+      edits.push({ start: node.getStart(file), end: node.end, text: "__notebook" });
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return edits;
 }
 
 function parse(code: string): ts.SourceFile {
