@@ -108,36 +108,47 @@ export class DeclarationStore {
 
 /**
  * Declaration files for a cell's imports: a module that re-exposes each binding as a global
- * through `export import`, which carries value, type and namespace meanings at once. A default
- * import needs a helper module, because `export import x = m.default` is not valid syntax.
+ * through `export import`, which carries value, type and namespace meanings at once. Named and
+ * default bindings go through a helper module per import that re-exports them
+ * (`import { basename } from "path"; export { basename as n0 }`): `export import x = m.default`
+ * is not valid syntax, and `export import x = m.basename` is refused when `basename` is a
+ * property of an `export =` value (Node's "path") rather than a member of a namespace.
  */
 export function importFiles(base: string, imports: readonly CellImport[]): VirtualFile[] {
   const head: string[] = [];
+  const helperImports: string[] = [];
   const globals: string[] = [];
   const helpers: VirtualFile[] = [];
   imports.forEach((cellImport, index) => {
     const spec = JSON.stringify(cellImport.specifier);
+    // Line k of the head is import k: diagnostics on it map back to the cell's k-th import.
     head.push(`import * as __m${index} from ${spec};`);
-    for (const binding of cellImport.bindings) {
-      if (binding.kind === "namespace")
+    const reexported: string[] = [];
+    cellImport.bindings.forEach((binding, n) => {
+      if (binding.kind === "namespace") {
         globals.push(`export import ${binding.local} = __m${index};`);
-      if (binding.kind === "named") {
-        globals.push(`export import ${binding.local} = __m${index}.${binding.imported};`);
+        return;
       }
-      if (binding.kind === "default") {
-        const helper = `${base}.default${index}`;
-        helpers.push({
-          fileName: `${helper}.ts`,
-          text: `import d from ${spec};\nexport { d as value };\n`,
-        });
-        head.push(`import * as __d${index} from ${JSON.stringify(`./${basename(helper)}`)};`);
-        globals.push(`export import ${binding.local} = __d${index}.value;`);
-      }
-    }
+      const imported = binding.kind === "default" ? "default" : binding.imported;
+      reexported.push(`${imported} as n${n}`);
+      globals.push(`export import ${binding.local} = __h${index}.n${n};`);
+    });
+    if (reexported.length === 0) return;
+    const helper = `${base}.bindings${index}`;
+    helpers.push({
+      fileName: `${helper}.ts`,
+      text: `export { ${reexported.join(", ")} } from ${spec};\n`,
+    });
+    helperImports.push(`import * as __h${index} from ${JSON.stringify(`./${basename(helper)}`)};`);
   });
-  // Line k of the head is import k: diagnostics on it map back to the cell's k-th import.
-  const text = `${head.join("\n")}\ndeclare global {\n${globals.join("\n")}\n}\nexport {};\n`;
+  const text = `${[...head, ...helperImports].join("\n")}\ndeclare global {\n${globals.join("\n")}\n}\nexport {};\n`;
   return [{ fileName: `${base}.imports.ts`, text }, ...helpers];
+}
+
+/** The cell import a helper file of importFiles re-exports, by its index; undefined for others. */
+export function helperImportIndex(fileName: string): number | undefined {
+  const match = /\.bindings(\d+)\.ts$/.exec(fileName);
+  return match === null ? undefined : Number(match[1]);
 }
 
 function basename(path: string): string {

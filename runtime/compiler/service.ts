@@ -7,7 +7,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import ts from "./typescript.cjs";
-import { DeclarationStore, importFiles, type VirtualFile } from "./declarations.js";
+import {
+  DeclarationStore,
+  helperImportIndex,
+  importFiles,
+  type VirtualFile,
+} from "./declarations.js";
 import { DiskFiles } from "./disk-files.js";
 import { Resolutions } from "./resolution.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
@@ -164,26 +169,38 @@ export class CellTypeChecker {
     return result.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
-  /** Problems with a cell's imports show up in its imports file; report them at the import. */
+  /**
+   * Problems with a cell's imports show up in its imports file (line k is import k) or in the
+   * helper file that re-exports one import's bindings; report them at that import.
+   */
   private importDiagnostics(syntax: CellSyntax, importsFile: string): CellDiagnostic[] {
     const program = this.service.getProgram();
-    const file = program?.getSourceFile(importsFile);
-    if (file === undefined) return [];
-    return this.service
-      .getSemanticDiagnostics(importsFile)
-      .filter((d) => !IGNORED_DIAGNOSTICS.has(d.code) && d.category === ts.DiagnosticCategory.Error)
-      .map((d) => {
+    const at = (index: number, d: ts.Diagnostic): CellDiagnostic => {
+      const target = syntax.imports[Math.min(index, syntax.imports.length - 1)];
+      const position = syntax.sourceFile.getLineAndCharacterOfPosition(target?.start ?? 0);
+      return {
+        line: position.line + 1,
+        column: position.character + 1,
+        code: d.code,
+        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+        length: (target?.end ?? 1) - (target?.start ?? 0),
+      };
+    };
+    const result: CellDiagnostic[] = [];
+    for (const fileName of [
+      importsFile,
+      ...this.cellImportFiles.filter((f) => f !== importsFile),
+    ]) {
+      const file = program?.getSourceFile(fileName);
+      if (file === undefined) continue;
+      const helper = helperImportIndex(fileName);
+      for (const d of this.service.getSemanticDiagnostics(fileName)) {
+        if (IGNORED_DIAGNOSTICS.has(d.code) || d.category !== ts.DiagnosticCategory.Error) continue;
         const line = file.getLineAndCharacterOfPosition(d.start ?? 0).line;
-        const target = syntax.imports[Math.min(line, syntax.imports.length - 1)];
-        const at = syntax.sourceFile.getLineAndCharacterOfPosition(target?.start ?? 0);
-        return {
-          line: at.line + 1,
-          column: at.character + 1,
-          code: d.code,
-          message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-          length: (target?.end ?? 1) - (target?.start ?? 0),
-        };
-      });
+        result.push(at(helper ?? line, d));
+      }
+    }
+    return result;
   }
 
   /** Put the cell (module syntax blanked, so it is a global script) and its imports in place. */

@@ -51,6 +51,14 @@ const IMPORT_CELLS: [string, string, string][] = [
   ['import type { Point } from "throws-on-load";', "const p: Point = { x: 1 };\np.x", "1"],
   ['import { type Point as P } from "throws-on-load";', "const q: P = { x: 2 };\nq.x", "2"],
   ['const fs = await import("node:fs");', 'fs.existsSync("/")', "true"],
+  // Node's "path" is an `export =` value: its functions are properties, not namespace members.
+  ['import { basename } from "path";', 'basename("/data/rows.csv")', "'rows.csv'"],
+  ['import { join as joinPath, sep } from "node:path";', 'joinPath("a", "b") + sep', "'a/b/'"],
+  [
+    'import { EventEmitter } from "node:events";',
+    "const e: EventEmitter = new EventEmitter();\ne.listenerCount('x')",
+    "0",
+  ],
 ];
 
 describe("an import in a cell of its own", () => {
