@@ -1,12 +1,14 @@
 /**
- * What the report's data and model cards need that the lineage does not hold: the dtypes and
- * missing values of each frame, and a summary of each @tensorflow/tfjs model a cell holds at
- * the end of a run. Read from the live values once the last cell has run, stored at
+ * What the report's data and model cards need that the lineage does not hold: the column
+ * profiles of each frame (the run record's, runtime/tracking/profile.ts), and a summary of
+ * each @tensorflow/tfjs model a cell holds at the end of a run. Read from the live values once the last cell has run, stored at
  * `metadata.replab.audit` (docs/contracts.md, "Audit").
  */
 import type { CellNode, LineageGraph } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
 import { hashFrame, isFrame } from "../hashing/frame.js";
+import { profileFrame } from "../tracking/profile.js";
+import type { ColumnProfile } from "../tracking/record.js";
 import { modelSummary, type ModelSummary } from "./model-summary.js";
 
 /** A frame's schema and missing values, keyed by its canonical hash (the lineage's frame node). */
@@ -16,7 +18,8 @@ export interface FrameProfile {
   variable: string;
   cellId: string;
   rows: number;
-  columns: { name: string; dtype: string; nulls: number }[];
+  /** dtype family, missing values (`nulls`) and min/max/mean or distinct count, per column. */
+  columns: ColumnProfile[];
 }
 
 /** Everything captured at the end of a run. */
@@ -65,30 +68,12 @@ export function holders(graph: LineageGraph): Map<string, string> {
   return new Map([...held].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-interface FrameValues {
-  columns: unknown[];
-  dtypes: unknown[];
-  $data?: unknown;
-  values?: unknown;
-}
-
+/** The frame's hash (runtime/hashing/frame.ts) and column profiles (runtime/tracking/profile.ts). */
 function frameProfile(value: unknown, variable: string, cellId: string): FrameProfile | undefined {
   const hash = hashFrame(value);
-  if (hash === undefined) return undefined;
-  const frame = value as FrameValues;
-  const data = frame.$data ?? frame.values;
-  const rows = Array.isArray(data) ? (data as unknown[]) : [];
-  const columns = hash.columns.map((name, i) => ({
-    name,
-    dtype: String(frame.dtypes[i] ?? "unknown"),
-    nulls: rows.filter((row) => isMissing(Array.isArray(row) ? row[i] : row)).length,
-  }));
+  const columns = profileFrame(value);
+  if (hash === undefined || columns === undefined) return undefined;
   return { sha256: hash.sha256, variable, cellId, rows: hash.rows, columns };
-}
-
-/** danfo.js marks missing values as null, undefined or NaN (the frame hash's convention too). */
-function isMissing(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
 }
 
 /** A getter that throws (a user's proxy, a disposed tensor) must not cost the run its metadata. */

@@ -5,6 +5,7 @@
  */
 import { escapeXml, renderSvg } from "../lineage/render/svg.js";
 import type { DataCard, ModelCard, Prompt } from "./cards.js";
+import type { ColumnProfile } from "../tracking/record.js";
 import type { AuditReport, CellRow, FileRow } from "./report-model.js";
 
 const esc = escapeXml;
@@ -125,13 +126,7 @@ function outputsHtml(r: AuditReport): string {
     list(f.variables),
     list(f.madeBy),
     String(f.rows),
-    f.profile === undefined
-      ? list(f.columns)
-      : f.profile.columns
-          .map(
-            (c) => `${esc(c.name)}: ${esc(c.dtype)}${c.nulls > 0 ? ` (${c.nulls} missing)` : ""}`,
-          )
-          .join("<br>"),
+    f.profile === undefined ? list(f.columns) : f.profile.columns.map(columnText).join("<br>"),
     code(f.sha256),
   ]);
   const prov = r.provenance.map((p) => [
@@ -149,6 +144,19 @@ ${table("frames-table", ["variable", "made by", "rows", "schema (dtype, missing 
 <h2 id="provenance">What produced each output</h2>
 <p>Every output with the cell that made it, the cells it depends on by lineage (their code is under Cells) and the input files they read; all under the seed and environment above.</p>
 ${table("provenance-table", ["output", "sha256", "made by", "depends on cells", "input files read (content sha256)"], prov)}`;
+}
+
+/** "Body Mass (g): number (2 missing), 2700 to 6300, mean 4202" */
+function columnText(c: ColumnProfile): string {
+  const missing = c.nulls > 0 ? ` (${c.nulls} missing)` : "";
+  const mean = typeof c.mean === "number" ? `, mean ${Number(c.mean.toPrecision(6))}` : "";
+  const range =
+    typeof c.min === "number" && typeof c.max === "number"
+      ? `, ${c.min} to ${c.max}${mean}`
+      : c.distinct !== undefined
+        ? `, ${c.distinct} distinct`
+        : "";
+  return `${esc(c.name)}: ${esc(c.dtype)}${missing}${esc(range)}`;
 }
 
 function cellsHtml(r: AuditReport): string {

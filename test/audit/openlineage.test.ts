@@ -96,7 +96,7 @@ describe("replab lineage --format openlineage", () => {
       expect(fields.slice(0, 3)).toEqual([
         { name: "Species", type: "string", ordinal_position: 1 },
         { name: "Island", type: "string", ordinal_position: 2 },
-        { name: "Beak Length (mm)", type: "float32", ordinal_position: 3 },
+        { name: "Beak Length (mm)", type: "number", ordinal_position: 3 },
       ]);
     },
   );
