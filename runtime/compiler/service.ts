@@ -150,10 +150,31 @@ export class CellTypeChecker {
       return;
     }
     const output = this.service.getEmitOutput(this.cellFile, true);
-    const dts = output.outputFiles.find((f) => f.name.endsWith(".d.ts"))?.text ?? "";
+    const emitted = output.outputFiles.find((f) => f.name.endsWith(".d.ts"))?.text ?? "";
+    const dts = emitted + this.nestedVarDeclarations(syntax);
     const id = this.store.add(dts, syntax.imports);
     this.syncStore([id, ...this.store.prune()]);
     this.setCell("", cellSyntax("", "typescript"));
+  }
+
+  /** `declare var k: string;` for each nested var (`for (var k in o)`), typed by the checker. */
+  private nestedVarDeclarations(syntax: CellSyntax): string {
+    if (syntax.nestedVars.length === 0) return "";
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(this.cellFile);
+    if (program === undefined || file === undefined) return "";
+    const checker = program.getTypeChecker();
+    const lines: string[] = [];
+    for (const declaration of syntax.nestedVars) {
+      // The cell file holds the cell with module syntax blanked: positions are the same.
+      const node = findIdentifiers(file, declaration.name.getStart(syntax.sourceFile));
+      for (const name of node) {
+        const type = checker.getTypeAtLocation(name);
+        const text = checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
+        lines.push(`declare var ${name.text}: ${text};`);
+      }
+    }
+    return `\n${lines.join("\n")}\n`;
   }
 
   private diagnostics(syntax: CellSyntax, importsFile: string | undefined): CellDiagnostic[] {
@@ -278,4 +299,23 @@ export class CellTypeChecker {
       };
     return host;
   }
+}
+
+/** The identifiers of the binding name that starts at `position` in `file`. */
+function findIdentifiers(file: ts.SourceFile, position: number): ts.Identifier[] {
+  let found: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (found.length > 0 || position < node.getFullStart() || position >= node.end) return;
+    if (ts.isVariableDeclaration(node) && node.name.getStart(file) === position) {
+      const collect = (name: ts.BindingName): ts.Identifier[] =>
+        ts.isIdentifier(name)
+          ? [name]
+          : name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : collect(e.name)));
+      found = collect(node.name);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
 }

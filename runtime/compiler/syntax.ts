@@ -28,8 +28,13 @@ export interface CellSyntax {
   imports: CellImport[];
   /** Ranges to blank out so the cell type-checks as a global script. */
   moduleSyntax: { start: number; end: number }[];
-  /** Names declared at top level (declarations and import bindings). */
+  /** Names declared at top level (declarations, import bindings, and the vars of nestedVars). */
   declaredNames: Set<string>;
+  /**
+   * `var`s below the top level but outside any function (`for (var k in o)`, `if (c) { var z }`):
+   * variables of the cell's script like top-level ones, which declaration emit leaves out.
+   */
+  nestedVars: ts.VariableDeclaration[];
 }
 
 /** The names an import binds as values (what a later cell can use at run time). */
@@ -61,6 +66,7 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
   const imports: CellImport[] = [];
   const moduleSyntax: { start: number; end: number }[] = [];
   const declaredNames = new Set<string>();
+  const nestedVars: ts.VariableDeclaration[] = [];
   for (const statement of sourceFile.statements) {
     if (ts.isImportDeclaration(statement)) {
       const cellImport = importOf(statement, sourceFile);
@@ -92,8 +98,27 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
       moduleSyntax.push({ start: exportKeyword.getStart(sourceFile), end: exportKeyword.end });
     }
     for (const name of topLevelNames(statement)) declaredNames.add(name);
+    for (const declaration of nestedVarsOf(statement)) {
+      nestedVars.push(declaration);
+      for (const name of bindingNames(declaration.name)) declaredNames.add(name);
+    }
   }
-  return { sourceFile, imports, moduleSyntax, declaredNames };
+  return { sourceFile, imports, moduleSyntax, declaredNames, nestedVars };
+}
+
+/** The `var` declarations inside a top-level statement's blocks and loop heads, not in functions. */
+function nestedVarsOf(statement: ts.Statement): ts.VariableDeclaration[] {
+  if (ts.isVariableStatement(statement)) return [];
+  const found: ts.VariableDeclaration[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === 0) {
+      found.push(...node.declarations);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(statement, visit);
+  return found;
 }
 
 /** What an import declaration loads and binds; undefined for a malformed specifier. */
