@@ -81,6 +81,15 @@ describe("a cell whose result is a Promise", () => {
   });
 });
 
+describe("the tslab module", () => {
+  it("has tslab's versions", async () => {
+    const ts = await start("typescript");
+    const code =
+      'import { versions } from "tslab";\n[versions.tslab, versions.node === process.version, typeof versions.typescript]';
+    expect(await run(ts, code)).toBe("[ '1.0.22', true, 'string' ]");
+  });
+});
+
 describe("a JavaScript cell V8 refuses to compile", () => {
   it("names the cell position, never replab's rewritten code", async () => {
     const js = await start("javascript");
