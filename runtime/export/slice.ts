@@ -7,7 +7,7 @@ import type { ExportCell, ExportSource } from "./source.js";
 
 /** The source reduced to the target's upstream cells (execution order kept). */
 export function sliceToTarget(source: ExportSource, target: string): ExportSource {
-  const targetCell = findTarget(source.cells, target);
+  const targetCell = findTarget(source.cells, target, mutators(source, target));
   const keep = new Set<string>([targetCell.id]);
   const pending = [targetCell.id];
   for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
@@ -21,11 +21,19 @@ export function sliceToTarget(source: ExportSource, target: string): ExportSourc
   return { ...source, cells: source.cells.filter((c) => keep.has(c.id)) };
 }
 
-function findTarget(cells: ExportCell[], target: string): ExportCell {
+/** Cells the lineage says changed `name` in place (`xs.push(4)`): they wrote it too. */
+function mutators(source: ExportSource, name: string): Set<string> {
+  const ids = source.lineage.nodes.flatMap((n) =>
+    n.kind === "cell" && n.mutates?.includes(name) === true ? [n.id] : [],
+  );
+  return new Set(ids);
+}
+
+function findTarget(cells: ExportCell[], target: string, mutatedBy: Set<string>): ExportCell {
   const byId = cells.find((c) => c.id === target);
   if (byId !== undefined) return byId;
-  // A variable: the last execution that defined it produced its current value.
-  const definer = cells.filter((c) => c.defines.includes(target)).at(-1);
+  // A variable: the last execution that defined it or changed it in place left its value.
+  const definer = cells.filter((c) => c.defines.includes(target) || mutatedBy.has(c.id)).at(-1);
   if (definer !== undefined) return definer;
   throw new ReplabError(
     "usage",
