@@ -42,7 +42,9 @@ describe("interrupt checks", () => {
     const halt = (): never => {
       throw new Error("halted");
     };
-    Reflect.set(globalThis, "__replab", { stop: flag, halt });
+    // settle: what the session's runtime global does with a cell's result (executor/settle.ts).
+    const settle = (value: unknown): unknown => value;
+    Reflect.set(globalThis, "__replab", { stop: flag, halt, settle });
     const run = (js: string): Promise<unknown> =>
       vm.runInThisContext(rewriteCell(js).script) as Promise<unknown>;
     expect(
