@@ -191,6 +191,7 @@ const __notebook = {
   lineage: () => ({ schema: "replab.lineage/1", seed: __SEED, nodes: [], edges: [] }),
   isNode: (): boolean => true,
   isBrowser: (): boolean => false,
+  versions: { tslab: "1.0.22", typescript: ${JSON.stringify(ts.version)}, node: process.version },
 };
 `;
 }
