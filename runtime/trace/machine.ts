@@ -2,8 +2,11 @@
  * Records reads of the machine and the process that differ between runs (high-resolution
  * clocks, uptime, host name, CPU and memory figures) and I/O replab cannot see (child
  * processes, worker threads) as nondeterminism, so a cell whose output changes with them is
- * flagged instead of silently differing. `process.pid` and `process.ppid` are plain values:
- * they become getters that note each read.
+ * flagged instead of silently differing. `process.pid` is a plain value: it becomes a getter
+ * that notes each read. `process.ppid` is left alone: Node computes it on every read (the
+ * parent changes when the launcher dies, which is how a kernel notices it must exit), and a
+ * getter returning the value seen at patch time, or the plain value put back after it, would
+ * freeze it.
  */
 import childProcess from "node:child_process";
 import { syncBuiltinESMExports } from "node:module";
@@ -35,7 +38,7 @@ export function traceMachine(state: TraceState): Unpatch {
   const undo: Unpatch[] = [
     traceHrtime(note("clock:process.hrtime"), note("clock:process.hrtime.bigint")),
     traceTimeOrigin(note("clock:performance.timeOrigin")),
-    ...["pid", "ppid"].map((name) => traceValue(process, name, note(`machine:process.${name}`))),
+    traceValue(process, "pid", note("machine:process.pid")),
     traceWorker(state),
   ];
   for (const name of PROCESS)

@@ -37,15 +37,21 @@ async function connectionFile(): Promise<string> {
   return file;
 }
 
-it("exits when the process that launched it is killed with -9", async () => {
+// Started cold, the kernel process is the one whose parent dies (its tracers once froze
+// process.ppid, so it never noticed); started warm, its stand-in launcher is.
+it.each([
+  ["started cold", { REPLAB_WARM: "0" }],
+  ["started as configured", {}],
+])("exits when the process that launched it is killed with -9 (%s)", async (_, extraEnv) => {
   const file = await connectionFile();
   const bin = join(ROOT, "dist", "bin", "replab.js");
+  const env = { ...process.env, ...extraEnv };
   // The launcher starts the kernel as its child and then just waits, like a Jupyter client.
   const script = `const c = require("node:child_process").spawn(process.execPath, ${JSON.stringify([
     bin,
     "kernel",
     file,
-  ])}, { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000);`;
+  ])}, { stdio: "ignore", env: ${JSON.stringify(env)} }); console.log(c.pid); setInterval(() => {}, 1000);`;
   const launcher = spawn(process.execPath, ["-e", script], {
     stdio: ["ignore", "pipe", "inherit"],
   });
