@@ -9,6 +9,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from "node:path";
 import { BIN, ROOT, scratch, type CliResult } from "../cli/helpers.js";
 
+export type { CliResult };
+
 /** The corpus's project directory: notebooks, their data files and local modules. */
 export const CORPUS = join(ROOT, "test/corpus/notebooks");
 
@@ -40,7 +42,11 @@ export interface Output {
 
 /** A notebook's JSON, as much of it as the suites read. */
 export interface Notebook {
-  metadata: { kernelspec: { name: string; display_name: string; language: string } };
+  metadata: {
+    kernelspec: { name: string; display_name: string; language: string };
+    /** What the metamorphic suite must know of this notebook (test/corpus/variants.ts). */
+    corpus?: { metamorphic?: Record<string, string> };
+  };
   cells: CodeCell[];
   [key: string]: unknown;
 }
@@ -50,10 +56,12 @@ export interface CellRun {
   id: string;
   source: string;
   stdout: string;
-  /** Whether the cell failed (tslab prints its errors on stderr instead of an error output). */
+  /** Whether the cell failed or, under tslab, was not run after an earlier failure. */
   error: boolean;
   /** Whether the cell's output depends on unseeded randomness (tagged `seeded`). */
   seeded: boolean;
+  /** Whether the cell's result is a Promise (tagged `promise-result`), which tslab prints unsettled. */
+  promiseResult: boolean;
   /** The cell's rich outputs: execute_result and display_data bundles' MIME types. */
   mimes: string[];
 }
@@ -88,24 +96,40 @@ export function copyCorpus(name: string): string {
   return dir;
 }
 
-/** Each code cell's stdout, failure and rich outputs. */
+/**
+ * Each code cell's printed text, failure and rich outputs. tslab prints a cell's result on
+ * stdout, so replab's result (text/plain) counts as printed after the cell's stdout.
+ */
 export function cellRuns(notebook: Notebook): CellRun[] {
   return notebook.cells
     .filter((cell) => cell.cell_type === "code")
     .map((cell, i) => ({
       id: cell.id ?? String(i),
       source: text(cell.source),
-      stdout: cell.outputs
-        .filter((o) => o.output_type === "stream" && o.name === "stdout")
-        .map((o) => text(o.text))
-        .join(""),
-      // tslab reports a failure only as stderr text; run_tslab.py keeps the reply's status.
+      stdout: cell.outputs.map(printed).join(""),
+      // tslab reports a failure only as stderr text, and aborts the cells after it without
+      // running them; run_tslab.py keeps each reply's status ("ok", "error" or "abort").
       error:
         cell.outputs.some((o) => o.output_type === "error") ||
-        cell.metadata.corpus?.status === "error",
+        (cell.metadata.corpus !== undefined && cell.metadata.corpus.status !== "ok"),
       seeded: cell.metadata.tags?.includes("seeded") ?? false,
+      promiseResult: cell.metadata.tags?.includes("promise-result") ?? false,
       mimes: cell.outputs.flatMap((o) => Object.keys(o.data ?? {})),
     }));
+}
+
+function printed(output: Output): string {
+  if (output.output_type === "stream") return output.name === "stdout" ? text(output.text) : "";
+  if (output.output_type !== "execute_result") return "";
+  return `${text(output.data?.["text/plain"] as string | string[] | undefined)}\n`;
+}
+
+/**
+ * tslab's stdout without the Promise it printed as the cell's result (`Promise { 42 }`, or a
+ * rejected one over several lines): replab shows what the Promise settled to instead.
+ */
+export function withoutPromiseResult(stdout: string): string {
+  return stdout.replace(/^Promise \{(?: [^\n]* \}|\n(?:  .*\n)*\})\n/m, "");
 }
 
 /** A JUPYTER_PATH with kernelspecs `tslab` and `jslab` that run the tslab in node_modules. */
@@ -144,7 +168,7 @@ function run(
     execFile(
       command,
       args,
-      { cwd, env, encoding: "utf8", timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env, encoding: "utf8", timeout: 3_000_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         if (code === -1) reject(new Error(`${command} did not finish: ${error?.message ?? ""}`));
