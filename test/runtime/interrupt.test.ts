@@ -20,7 +20,11 @@ afterAll(() => {
   child.kill("SIGKILL");
 });
 
-/** Run a cell; when `interrupt` is set, send SIGINT every 100 ms until the cell ends (at most 50 times). */
+/**
+ * Run a cell; when `interrupt` is set, send SIGINT every 100 ms until the cell ends, at most
+ * 300 times: a hang guard sized for a loaded 2-core CI machine, where type-checking the cell
+ * before it runs took longer than the 5 s an earlier guard of 50 allowed.
+ */
 function execute(code: string, interrupt = false): Promise<ExecuteOutcome> {
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -28,7 +32,7 @@ function execute(code: string, interrupt = false): Promise<ExecuteOutcome> {
     const onMessage = (message: { running?: boolean; outcome?: ExecuteOutcome }) => {
       if (message.running === true && interrupt) {
         timer = setInterval(() => {
-          if (++signals > 50) reject(new Error("the cell did not stop after 50 interrupts"));
+          if (++signals > 300) reject(new Error("the cell did not stop after 300 interrupts"));
           child.kill("SIGINT");
         }, 100);
       }
