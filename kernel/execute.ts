@@ -17,14 +17,15 @@ export async function execute(
   const { code, silent, store_history: storeHistory, allow_stdin: allowStdin } = message.content;
   const executions = kernel.executions;
   const counted = storeHistory && !silent;
+  const inputCount = executions.count + (counted ? 1 : 0);
+  // Recorded before execute_input goes out, so a client that saw the input finds it in history.
+  if (counted) executions.recordInput(code);
   if (!silent) {
-    const executionCount = executions.count + (counted ? 1 : 0);
-    await kernel.publish("execute_input", { code, execution_count: executionCount }, message);
+    await kernel.publish("execute_input", { code, execution_count: inputCount }, message);
   }
   const cellId =
     typeof message.metadata["cellId"] === "string" ? message.metadata["cellId"] : undefined;
   const id = kernel.nextId();
-  if (counted) executions.recordInput(code);
   executions.begin(id, request);
   const userExpressions = message.content.user_expressions;
   const outcome = await kernel

@@ -33,6 +33,11 @@ describe.each(["replab", "replab-js"])("%s answers without its engine", (spec) =
       allow_stdin: false,
       stop_on_error: true,
     });
+    // Shell and control are separate sockets: only once execute_input is out has the kernel
+    // surely taken the cell, so the history request is sent after it.
+    await client.waitFor(() =>
+      client.iopubOfType("execute_input").some((m) => m.parent_header["msg_id"] === executeId),
+    );
     const infoId = await client.send(client.control, "kernel_info_request", {});
     const historyId = await client.send(client.control, "history_request", {
       hist_access_type: "tail",
