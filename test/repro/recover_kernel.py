@@ -11,36 +11,29 @@ import os
 import signal
 import sys
 
-from jupyter_client.manager import KernelManager
+# The shared jupyter_client helpers of the protocol checks; deadlines are hang guards only.
+os.environ.setdefault("REPLAB_TEST_DEADLINE", "180")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protocol"))
+from kernel_harness import execute, start_kernel, stop_kernel  # noqa: E402
 
-DEADLINE = 180
 LINEAGE_MIME = "application/vnd.replab.lineage+json"
 
 
 def run(kc, code):
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=DEADLINE)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=DEADLINE)
-    bundle = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=DEADLINE)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] in ("display_data", "execute_result"):
-            bundle = msg["content"]["data"].get(LINEAGE_MIME, bundle)
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return reply["content"]["status"], bundle
+    """The reply status and the last lineage bundle the cell displayed."""
+    reply, iopub = execute(kc, code)
+    bundles = [
+        m["content"]["data"][LINEAGE_MIME]
+        for m in iopub
+        if m["msg_type"] in ("display_data", "execute_result")
+        and LINEAGE_MIME in m["content"]["data"]
+    ]
+    return reply["content"]["status"], bundles[-1] if bundles else None
 
 
 def start(notebook):
     os.environ["JPY_SESSION_NAME"] = notebook
-    km = KernelManager(kernel_name="replab")
-    km.start_kernel(cwd=os.path.dirname(notebook))
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=DEADLINE)
-    return km, kc
+    return start_kernel("replab", cwd=os.path.dirname(notebook))
 
 
 def main():
@@ -49,13 +42,12 @@ def main():
     statuses = [run(kc, code)[0] for code in cells]
     pid = km.provisioner.pid
     os.killpg(os.getpgid(pid), signal.SIGKILL)
-    km.provisioner.process.wait(timeout=DEADLINE)
+    km.provisioner.process.wait(timeout=180)
     kc.stop_channels()
     km.cleanup_resources()
     km2, kc2 = start(notebook)
     _, lineage = run(kc2, "%lineage")
-    kc2.stop_channels()
-    km2.shutdown_kernel(now=False)
+    stop_kernel(km2, kc2)
     print(json.dumps({"statuses": statuses, "lineage": lineage}))
 
 

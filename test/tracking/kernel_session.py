@@ -9,39 +9,26 @@ import json
 import os
 import sys
 
-from jupyter_client.manager import KernelManager
-
-DEADLINE = 180
-
+# The shared jupyter_client helpers of the protocol checks; deadlines are hang guards only.
+os.environ.setdefault("REPLAB_TEST_DEADLINE", "180")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protocol"))
+from kernel_harness import execute, start_kernel, stop_kernel  # noqa: E402
 
 def run(kc, code):
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=DEADLINE)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=DEADLINE)
-    text = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=DEADLINE)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            text = msg["content"]["data"].get("text/plain")
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return reply["content"]["status"], text
+    """The reply status and the text/plain of the cell's execute_result."""
+    reply, iopub = execute(kc, code)
+    results = [m for m in iopub if m["msg_type"] == "execute_result"]
+    text = results[-1]["content"]["data"].get("text/plain") if results else None
+    return reply["content"]["status"], text
 
 
 def main():
     notebook, cells = sys.argv[1], json.loads(sys.argv[2])
     os.environ["JPY_SESSION_NAME"] = notebook
-    km = KernelManager(kernel_name="replab")
-    km.start_kernel(cwd=os.path.dirname(notebook))
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=DEADLINE)
+    km, kc = start_kernel("replab", cwd=os.path.dirname(notebook))
     statuses = [run(kc, code)[0] for code in cells]
     _, runs = run(kc, "%repro runs")
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    stop_kernel(km, kc)
     print(json.dumps({"statuses": statuses, "runs": runs}))
 
 
