@@ -6,6 +6,7 @@ import { inspect as nodeInspect } from "node:util";
 import vm from "node:vm";
 import ts from "../compiler/typescript.cjs";
 import type { CellTypeChecker } from "../compiler/service.js";
+import { cellSyntax } from "../compiler/syntax.js";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "./types.js";
 
 /** UTF-16 offset of a code-point offset. */
@@ -243,7 +244,8 @@ function quickInfoBundle(info: ts.QuickInfo, detailLevel: 0 | 1): Record<string,
 function calleeAt(code: string, cursor: number): number | undefined {
   // An unfinished call (`f(1, `) ends at its last token, before the whitespace the cursor is in.
   const position = Math.min(cursor, code.trimEnd().length);
-  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  // The checker has just parsed this cell for quickInfo: its parse is the one reused here.
+  const file = cellSyntax(code, "typescript").sourceFile;
   let found: number | undefined;
   const visit = (node: ts.Node): void => {
     if (position < node.getStart(file) || position > node.end) return;
