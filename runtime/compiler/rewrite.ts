@@ -12,7 +12,14 @@ import { constChecks } from "./const-checks.js";
 import { ES_MODULE_VIEW } from "./interop.js";
 import { loopCheckInsertions } from "./loop-checks.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "./runtime-global.js";
-import { bindingNames, importOf, valueBindings, valueNames, type ImportBinding } from "./syntax.js";
+import {
+  bindingNames,
+  cellSyntax,
+  importOf,
+  valueBindings,
+  valueNames,
+  type ImportBinding,
+} from "./syntax.js";
 import { isLocalSpecifier } from "../executor/local-modules.js";
 
 export interface RewrittenCell {
@@ -35,7 +42,10 @@ interface Edit {
 
 /** Rewrite a cell's JavaScript for execution in the shared scope. */
 export function rewriteCell(js: string, options: { javascript?: boolean } = {}): RewrittenCell {
-  const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  // The cell's one analysis (compiler/syntax.ts): its parse and the nested vars it found.
+  const syntax = cellSyntax(js, "javascript");
+  const file = syntax.sourceFile;
+  const nestedVars = byTopStatement(syntax.nestedVars);
   const edits: Edit[] = [];
   const names = new Set<string>();
   const functions: string[] = [];
@@ -44,7 +54,14 @@ export function rewriteCell(js: string, options: { javascript?: boolean } = {}):
     .reverse()
     .find((s) => !ts.isExportDeclaration(s) && !ts.isEmptyStatement(s));
   for (const statement of file.statements) {
-    rewriteStatement(statement, file, { edits, names, functions, isLast: statement === last });
+    const nested = nestedVars.get(statement) ?? [];
+    rewriteStatement(statement, file, {
+      edits,
+      names,
+      functions,
+      isLast: statement === last,
+      nested,
+    });
   }
   edits.push(...loopCheckInsertions(file));
   // JavaScript keeps const semantics at run time; the checker refuses such a TypeScript cell.
@@ -73,6 +90,8 @@ interface Context {
   names: Set<string>;
   functions: string[];
   isLast: boolean;
+  /** The statement's nested vars (CellSyntax.nestedVars), in source order. */
+  nested: readonly ts.VariableDeclaration[];
 }
 
 function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
@@ -98,7 +117,7 @@ function rewriteStatement(statement: ts.Statement, file: ts.SourceFile, ctx: Con
     return;
   }
   removeExportKeyword(statement, file, ctx);
-  if (!ts.isVariableStatement(statement)) hoistNestedVars(statement, file, ctx);
+  hoistNestedVars(file, ctx);
   if (ts.isVariableStatement(statement)) {
     rewriteVariables(statement, file, ctx);
   } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
@@ -160,21 +179,33 @@ function rewriteVariables(
  * is a top-level variable of the cell's script, so a notebook global like any other: its
  * declaration becomes an assignment and its names are hoisted with the cell's.
  */
-function hoistNestedVars(statement: ts.Statement, file: ts.SourceFile, ctx: Context): void {
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isVariableStatement(node) && isVarList(node.declarationList)) {
-      rewriteVariables(node, file, ctx);
-      for (const d of node.declarationList.declarations) addNames(d.name, ctx);
-      return node.declarationList.declarations.forEach((d) => ts.forEachChild(d, visit));
+function hoistNestedVars(file: ts.SourceFile, ctx: Context): void {
+  const done = new Set<ts.VariableDeclarationList>();
+  for (const declaration of ctx.nested) {
+    const list = declaration.parent;
+    // A catch clause's binding is block-scoped: nestedVars never holds one.
+    if (!ts.isVariableDeclarationList(list) || done.has(list)) continue;
+    done.add(list);
+    if (ts.isVariableStatement(list.parent)) {
+      rewriteVariables(list.parent, file, ctx);
+      for (const d of list.declarations) addNames(d.name, ctx);
+    } else {
+      loopVariables(list, file, ctx);
     }
-    if (ts.isVariableDeclarationList(node) && isVarList(node)) {
-      loopVariables(node, file, ctx);
-      return node.declarations.forEach((d) => ts.forEachChild(d, visit));
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(statement, visit);
+  }
+}
+
+/** Nested vars grouped by the top-level statement they are in. */
+function byTopStatement(
+  declarations: readonly ts.VariableDeclaration[],
+): Map<ts.Node, ts.VariableDeclaration[]> {
+  const groups = new Map<ts.Node, ts.VariableDeclaration[]>();
+  for (const declaration of declarations) {
+    let top: ts.Node = declaration;
+    while (!ts.isSourceFile(top.parent)) top = top.parent;
+    groups.set(top, [...(groups.get(top) ?? []), declaration]);
+  }
+  return groups;
 }
 
 /** `for (var i = 0, j; ...)`, `for (var k in o)`: the declarations become expressions. */
@@ -196,10 +227,6 @@ function loopVariables(list: ts.VariableDeclarationList, file: ts.SourceFile, ct
 
 function addNames(name: ts.BindingName, ctx: Context): void {
   for (const n of bindingNames(name)) ctx.names.add(n);
-}
-
-function isVarList(list: ts.VariableDeclarationList): boolean {
-  return (list.flags & ts.NodeFlags.BlockScoped) === 0;
 }
 
 function wrapReturn(expression: ts.Expression, file: ts.SourceFile, ctx: Context): void {
