@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { beforeAll, expect, it } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -84,4 +85,38 @@ export function explain(name: string, records: Record<string, Outcome>, log: str
     return `${name} did not run.\n${setup.map(([, r]) => r.detail).join("\n")}\n${log.slice(-4000)}`;
   }
   return `${name}: ${record.outcome}\n${record.detail}`;
+}
+
+/**
+ * One vitest test per `test_*` method of `module`'s classes, run in one unittest process with
+ * `env`, plus a test that every defined check ran (at least `minimum` of them).
+ */
+export function describePythonChecks(
+  module: string,
+  classes: readonly string[],
+  env: () => Record<string, string>,
+  options: { minimum?: number; timeout?: number } = {},
+): void {
+  const tests = pythonTests(`${module}.py`, classes);
+  let records: Record<string, Outcome> = {};
+  let log = "";
+
+  beforeAll(async () => {
+    const names = classes.map((c) => `${module}.${c}`);
+    ({ records, log } = await runUnittest(names, env()));
+  }, options.timeout ?? 600_000);
+
+  for (const cls of classes) {
+    for (const name of tests.get(cls) ?? []) {
+      it(`${cls}.${name}`, () => {
+        expect(records[name]?.outcome, explain(name, records, log)).toBe("ok");
+      });
+    }
+  }
+
+  it("ran every check the module defines", () => {
+    const defined = classes.flatMap((c) => tests.get(c) ?? []);
+    expect(defined.length).toBeGreaterThanOrEqual(options.minimum ?? 1);
+    expect(Object.keys(records).sort()).toEqual([...defined].sort());
+  });
 }
