@@ -2,6 +2,8 @@
 
 Usage: python kernel_bench.py --kernels replab,replab-js,deno,tslab,python3 [--rounds N]
            [--defines KERNELS] [--cells N] [--import-cell CODE --import-kernels KERNELS]
+           [--start-only]
+       python kernel_bench.py --kernels replab,deno --round-trips-only 60   (the `1 + 1` figures alone)
 Prints one JSON object keyed by kernel name. Every kernel is driven by this same client in the
 same run, and each measure takes its samples round by round across the kernels (the order
 rotates every round), so a loaded machine slows every kernel alike instead of the last one.
@@ -199,7 +201,7 @@ def flood(client, lang):
     return sum(1 for line in text.split("\n") if line != ""), elapsed
 
 
-def measure_running(kernels, rounds, result):
+def measure_running(kernels, rounds, result, trips_only=False, trip_rounds=30):
     """Round trips, heartbeat, 1,000 cells and a 20,000-line flood, with every kernel running at once."""
     running = {}
     beats = {}
@@ -210,8 +212,19 @@ def measure_running(kernels, rounds, result):
         beats[name] = km.connect_hb()
         for _ in range(5):
             round_trip(kc, "1 + 1")
+    measure_trips(kernels, running, beats, result, trip_rounds)
+    if not trips_only:
+        measure_cells_and_flood(kernels, running, rounds, result)
+    for socket in beats.values():
+        socket.close(linger=0)
+    for km, kc in running.values():
+        stop(km, kc)
+
+
+def measure_trips(kernels, running, beats, result, trip_rounds):
+    """`1 + 1` to reply and to idle, and a heartbeat echo after each, round by round."""
     trips = {k: ([], [], []) for k in kernels}
-    for r in range(30):
+    for r in range(trip_rounds):
         for name in rotated(kernels, r):
             kc = running[name][1]
             elapsed, replied = round_trip(kc, "1 + 1")
@@ -224,6 +237,10 @@ def measure_running(kernels, rounds, result):
         result[name]["heartbeat_s"] = summary(beat)
         # The kernel's own share, receive to reply: what a reply costs beyond a bare echo.
         result[name]["kernel_share_s"] = statistics.median(replied) - statistics.median(beat)
+
+
+def measure_cells_and_flood(kernels, running, rounds, result):
+    """RSS after 1,000 more cells, then the 20,000-line flood."""
     failed = set()
     for block in range(10):
         for name in rotated(kernels, block):
@@ -259,10 +276,6 @@ def measure_running(kernels, rounds, result):
         result[name]["flood_lines_min"] = min(lines)
         result[name]["flood_expected"] = FLOOD_LINES
         result[name]["flood_s"] = summary(seconds)
-    for socket in beats.values():
-        socket.close(linger=0)
-    for km, kc in running.values():
-        stop(km, kc)
 
 
 def define_cell(i, per_cell=50):
@@ -323,10 +336,23 @@ def main():
     parser.add_argument("--cells", type=int, default=300)
     parser.add_argument("--import-cell")
     parser.add_argument("--import-kernels")
+    parser.add_argument(
+        "--round-trips-only",
+        type=int,
+        metavar="ROUNDS",
+        help="measure only the `1 + 1` round trips and heartbeat, over ROUNDS rounds (A/B of the hot path)",
+    )
     args = parser.parse_args()
     kernels = names(args.kernels)
     result = {k: {"kernel": k} for k in kernels}
+    if args.round_trips_only:
+        measure_running(kernels, 0, result, trips_only=True, trip_rounds=args.round_trips_only)
+        print(json.dumps(result))
+        return
     measure_start(kernels, args.rounds, result)
+    if args.start_only:
+        print(json.dumps(result))
+        return
     measure_running(kernels, min(args.rounds, 3), result)
     if args.import_cell:
         try:

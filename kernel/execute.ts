@@ -7,6 +7,7 @@ import type { KernelContext } from "./context.js";
 import { KernelError } from "./errors.js";
 import type { ReplyContent } from "./messages.js";
 import type { Queued } from "./requests.js";
+import { phase, phaseLabel } from "../runtime/session/phases.js";
 
 /** Run one execute_request through the engine and answer it. */
 export async function execute(
@@ -26,18 +27,24 @@ export async function execute(
   const cellId =
     typeof message.metadata["cellId"] === "string" ? message.metadata["cellId"] : undefined;
   const id = kernel.nextId();
+  phase("input", request);
+  phaseLabel(request, id);
   executions.begin(id, request);
   const userExpressions = message.content.user_expressions;
   const outcome = await kernel
     .call({ kind: "execute", code, cellId, silent, storeHistory, allowStdin, userExpressions }, id)
     .finally(() => (executions.running = undefined));
   executions.count = outcome.executionCount;
+  phase("engine", request);
   if (outcome.status === "ok") {
     if (outcome.result !== undefined && !silent) {
       const result = { execution_count: outcome.executionCount, ...outcome.result };
       await kernel.publish("execute_result", result, message);
+      phase("result", request);
     }
-    return kernel.reply(request, okReply(outcome.executionCount, outcome));
+    await kernel.reply(request, okReply(outcome.executionCount, outcome));
+    phase("reply", request);
+    return;
   }
   const { ename, evalue, traceback } = outcome;
   if (!silent) await kernel.publish("error", { ename, evalue, traceback }, message);

@@ -15,6 +15,7 @@ import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
 import { describe, toWireJson } from "../runtime/display/wire-json.js";
 import { ReplabError } from "../runtime/errors.js";
 import { scheduleWarmBuild } from "../runtime/warm/build.js";
+import { phase, phaseBegin, phaseEnd } from "../runtime/session/phases.js";
 import type {
   CellOutput,
   EngineCall,
@@ -84,8 +85,10 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`replab kernel: ${error.message}\n`);
     return 2;
   }
-  // A usable warm-compiler snapshot: the kernel runs in a child started from it.
-  const relaunched = await (await import("./warm-launch.js")).relaunchWarm();
+  // A usable warm-compiler snapshot: the kernel runs in a child started from it (unless
+  // Node started from it already; a JavaScript kernel starts cold: docs/startup.md).
+  const { relaunchWarm } = await import("./warm-launch.js");
+  const relaunched = await relaunchWarm(language === "javascript");
   if (relaunched !== undefined) return relaunched;
   const notebook = notebookLocation();
   const seed = seedFor(notebook.path);
@@ -208,7 +211,11 @@ class EngineHost {
       return;
     }
     try {
-      this.post({ kind: "reply", id: message.id, result: await this.answer(message) });
+      if (message.kind === "execute") phaseBegin("engine", message.id);
+      const result = await this.answer(message);
+      phase("execute", message.id);
+      this.post({ kind: "reply", id: message.id, result });
+      phaseEnd("post", message.id);
     } catch (error) {
       // The protocol thread answers the request with an error reply; the engine carries on.
       const ename = error instanceof Error ? error.name : "Error";

@@ -43,6 +43,7 @@ import { SendQueue } from "./send-queue.js";
 import { StdinChannel } from "./stdin.js";
 import { StreamBatcher } from "./stream-batch.js";
 import { ReplayGuard, Signer } from "./signing.js";
+import { phase, phaseBegin, phaseEnd } from "../runtime/session/phases.js";
 import { decode, encode, type Incoming } from "./wire.js";
 
 interface Pending {
@@ -154,6 +155,7 @@ export class ProtocolThread implements KernelContext {
       const incoming = this.decode(frames, channel);
       if (incoming === undefined) continue;
       const parsed = parseRequest(channel, incoming, ++this.arrivals);
+      if (parsed?.type === "execute_request") phaseBegin("protocol", parsed);
       if (parsed === undefined) {
         const type = JSON.stringify(incoming.message.header.msg_type);
         log(`${channel}: ignored unknown message type ${type}`);
@@ -190,7 +192,9 @@ export class ProtocolThread implements KernelContext {
 
   /** busy, the handler (or the error reply of an invalid request), idle. */
   private async handle(parsed: Parsed): Promise<void> {
+    phase("queued", parsed);
     await this.publish("status", { execution_state: "busy" }, parsed.message);
+    phase("busy", parsed);
     try {
       if (isRejected(parsed)) {
         log(`${parsed.channel}: dropped ${parsed.type}: ${String(parsed.error)}`);
@@ -201,6 +205,7 @@ export class ProtocolThread implements KernelContext {
       if (!this.replied.has(parsed)) await this.replyError(parsed, error).catch(() => undefined);
     }
     await this.publish("status", { execution_state: "idle" }, parsed.message);
+    phaseEnd("idle", parsed);
   }
 
   takeQueuedExecutes(): Queued<"execute_request">[] {

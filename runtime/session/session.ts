@@ -26,6 +26,7 @@ import type { MagicServices } from "../magics/dispatch.js";
 import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
 import { evaluateUserExpressions, expressionSource } from "./user-expressions.js";
+import { phase } from "./phases.js";
 import type {
   CellEngine,
   CellError,
@@ -190,6 +191,7 @@ export class Session implements CellEngine {
         return { status: "ok", executionCount, result, payload: [] };
       }
       this.keepStdout(cellId, sink);
+      phase("route");
       return await this.runCell(request.code, cellId, executionCount);
     } catch (thrown) {
       return { status: "error", executionCount, ...this.cellError(thrown) };
@@ -227,6 +229,7 @@ export class Session implements CellEngine {
   ): Promise<ExecuteOutcome> {
     const compiler = await this.compiler();
     const refused = this.refuse(compiler, code);
+    phase("check");
     if (refused !== undefined) {
       await this.record(code, cellId, executionCount, "error", []);
       return { status: "error", executionCount, ...refused };
@@ -234,17 +237,22 @@ export class Session implements CellEngine {
     const compiled = compiler.compileCell(code, this.language);
     const filename = join(this.notebookDir, `[cell ${executionCount}]`);
     this.cells.set(filename, compiled);
+    phase("compile");
     this.recorder.beginCell(cellId, code, compiled.names);
     this.tracker?.cellStarted(cellId);
+    phase("seed");
     let value: unknown;
     try {
       value = await this.executor.run(compiled.script, filename);
     } catch (thrown) {
+      phase("run");
       await this.record(code, cellId, executionCount, "error", compiled.names);
       throw thrown;
     }
+    phase("run");
     await this.record(code, cellId, executionCount, "ok", compiled.names);
     const result = compiled.hasResult ? await formatResult(value) : undefined;
+    phase("format");
     return { status: "ok", executionCount, result, payload: [] };
   }
 
@@ -268,10 +276,12 @@ export class Session implements CellEngine {
     const bindings = new Map([...mentioned].map((n) => [n, global[n]]));
     const language = this.language;
     await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
+    phase("lineage");
     if (this.tracker !== undefined) {
       const sourceSha256 = sha256Hex(code);
       const frames = cellFrames(cellId, bindings, () => this.lineage());
       await this.tracker.cellEnded({ id: cellId, executionCount, sourceSha256, status }, frames);
+      phase("run-record");
     }
   }
 
