@@ -8,7 +8,7 @@ import { ReplabError } from "../errors.js";
 import { hashFile } from "../hashing/sha256.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
-import type { RuntimeVersions } from "../runner/metadata.js";
+import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture } from "./capture.js";
 import { packageRows } from "./environment.js";
 import type { DiskState, ReportInput } from "./report-model.js";

@@ -5,7 +5,7 @@
  */
 import type { CellNode } from "../lineage/types.js";
 import type { LiveEngine } from "../export/source.js";
-import { runtimeVersions } from "../runner/metadata.js";
+import { runtimeVersions } from "../repro/versions.js";
 import { captureAudit } from "./capture.js";
 import { packageRows } from "./environment.js";
 import { diskStates } from "./from-notebook.js";

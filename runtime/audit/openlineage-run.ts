@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { basename, dirname } from "node:path";
 import type { LineageGraph } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
-import { runtimeVersions } from "../runner/metadata.js";
+import { runtimeVersions } from "../repro/versions.js";
 import type { AuditCapture } from "./capture.js";
 import {
   endEvent,

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
-import type { RuntimeVersions } from "../runner/metadata.js";
+import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture } from "./capture.js";
 
 const SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json";

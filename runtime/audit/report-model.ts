@@ -5,7 +5,7 @@
  * Everything here is a fact replab recorded; what only the author knows is a card prompt.
  */
 import type { CellNode, FileNode, FrameNode, LineageGraph } from "../lineage/types.js";
-import type { RuntimeVersions } from "../runner/metadata.js";
+import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture, FrameProfile } from "./capture.js";
 import { dataCards, modelCards, type DataCard, type ModelCard } from "./cards.js";
 import type { PackageRow } from "./environment.js";

@@ -12,7 +12,7 @@ import { previousSession, withPrevious } from "../lineage/recover.js";
 import type { LineageGraph, PreviousSession } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
 import { readNotebook } from "../notebook/read.js";
-import type { RuntimeVersions } from "../runner/metadata.js";
+import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture } from "../audit/capture.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { runCommand } from "./exit.js";

@@ -2,20 +2,10 @@
  * Notebook-level `metadata.replab`: the seed, the lineage of the run, the runtime that
  * produced it and the hashes of the data files it read or wrote. Export and verify read it.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { FileNode, LineageGraph } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
-import { PACKAGE_ROOT } from "../paths.js";
+import { runtimeVersions, type RuntimeVersions } from "../repro/versions.js";
 import { runLocale } from "./run-locale.js";
-
-export interface RuntimeVersions {
-  node: string;
-  replab: string;
-  typescript: string;
-  platform: string;
-}
 
 export interface DataHash {
   path: string;
@@ -54,19 +44,6 @@ export function storedReplab(notebook: Notebook): Record<string, unknown> | unde
   return value !== null && typeof value === "object"
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-/** The versions that produced a run. */
-export function runtimeVersions(): RuntimeVersions {
-  const version = (file: string): string =>
-    String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown");
-  const require = createRequire(join(PACKAGE_ROOT, "package.json"));
-  return {
-    node: process.versions.node,
-    replab: version(join(PACKAGE_ROOT, "package.json")),
-    typescript: version(require.resolve("typescript/package.json")),
-    platform: `${process.platform}-${process.arch}`,
-  };
 }
 
 /** Data hashes from the lineage's file nodes, sorted by path. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Language } from "../session/types.js";
+import { tagsOf } from "../notebook/tags.js";
 import { splitLines, type CodeCell, type Notebook } from "../notebook/types.js";
 
 /** Insert the injected-parameters cell; returns its index, or -1 when there are no parameters. */
@@ -32,10 +33,4 @@ export function injectParameters(
   };
   notebook.cells.splice(index, 0, cell);
   return index;
-}
-
-/** A cell's nbformat tags (metadata.tags), strings only. */
-export function tagsOf(metadata: Record<string, unknown>): string[] {
-  const tags = metadata["tags"];
-  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
 }

@@ -7,7 +7,7 @@
 import ts from "../compiler/typescript.cjs";
 import { sha256Hex } from "../hashing/sha256.js";
 import { joinSource, type Notebook } from "../notebook/types.js";
-import { tagsOf } from "../runner/parameters.js";
+import { tagsOf } from "../notebook/tags.js";
 import type { JsonValue } from "./record.js";
 
 /** The parameters cell's literal assignments, then the injected ones over them. */

@@ -8,7 +8,7 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { hashFile } from "../hashing/sha256.js";
 import type { FileNode, LineageGraph } from "../lineage/types.js";
-import { runtimeVersions } from "../runner/metadata.js";
+import { runtimeVersions } from "../repro/versions.js";
 import {
   RUN_SCHEMA,
   type CellEntry,
