@@ -73,6 +73,12 @@ export class CellTypeChecker {
   private readonly importFilesOf = new Map<number, string[]>();
   /** Versions only grow, even across delete and re-create, so the service never reuses a stale parse. */
   private version = 0;
+  /**
+   * The last check that passed with nothing to commit, and the file version it saw: the same
+   * code checked again before any file changed gets the same answer without asking the
+   * service (which would compare every file's version three times: ~0.3 ms per `1 + 1`).
+   */
+  private lastPass: { code: string; version: number; result: CheckResult } | undefined;
 
   constructor(private readonly dir: string) {
     this.store = new DeclarationStore(dir);
@@ -97,6 +103,8 @@ export class CellTypeChecker {
 
   /** Type-check a cell against everything declared so far; on success, `commit` records its declarations. */
   check(code: string): CheckResult {
+    const last = this.lastPass;
+    if (last?.code === code && last.version === this.version) return last.result;
     const syntax = cellSyntax(code, "typescript");
     if (syntax.imports.length > 0) {
       // An import may name a package installed since the last cell: look at the disk again.
@@ -113,7 +121,11 @@ export class CellTypeChecker {
       this.syncStore(changed);
       return { ok: false, diagnostics };
     }
-    return { ok: true, syntax, commit: () => this.commit(syntax) };
+    const result: CheckResult = { ok: true, syntax, commit: () => this.commit(syntax) };
+    // A cell that declares or imports nothing leaves every file as it is (commit is a no-op).
+    const leavesFiles = syntax.declaredNames.size === 0 && syntax.imports.length === 0;
+    this.lastPass = leavesFiles ? { code, version: this.version, result } : undefined;
+    return result;
   }
 
   /** Completion entries at `position` (UTF-16 offset) in a cell that is not yet run. */

@@ -63,6 +63,26 @@ describe("TypeScript cells", () => {
     expect(plain(await run("sideEffect"))).toBe("0");
   });
 
+  it("checks a cell run again against declarations that changed in between", async () => {
+    // The same source, checked twice with nothing changed, may reuse the first check; a
+    // declaration between the two runs must be seen by the second.
+    await run("function takes(n: number): number { return n * 2; }");
+    expect(plain(await run("takes(21)"))).toBe("42");
+    expect(plain(await run("takes(21)"))).toBe("42");
+    await run("function takes(s: string): string { return s; }");
+    const refused = await run("takes(21)");
+    expect(refused.status).toBe("error");
+    expect(plain(refused)).toContain("not assignable to parameter of type 'string'");
+  });
+
+  it("refuses an arithmetic-only cell with a type error every time it runs", async () => {
+    for (let i = 0; i < 2; i++) {
+      const refused = await run("1 < 2 < 3");
+      expect(refused.status === "error" && refused.ename).toBe("TSError");
+    }
+    expect(plain(await run("(1 + 1) * 3"))).toBe("6");
+  });
+
   it("supports top-level await", async () => {
     const outcome = await run(
       "const later = await new Promise<string>((r) => setTimeout(() => r('done'), 5));\nlater",
