@@ -12,7 +12,7 @@ import { formatResult } from "../display/format.js";
 import { sha256Hex } from "../hashing/sha256.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
-import { Executor } from "../executor/run.js";
+import { Executor, needsSigintBreak } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
 import { settleResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
@@ -243,7 +243,7 @@ export class Session implements CellEngine {
     phase("seed");
     let value: unknown;
     try {
-      value = await this.executor.run(compiled.script, filename);
+      value = await this.executor.run(compiled.script, filename, needsSigintBreak(code));
     } catch (thrown) {
       phase("run");
       await this.record(code, cellId, executionCount, "error", compiled.names);

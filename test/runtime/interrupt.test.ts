@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { needsSigintBreak } from "../../runtime/executor/run.js";
 import type { ExecuteOutcome } from "../../runtime/session/types.js";
 
 let child: ChildProcess;
@@ -62,4 +63,19 @@ it("stops a pending await", async () => {
   expect(waited.status === "error" && waited.evalue).toBe("The cell was interrupted.");
   const after = await execute("kept + 1");
   expect(after.status === "ok" && after.result?.data["text/plain"]).toBe("8");
+});
+
+it("runs an arithmetic-only cell without the SIGINT watchdog, and still stops a loop after it", async () => {
+  const sum = await execute("(1 + 2) * 3");
+  expect(sum.status === "ok" && sum.result?.data["text/plain"]).toBe("9");
+  const looped = await execute("while (true) {}", true);
+  expect(looped.status === "error" && looped.ename).toBe("Interrupted");
+});
+
+it("keeps the watchdog for anything that could run code: names, strings, brackets, regexes", () => {
+  for (const source of ["1 + 1", " (2 ** 10) % 7 > 3;\n", "1 < 2 ? 3 : 4", ".5 * -2"])
+    expect(needsSigintBreak(source)).toBe(false);
+  // [] + [] calls Array.prototype.toString, /a/ + 1 RegExp's, and a name may be a getter.
+  for (const source of ["[] + []", "/1/ + 1", "x + 1", "'a' + 1", "1e9 + 1", "({}) + 1", "`${1}`"])
+    expect(needsSigintBreak(source)).toBe(true);
 });
