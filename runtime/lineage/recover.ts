@@ -32,7 +32,7 @@ export function previousSession(
   notebookName: string,
   options: RecoverOptions = {},
 ): PreviousSession | undefined {
-  for (const path of journals(notebookDir, options)) {
+  for (const { path, mtime } of journals(notebookDir, options)) {
     let records: ReturnType<typeof readJournal>;
     try {
       records = readJournal(path);
@@ -48,13 +48,15 @@ export function previousSession(
       journal: shown.startsWith("..") ? path : shown.split("\\").join("/"),
       torn: records.torn,
       graph,
+      // Every record is appended as it happens, so the file's last write is the session's last act.
+      endedAt: new Date(mtime).toISOString(),
     };
   }
   return undefined;
 }
 
 /** Journal files of the notebook's directory and its fallback, newest first. */
-function journals(notebookDir: string, options: RecoverOptions): string[] {
+function journals(notebookDir: string, options: RecoverOptions): { path: string; mtime: number }[] {
   const found: { path: string; mtime: number }[] = [];
   for (const dir of [join(notebookDir, ".replab"), fallbackJournalDir(notebookDir)]) {
     let names: string[];
@@ -72,10 +74,7 @@ function journals(notebookDir: string, options: RecoverOptions): string[] {
         found.push({ path, mtime });
     }
   }
-  return found
-    .sort((a, b) => b.mtime - a.mtime)
-    .slice(0, LOOKED_AT)
-    .map((f) => f.path);
+  return found.sort((a, b) => b.mtime - a.mtime).slice(0, LOOKED_AT);
 }
 
 function mtimeOf(path: string): number | undefined {

@@ -97,4 +97,6 @@ export interface PreviousSession {
   torn: number;
   /** What that session's executions built; its cells are not the current session's. */
   graph: LineageGraph;
+  /** When that session wrote its last journal record (ISO 8601): a killed kernel writes nothing later. */
+  endedAt?: string;
 }

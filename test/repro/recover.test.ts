@@ -5,7 +5,7 @@
  * journal when the notebook itself stored none.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
@@ -18,7 +18,12 @@ interface Cell {
 }
 interface Graph {
   nodes: Cell[];
-  previousSession?: { journal: string; torn: number; graph: { nodes: Cell[] } };
+  previousSession?: {
+    journal: string;
+    torn: number;
+    endedAt?: string;
+    graph: { nodes: Cell[] };
+  };
 }
 
 const CELLS = ["const a = 40;", "const b = a + 2;\nconsole.log(b);"];
@@ -62,6 +67,9 @@ describe("after a kernel is killed (SIGKILL) mid-notebook", () => {
     expect(cells(graph ?? undefined)).toEqual([]);
     expect(graph?.previousSession?.journal).toMatch(/^\.replab\/session-\d+-\d+\.jsonl$/);
     expect(graph?.previousSession?.torn).toBe(0);
+    // When it ended: its journal's last write, as the panel says it (nothing is written after a kill).
+    const journal = join(dir, graph?.previousSession?.journal ?? "");
+    expect(graph?.previousSession?.endedAt).toBe(new Date(statSync(journal).mtimeMs).toISOString());
     expect(cells(graph?.previousSession?.graph)).toEqual([
       { count: 1, defines: ["a"] },
       { count: 2, defines: ["b"] },

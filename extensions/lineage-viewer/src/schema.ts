@@ -75,12 +75,29 @@ export interface LineageEdge {
   bytes?: number;
 }
 
+/**
+ * The notebook's last session before this kernel (one that crashed or was restarted), as the
+ * kernel recovered it from that session's journal. Its cells are not this kernel's.
+ */
+export interface PreviousSession {
+  /** The journal it was read from: relative to the notebook's folder, or absolute. */
+  journal: string;
+  /** Lines of the journal that were not whole records (skipped). */
+  torn: number;
+  /** What that session's executions built. */
+  graph: LineageGraph;
+  /** When that session wrote its last journal record (ISO 8601), when the kernel says. */
+  endedAt?: string;
+}
+
 /** The whole lineage of one notebook. */
 export interface LineageGraph {
   schema: typeof LINEAGE_SCHEMA;
   seed: number;
   nodes: LineageNode[];
   edges: LineageEdge[];
+  /** The session before this one, recovered from its journal (after a crash or restart). */
+  previousSession?: PreviousSession;
 }
 
 /** Required fields per object kind, as the schema lists them (compared by the schema test). */
@@ -100,6 +117,7 @@ export const REQUIRED_FIELDS = {
   fileNode: ["kind", "id", "path", "sha256", "bytes"],
   frameNode: ["kind", "id", "sha256", "rows", "columns"],
   edge: ["from", "to", "kind", "label"],
+  previousSession: ["journal", "torn", "graph"],
 } as const;
 
 /** Why incoming lineage JSON was refused; `code` is stable, `message` names the bad field. */
@@ -233,20 +251,42 @@ function parseEdge(v: unknown, where: string): LineageEdge {
   };
 }
 
+function parsePrevious(v: unknown, where: string): PreviousSession {
+  const o = obj(v, where);
+  const endedAt = o.endedAt;
+  if (endedAt !== undefined && (typeof endedAt !== "string" || Number.isNaN(Date.parse(endedAt)))) {
+    fail(`${where}.endedAt`, "expected a date-time string");
+  }
+  return {
+    ...o,
+    journal: str(o, "journal", where),
+    torn: int(o, "torn", where, 0),
+    graph: parseGraph(o.graph, `${where}.graph`),
+  };
+}
+
+function parseGraph(value: unknown, where: string): LineageGraph {
+  const o = obj(value, where);
+  if (o.schema !== LINEAGE_SCHEMA) {
+    fail(`${where}.schema`, `expected "${LINEAGE_SCHEMA}", got ${JSON.stringify(o.schema)}`);
+  }
+  const seed = int(o, "seed", where);
+  if (!Array.isArray(o.nodes)) fail(`${where}.nodes`, "expected an array");
+  if (!Array.isArray(o.edges)) fail(`${where}.edges`, "expected an array");
+  const nodes = o.nodes.map((n, i) => parseNode(n, `${where}.nodes[${i}]`));
+  const edges = o.edges.map((e, i) => parseEdge(e, `${where}.edges[${i}]`));
+  const graph: LineageGraph = { ...o, schema: LINEAGE_SCHEMA, seed, nodes, edges };
+  if (o.previousSession !== undefined) {
+    graph.previousSession = parsePrevious(o.previousSession, `${where}.previousSession`);
+  }
+  return graph;
+}
+
 /**
  * Checks untrusted JSON (comm message, MIME bundle, notebook metadata) against the lineage
  * schema and returns it typed; throws LineageFormatError naming the first bad field.
  * Unknown extra fields are kept: the schema lets the kernel add fields.
  */
 export function parseLineage(value: unknown): LineageGraph {
-  const o = obj(value, "lineage");
-  if (o.schema !== LINEAGE_SCHEMA) {
-    fail("lineage.schema", `expected "${LINEAGE_SCHEMA}", got ${JSON.stringify(o.schema)}`);
-  }
-  const seed = int(o, "seed", "lineage");
-  if (!Array.isArray(o.nodes)) fail("lineage.nodes", "expected an array");
-  if (!Array.isArray(o.edges)) fail("lineage.edges", "expected an array");
-  const nodes = o.nodes.map((n, i) => parseNode(n, `lineage.nodes[${i}]`));
-  const edges = o.edges.map((e, i) => parseEdge(e, `lineage.edges[${i}]`));
-  return { ...o, schema: LINEAGE_SCHEMA, seed, nodes, edges };
+  return parseGraph(value, "lineage");
 }

@@ -20,7 +20,7 @@ const schema = JSON.parse(
   readFileSync(resolve(here, "../../../schema/lineage.schema.json"), "utf8"),
 ) as {
   required: string[];
-  properties: { schema: { const: string } };
+  properties: { schema: { const: string }; previousSession: { required: string[] } };
   $defs: Record<string, { required: string[]; properties: Record<string, { enum?: string[] }> }>;
 };
 const ajv = new Ajv2020({ allErrors: true });
@@ -42,6 +42,9 @@ describe("schema mirror", () => {
     for (const kind of ["cellNode", "fileNode", "frameNode", "edge"] as const) {
       expect([...REQUIRED_FIELDS[kind]]).toEqual(schema.$defs[kind].required);
     }
+    expect([...REQUIRED_FIELDS.previousSession]).toEqual(
+      schema.properties.previousSession.required,
+    );
     expect([...CELL_STATUSES]).toEqual(schema.$defs.cellNode.properties.status.enum);
     expect([...EDGE_KINDS]).toEqual(schema.$defs.edge.properties.kind.enum);
   });
@@ -84,11 +87,65 @@ describe("schema mirror", () => {
     });
   }
 
+  it("reads the previous session a restarted kernel recovered, its graph checked as strictly", () => {
+    const g = withPrevious();
+    expect(validate(g), JSON.stringify(validate.errors)).toBe(true);
+    const parsed = parseLineage(g);
+    expect(parsed.previousSession?.journal).toBe(".replab/session-1764658800000-4242.jsonl");
+    expect(parsed.previousSession?.endedAt).toBe("2026-12-02T07:12:05.000Z");
+    expect(parsed.previousSession?.torn).toBe(1);
+    expect(parsed.previousSession?.graph.nodes.map((n) => n.id)).toEqual(
+      sampleGraph().nodes.map((n) => n.id),
+    );
+    // A kernel that names no end (older replab) is still read.
+    const older = withPrevious();
+    delete (older.previousSession as Record<string, unknown>).endedAt;
+    expect(parseLineage(older).previousSession?.endedAt).toBeUndefined();
+  });
+
+  const previousMutations: [string, (p: Record<string, unknown>) => void, RegExp][] = [
+    ["journal missing", (p) => delete p.journal, /previousSession\.journal/],
+    ["torn negative", (p) => (p.torn = -1), /previousSession\.torn/],
+    ["graph not a lineage", (p) => (p.graph = { nodes: [] }), /previousSession\.graph\.schema/],
+    [
+      "a bad node inside its graph",
+      (p) =>
+        (((p.graph as Record<string, unknown>).nodes as Record<string, unknown>[])[1].status =
+          "done"),
+      /previousSession\.graph\.nodes\[1\]\.status/,
+    ],
+    ["endedAt not a string", (p) => (p.endedAt = 1764659525000), /previousSession\.endedAt/],
+  ];
+  for (const [name, mutate, where] of previousMutations) {
+    it(`refuses a previous session with ${name}, naming the field`, () => {
+      const g = withPrevious();
+      mutate(g.previousSession as Record<string, unknown>);
+      expect(validate(g)).toBe(false);
+      expect(codeOf(() => parseLineage(g))).toBe("LINEAGE_FORMAT");
+      expect(() => parseLineage(g)).toThrow(where);
+    });
+  }
+
   it("refuses non-objects", () => {
     for (const v of [null, 3, "x", []])
       expect(codeOf(() => parseLineage(v))).toBe("LINEAGE_FORMAT");
   });
 });
+
+/** A fresh kernel's graph: nothing of its own yet, the killed kernel's lineage recovered. */
+function withPrevious(): Record<string, unknown> & { previousSession: unknown } {
+  return {
+    ...structuredClone(sampleGraph()),
+    nodes: [],
+    edges: [],
+    previousSession: {
+      journal: ".replab/session-1764658800000-4242.jsonl",
+      torn: 1,
+      endedAt: "2026-12-02T07:12:05.000Z",
+      graph: structuredClone(sampleGraph()),
+    },
+  };
+}
 
 function node(g: Record<string, unknown>, i: number): Record<string, unknown> {
   return (g.nodes as Record<string, unknown>[])[i];
