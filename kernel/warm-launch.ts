@@ -1,14 +1,22 @@
 /**
- * Starts the kernel from the warm-compiler snapshot (docs/startup.md) when a usable one is
- * in replab's cache: Node takes a start-up snapshot only from its command line, so this
- * process runs the same command again as a child under `--snapshot-blob` and stays its
- * stand-in for Jupyter: it passes signals on, exits with the child's status, and ends the
- * child when its own launcher is gone. The child watches this process as its parent.
+ * Starts a TypeScript kernel from the warm-compiler snapshot (docs/startup.md) when a usable
+ * one is in replab's cache. Node takes a start-up snapshot only from its command line, so the
+ * kernelspec's own launch line (`kernelArgv`) starts Node from the blob when the cache has
+ * one, and the kernel then checks the blob itself (`adoptSnapshot`). A kernel started
+ * without it (another cache folder, an older kernelspec) runs the same command again as a
+ * child under `--snapshot-blob` and stays its stand-in for Jupyter: it passes signals on,
+ * exits with the child's status, and ends the child when its own launcher is gone. The child
+ * watches this process as its parent. A JavaScript kernel starts cold: it checks no types,
+ * and loading the compiler beside the protocol's start costs it less than deserializing
+ * the snapshot before anything else can run.
  */
 import { spawn } from "node:child_process";
 import os from "node:os";
 import {
+  adoptSnapshot,
   forgetSnapshot,
+  snapshotKey,
+  startedFromSnapshot,
   usableSnapshot,
   WARM_CHILD_ENV,
   warmEnabled,
@@ -20,13 +28,25 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** A child that exits with an error sooner than this after its start blames the snapshot. */
 const EARLY_FAILURE_MS = 5_000;
 
-/** The child's exit status, or undefined when this process should start the kernel itself. */
-export async function relaunchWarm(): Promise<number | undefined> {
-  if (process.env[WARM_CHILD_ENV] === "1" || !warmEnabled()) return undefined;
+/**
+ * The child's exit status, or undefined when this process should run the kernel itself
+ * (started from the snapshot already, a JavaScript kernel, no usable snapshot).
+ */
+export async function relaunchWarm(javascript = false): Promise<number | undefined> {
+  if (process.env[WARM_CHILD_ENV] === "1") return undefined;
+  if (startedFromSnapshot()) {
+    // Node started from the blob by itself (kernelArgv): keep it only if it is still right.
+    const dropped = adoptSnapshot();
+    if (dropped !== undefined)
+      log(`not using the warm-compiler snapshot (${dropped}): starting cold`);
+    return undefined;
+  }
+  if (javascript || !warmEnabled()) return undefined;
   const found = usableSnapshot();
   if (!("blob" in found)) return undefined;
   const script = process.argv[1];
   if (script === undefined) return undefined;
+  // Reached only when Node did not start from the blob itself (see kernelArgv).
   const env: NodeJS.ProcessEnv = { ...process.env, [WARM_CHILD_ENV]: "1" };
   // The child watches this process; this process watches whoever JPY_PARENT_PID names.
   delete env["JPY_PARENT_PID"];
@@ -55,4 +75,45 @@ export async function relaunchWarm(): Promise<number | undefined> {
       resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
     });
   });
+}
+
+/**
+ * The shell line a TypeScript kernelspec runs: Node from the snapshot blob when the cache
+ * folder's launch file names the blob's size (kernels then skip the launcher's process),
+ * else as usual. It reads only $XDG_CACHE_HOME or ~/.cache and spends one `wc`; the
+ * kernel checks the blob it was started from against what is installed (adoptSnapshot).
+ */
+const LAUNCH_SCRIPT = [
+  "node=$1 entry=$2 key=$3; shift 3",
+  "dir=${XDG_CACHE_HOME:-$HOME/.cache}/replab",
+  "blob=$dir/warm-$key.blob",
+  'if [ "${REPLAB_WARM-}" != 0 ] && [ -f "$blob" ] &&',
+  '  { read -r size < "$dir/warm-$key.launch"; } 2>/dev/null &&',
+  '  [ "$(wc -c 2>/dev/null < "$blob")" -eq "$size" ] 2>/dev/null; then',
+  '  exec "$node" --snapshot-blob "$blob" "$entry" kernel "$@"',
+  "fi",
+  'exec "$node" "$entry" kernel "$@"',
+].join("\n");
+
+/**
+ * A kernelspec's argv for `node ENTRY kernel ARGS...`: through LAUNCH_SCRIPT for a
+ * TypeScript kernel where there is a POSIX shell, so it starts from the snapshot in one
+ * process; the plain command elsewhere (the kernel then relaunches itself when warm).
+ */
+export function kernelArgv(
+  node: string,
+  entry: string,
+  args: string[],
+  typescript: boolean,
+): string[] {
+  const plain = [node, entry, "kernel", ...args];
+  if (!typescript || process.platform === "win32") return plain;
+  let key: string;
+  try {
+    key = snapshotKey();
+  } catch {
+    // No compiled snapshot entry (a partial build): the plain command still starts warm later.
+    return plain;
+  }
+  return ["/bin/sh", "-c", LAUNCH_SCRIPT, "replab-kernel", node, entry, key, ...args];
 }

@@ -1,7 +1,7 @@
 /**
  * `node warm-build-job.js`: builds the warm-compiler snapshot (docs/startup.md) into replab's
- * cache folder. The blob and its manifest are written in a private build folder and renamed
- * into place, manifest last, so a kernel never sees a half-written snapshot; a build already
+ * cache folder. The blob, its manifest and the launch file are written in a private build
+ * folder and renamed into place in that order, so a kernel never sees a half-written snapshot; a build already
  * under way (its folder exists and is younger than STALE_MS) makes this one a no-op.
  */
 import { spawnSync } from "node:child_process";
@@ -88,7 +88,7 @@ function buildInto(folder: string): WarmManifest {
 /** Remove snapshots of other Node binaries, compilers or replab builds: replab made them. */
 function removeOthers(dir: string, keep: string[]): void {
   for (const name of readdirSync(dir)) {
-    if (/^warm-[0-9a-f]{16}\.(blob|json)$/.test(name) && !keep.includes(name))
+    if (/^warm-[0-9a-f]{16}\.(blob|json|launch)$/.test(name) && !keep.includes(name))
       rmSync(join(dir, name), { force: true });
   }
 }
@@ -104,7 +104,14 @@ function main(): number {
     writeFileSync(staged, JSON.stringify(manifest));
     renameSync(join(paths.build, "blob"), paths.blob);
     renameSync(staged, paths.manifest);
-    removeOthers(dir, [basename(paths.blob), basename(paths.manifest)]);
+    // Last: the launch file lets a kernelspec's shell line start Node from the blob directly.
+    const launch = join(paths.build, "launch");
+    writeFileSync(launch, `${manifest.blobSize}\n`);
+    renameSync(launch, paths.launch);
+    removeOthers(
+      dir,
+      [paths.blob, paths.manifest, paths.launch].map((p) => basename(p)),
+    );
     return 0;
   } catch (error) {
     process.stderr.write(`replab: warm-compiler snapshot not built: ${(error as Error).message}\n`);

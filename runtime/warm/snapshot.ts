@@ -61,17 +61,33 @@ export function typescriptPath(): string {
   return createRequire(join(PACKAGE_ROOT, "package.json")).resolve("typescript");
 }
 
-/** The snapshot's files for this Node binary, compiler and replab build. */
-export function snapshotPaths(dir: string): { blob: string; manifest: string; build: string } {
+/**
+ * The key in the snapshot's file names: this Node binary, compiler and replab build. A
+ * kernelspec carries it (kernel/warm-launch.ts), so its launch line finds the blob unaided.
+ */
+export function snapshotKey(): string {
   const entry = join(PACKAGE_ROOT, "dist", "runtime", "compiler", "warm-snapshot-entry.cjs");
-  const key = createHash("sha256")
+  return createHash("sha256")
     .update([process.version, process.execPath, typescriptPath()].join("\0"))
     .update(readFileSync(entry))
     .digest("hex")
     .slice(0, 16);
+}
+
+/** The snapshot's files for this Node binary, compiler and replab build. */
+export function snapshotPaths(dir: string): {
+  blob: string;
+  manifest: string;
+  launch: string;
+  build: string;
+} {
+  const key = snapshotKey();
   return {
     blob: join(dir, `warm-${key}.blob`),
     manifest: join(dir, `warm-${key}.json`),
+    // The blob's size as text, written last: the kernelspec's shell line starts Node from
+    // the blob only while this file exists and names the blob's size (docs/startup.md).
+    launch: join(dir, `warm-${key}.launch`),
     build: join(dir, `warm-${key}.building`),
   };
 }
@@ -120,5 +136,42 @@ export function usableSnapshot(): { blob: string } | { reason: string } {
 /** Take the snapshot out of use (its manifest goes; the next cold kernel builds it again). */
 export function forgetSnapshot(): void {
   const dir = cacheDir();
-  if (dir !== undefined) rmSync(snapshotPaths(dir).manifest, { force: true });
+  if (dir === undefined) return;
+  const paths = snapshotPaths(dir);
+  // The launch file first: from then on no kernelspec starts Node from this blob.
+  rmSync(paths.launch, { force: true });
+  rmSync(paths.manifest, { force: true });
+}
+
+const WARM_KEY = Symbol.for("replab.warmCompiler");
+
+/** Whether this process was started from the warm-compiler snapshot (its heap holds the compiler). */
+export function startedFromSnapshot(): boolean {
+  return (globalThis as Record<symbol, unknown>)[WARM_KEY] !== undefined;
+}
+
+/**
+ * In a process Node started from a snapshot blob by itself (the kernelspec's launch line, no
+ * launcher that checked it first): keep the snapshot's compiler only when the blob is the
+ * usable snapshot of this build and installation; otherwise drop it, so the compiler and
+ * typings load from disk as in a cold start, and take the snapshot out of use. Returns why it
+ * was dropped, or undefined when it is kept (or there was none).
+ */
+export function adoptSnapshot(): string | undefined {
+  if (!startedFromSnapshot()) return undefined;
+  const at = process.execArgv.indexOf("--snapshot-blob");
+  const started = at < 0 ? undefined : process.execArgv[at + 1];
+  let found: ReturnType<typeof usableSnapshot>;
+  try {
+    found = usableSnapshot();
+  } catch (error) {
+    found = { reason: (error as Error).message };
+  }
+  if ("blob" in found && found.blob === started) return undefined;
+  delete (globalThis as Record<symbol, unknown>)[WARM_KEY];
+  if ("reason" in found) {
+    forgetSnapshot();
+    return found.reason;
+  }
+  return "it is not this replab's current snapshot";
 }
