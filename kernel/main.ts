@@ -85,8 +85,10 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`replab kernel: ${error.message}\n`);
     return 2;
   }
-  // A usable warm-compiler snapshot: the kernel runs in a child started from it.
-  const relaunched = await (await import("./warm-launch.js")).relaunchWarm();
+  // A usable warm-compiler snapshot: the kernel runs in a child started from it (unless
+  // Node started from it already; a JavaScript kernel starts cold: docs/startup.md).
+  const { relaunchWarm } = await import("./warm-launch.js");
+  const relaunched = await relaunchWarm(language === "javascript");
   if (relaunched !== undefined) return relaunched;
   const notebook = notebookLocation();
   const seed = seedFor(notebook.path);
