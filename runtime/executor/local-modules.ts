@@ -81,7 +81,7 @@ export class LocalModules {
 }
 
 /** .mjs, or .js under a package.json that says "type": "module". */
-function isEsModule(file: string): boolean {
+export function isEsModule(file: string): boolean {
   if (file.endsWith(".mjs")) return true;
   if (!file.endsWith(".js")) return false;
   for (let dir = dirname(file); ; dir = dirname(dir)) {
@@ -138,15 +138,27 @@ function registerTypeScript(): void {
 function typeScriptTranspiler(): Transpile {
   // The same package compiler/typescript.cts loads; required, not imported, for the same reason.
   const ts = createRequire(import.meta.url)("typescript") as typeof import("typescript");
-  return (code, fileName) =>
-    ts.transpileModule(code, {
-      fileName,
-      compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        esModuleInterop: true,
-        experimentalDecorators: true,
-        inlineSourceMap: true,
-      },
-    }).outputText;
+  return (code, fileName) => transpileLocalModule(ts, code, fileName, true);
+}
+
+/**
+ * A local TypeScript module as CommonJS, the one compilation the kernel loads and an export
+ * carries (export/local-modules.ts), so the two cannot disagree; an export has no source map.
+ */
+export function transpileLocalModule(
+  ts: typeof import("typescript"),
+  code: string,
+  fileName: string,
+  inlineSourceMap: boolean,
+): string {
+  return ts.transpileModule(code, {
+    fileName,
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      inlineSourceMap,
+    },
+  }).outputText;
 }

@@ -8,6 +8,7 @@ import { ReplabError } from "../errors.js";
 import { writeRealStderr } from "../executor/capture.js";
 import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
+import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
@@ -29,11 +30,12 @@ export async function exportFiles(
   target: string | undefined,
   includeDataFlag: boolean,
 ): Promise<Map<string, ExportContent>> {
-  const source = target === undefined ? full : sliceToTarget(full, target);
+  const source = withLocalModules(target === undefined ? full : sliceToTarget(full, target));
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
   const includeData = includeDataFlag && inputFiles(source.cells).length > 0;
   if (source.cells.length === 0)
     throw new ReplabError("export-failed", `${source.name}: no executed code cells to export`);
+  const modules = source.modules?.modules ?? [];
   const node = process.versions.node;
   const platform = `${process.platform}-${process.arch}`;
   const slug = source.name
@@ -44,7 +46,7 @@ export async function exportFiles(
   const packages = packageFiles(
     findProjectRoot(source.notebookDir),
     `${slug || "notebook"}-pipeline`,
-    importedPackages(source.cells.map((c) => c.source)),
+    importedPackages([...source.cells.map((c) => c.source), ...modules.map((m) => m.content)]),
   );
   const ts = pipelineTs(source, includeData);
   const files = new Map<string, ExportContent>([
@@ -59,6 +61,7 @@ export async function exportFiles(
     ["README.md", readme(source, includeData, node)],
   ]);
   if (includeData) addData(files, source);
+  for (const module of modules) addModule(files, module);
   return files;
 }
 
@@ -82,6 +85,17 @@ export async function exportPipeline(
   if (leftOver !== undefined)
     notify(`the earlier export was left in ${leftOver}: it holds files it did not list`);
   return files.size;
+}
+
+/** A carried module goes at its own path; one that would replace a file of the export cannot. */
+function addModule(files: Map<string, ExportContent>, module: CarriedModule): void {
+  const path = join(...module.path.split("/"));
+  if (files.has(path))
+    throw new ReplabError(
+      "export-failed",
+      `the notebook's module ${module.from} would be carried as ${module.path}, a file the export writes itself: rename it to export this notebook`,
+    );
+  files.set(path, module.content);
 }
 
 /**

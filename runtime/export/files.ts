@@ -22,6 +22,7 @@ export function reproLock(
     dataIncluded,
     data: inputFiles(source.cells),
     writes: writtenFiles(source),
+    ...(source.modules === undefined ? {} : { modules: lockModules(source) }),
     cells: source.cells.map((c) => ({
       id: c.id,
       executionCount: c.executionCount,
@@ -56,6 +57,15 @@ export function writtenFiles(source: ExportSource): DataFile[] {
     }
   }
   return [...last.values()].sort((a, b) => a.path.localeCompare(b.path, "en"));
+}
+
+/** The notebook's own modules as carried (export/local-modules.ts): verify checks them before the run. */
+function lockModules(source: ExportSource): DataFile[] {
+  return (source.modules?.modules ?? []).map((m) => ({
+    path: m.path,
+    sha256: m.sha256,
+    bytes: m.bytes,
+  }));
 }
 
 const sha256Text = (text: string): string =>
@@ -97,6 +107,16 @@ export const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
+/** The README's line on the notebook's own modules, carried beside the pipeline. */
+function modulesNote(source: ExportSource): string {
+  const modules = source.modules?.modules ?? [];
+  if (modules.length === 0) return "";
+  const list = modules.map((m) =>
+    m.path === m.from ? `\`${m.path}\`` : `\`${m.path}\` (from \`${m.from}\`)`,
+  );
+  return `\nThe notebook's own modules are carried beside the pipeline, TypeScript compiled as the kernel loaded it: ${list.join(", ")}.\n`;
+}
+
 /** README.md of the export: how to run and check it, and what it does and does not reproduce. */
 export function readme(source: ExportSource, dataIncluded: boolean, nodeVersion: string): string {
   const files = inputFiles(source.cells).map((f) => f.path);
@@ -117,7 +137,7 @@ or with Docker: \`docker build -t pipeline . && docker run --rm pipeline\`.
 To check the run against \`repro.lock.json\`: \`replab verify .\`
 
 ${data}
-${files.length === 0 ? "" : `\nFiles read: ${files.map((f) => `\`${f}\``).join(", ")}.\n`}
+${files.length === 0 ? "" : `\nFiles read: ${files.map((f) => `\`${f}\``).join(", ")}.\n`}${modulesNote(source)}
 ## What it reproduces
 
 - Each cell's \`Math.random\` stream is reseeded before it runs, from the seed and the sha256 of the cell source,

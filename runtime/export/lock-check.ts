@@ -40,6 +40,8 @@ export interface ReproLock {
   data: LockFile[];
   /** Files the cells leave; absent in locks written before verify checked them. */
   writes?: LockFile[];
+  /** The notebook's own modules carried in the export directory; absent when none were. */
+  modules?: LockFile[];
   cells: LockCell[];
 }
 
@@ -68,10 +70,13 @@ export function parseLock(text: string, path: string): ReproLock {
   for (const [list, files] of [
     ["data", valid.data],
     ["writes", valid.writes ?? []],
+    ["modules", valid.modules ?? []],
   ] as const) {
     files.forEach((file, i) => {
       if (!inside(file.path))
-        throw invalid(`${list}[${i}].path ${file.path} is outside the data directory`);
+        throw invalid(
+          `${list}[${i}].path ${file.path} is outside the ${list === "modules" ? "export" : "data"} directory`,
+        );
     });
   }
   return valid;

@@ -20,7 +20,7 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
   const cells = source.cells.map((cell, i) => {
     const rebound = plan.rebound[i] ?? new Set<string>();
     for (const name of rebound) declared.delete(name);
-    const code = transformCell(cell.source, declared, plan.assigned);
+    const code = transformCell(cell.source, declared, plan.assigned, source.modules?.specifiers);
     if (rebound.size === 0) return cellBlock(cell, code, "");
     openers.push(cell.id);
     const names = [...rebound].join(", ");
@@ -39,7 +39,8 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
     source.language === "javascript"
       ? "// @ts-nocheck: the notebook's cells are JavaScript.\n"
       : "";
-  return `${nocheck}${header(source, dataIncluded)}\n${cells.join("\n\n")}\n`;
+  const local = source.modules === undefined ? "" : LOCAL_MODULE_LOADER;
+  return `${nocheck}${header(source, dataIncluded)}${local}\n${cells.join("\n\n")}\n`;
 }
 
 /** pipeline.mjs: pipeline.ts with the types erased. */
@@ -57,6 +58,24 @@ export function pipelineMjs(source: string): string {
   });
   return out.outputText.replace("// @ts-nocheck: the notebook's cells are JavaScript.\n", "");
 }
+
+/**
+ * Loads a module of the notebook's own that the export carries beside this file (its path
+ * relative to it), as the kernel's importLocal loaded it (executor/local-modules.ts):
+ * CommonJS and JSON through require, a compiled ES module as it is and any other module with
+ * its exports as the default; ES modules through import().
+ */
+const LOCAL_MODULE_LOADER = `
+/** A module of the notebook's own, carried beside this file: loaded as the notebook loaded it. */
+async function __importLocal(path: string): Promise<any> {
+  if (path.endsWith(".mjs") || path.endsWith(".js")) return await import(path);
+  const exports: unknown = require(path);
+  const record = exports as Record<string, unknown> | null;
+  if (record !== null && typeof record === "object" && record["__esModule"] === true) return record;
+  const named = typeof exports === "object" || typeof exports === "function" ? exports : {};
+  return { ...(named as object), default: exports };
+}
+`;
 
 function cellBlock(cell: ExportCell, code: string, opener: string): string {
   const files = cell.reads.map(

@@ -5,16 +5,15 @@
  */
 import { basename } from "node:path";
 import ts from "../compiler/typescript.cjs";
-import { cellSyntax } from "../compiler/syntax.js";
 import { globalAssignments } from "../compiler/const-checks.js";
 import { declaredNames } from "./transform.js";
-import { isLocalSpecifier } from "../executor/local-modules.js";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
 import { parseMagic } from "../magics/registry.js";
 import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
 import { outputSha256, sha256, stdoutOf } from "../runner/output-hash.js";
 import type { HistoryEntry, Language } from "../session/types.js";
+import type { CarriedModules } from "./local-modules.js";
 
 /** A data file a cell reads, checked before that cell runs. */
 export interface DataFile {
@@ -49,6 +48,8 @@ export interface ExportSource {
   /** The time zone and default locale the run recorded (metadata.replab), which the pipeline sets. */
   timeZone?: string | undefined;
   locale?: string | undefined;
+  /** The notebook's own modules the cells load, carried into the export (export/local-modules.ts). */
+  modules?: CarriedModules | undefined;
 }
 
 /** Build the source from an executed notebook. */
@@ -171,7 +172,6 @@ function base(
   source: string,
   lineage: LineageGraph,
 ): Omit<ExportCell, "stdout" | "outputSha256"> {
-  refuseLocalModules(node.id, source);
   return {
     id: node.id,
     executionCount: node.executionCount ?? 0,
@@ -235,45 +235,6 @@ export function inputFiles(cells: ExportCell[]): DataFile[] {
 /** Magic cells (`%lineage`, `%repro ...`) talk to the kernel; a plain script has none. */
 function dropMagics(cells: ExportCell[]): ExportCell[] {
   return cells.filter((c) => parseMagic(c.source) === undefined);
-}
-
-/**
- * The pipeline runs outside the notebook's directory and without a TypeScript loader, so a
- * cell that imports one of the notebook's own modules (`./lib`) would crash it: refuse, naming
- * the cell and the module, rather than write a pipeline that cannot run.
- */
-function refuseLocalModules(cellId: string, source: string): void {
-  // Parsed as TypeScript: a JavaScript cell's imports read the same.
-  const syntax = cellSyntax(source, "typescript");
-  const imported = syntax.imports.find((i) => !i.typeOnly && isLocalSpecifier(i.specifier));
-  const local = imported?.specifier ?? localRequire(syntax.sourceFile);
-  if (local === undefined) return;
-  throw new ReplabError(
-    "export-failed",
-    `cell ${cellId} loads the notebook's own module "${local}", which an export cannot carry yet; inline its code in a cell to export this notebook`,
-  );
-}
-
-/** The first `require("./...")` of a local file in a cell, if any. */
-function localRequire(file: ts.SourceFile): string | undefined {
-  let found: string | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined) return;
-    const [argument] = ts.isCallExpression(node) ? node.arguments : [];
-    if (
-      ts.isCallExpression(node) &&
-      ts.isIdentifier(node.expression) &&
-      node.expression.text === "require" &&
-      argument !== undefined &&
-      ts.isStringLiteral(argument) &&
-      isLocalSpecifier(argument.text)
-    ) {
-      found = argument.text;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return found;
 }
 
 /**

@@ -36,6 +36,7 @@ export function transformCell(
   code: string,
   declared: Set<string>,
   redeclaredLater: Set<string>,
+  local: ReadonlyMap<string, string> = new Map(),
 ): string {
   const file = parse(code);
   const edits: Edit[] = [];
@@ -43,7 +44,7 @@ export function transformCell(
     const start = statement.getStart(file);
     if (ts.isImportDeclaration(statement)) {
       if (statement.importClause?.isTypeOnly === true) continue;
-      edits.push({ start, end: statement.end, text: importText(statement, declared) });
+      edits.push({ start, end: statement.end, text: importText(statement, declared, local) });
       continue;
     }
     if (ts.isExportDeclaration(statement)) {
@@ -57,7 +58,7 @@ export function transformCell(
       variableEdits(statement, file, declared, redeclaredLater, edits);
     else for (const name of valueNames(statement)) declared.add(name);
   }
-  edits.push(...notebookRequires(file));
+  edits.push(...notebookRequires(file, local));
   return applyEdits(code, edits).trim();
 }
 
@@ -81,8 +82,11 @@ function functionEdits(
   edits.push({ start: statement.end, end: statement.end, text: ";" });
 }
 
-/** `require("tslab")` and `require("replab")` in a JavaScript cell: the inline notebook shim. */
-function notebookRequires(file: ts.SourceFile): Edit[] {
+/**
+ * `require("tslab")` and `require("replab")` in a JavaScript cell: the inline notebook shim;
+ * `require("./lib")` of a carried module: the file it was carried to.
+ */
+function notebookRequires(file: ts.SourceFile, local: ReadonlyMap<string, string>): Edit[] {
   const edits: Edit[] = [];
   const visit = (node: ts.Node): void => {
     if (
@@ -95,6 +99,17 @@ function notebookRequires(file: ts.SourceFile): Edit[] {
     ) {
       edits.push({ start: node.getStart(file), end: node.end, text: "__notebook" });
       return;
+    }
+    const [argument] = ts.isCallExpression(node) ? node.arguments : [];
+    const isRequire =
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "require";
+    if (isRequire && argument !== undefined && ts.isStringLiteral(argument)) {
+      const carried = local.get(argument.text);
+      const text = JSON.stringify(carried);
+      if (carried !== undefined)
+        edits.push({ start: argument.getStart(file), end: argument.end, text });
     }
     ts.forEachChild(node, visit);
   };
@@ -151,9 +166,17 @@ function importBindings(node: ts.ImportDeclaration): ImportBinding[] {
   }));
 }
 
-/** `import a, { b as c } from "x"` -> `const __x = await import("x"); const a = __x.default; ...`. */
-function importText(node: ts.ImportDeclaration, declared: Set<string>): string {
+/**
+ * `import a, { b as c } from "x"` -> `const __x = await import("x"); const a = __x.default; ...`.
+ * A carried local module loads through `__importLocal`, as the kernel's importLocal loads it.
+ */
+function importText(
+  node: ts.ImportDeclaration,
+  declared: Set<string>,
+  local: ReadonlyMap<string, string>,
+): string {
   const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+  const carried = local.get(specifier);
   const bindings = importBindings(node);
   // A default or namespace binding sees a package as the notebook did (compiler/interop.ts).
   const whole = bindings.some((b) => b.imported === "default" || b.imported === "*");
@@ -161,9 +184,11 @@ function importText(node: ts.ImportDeclaration, declared: Set<string>): string {
   const load = `await import(${JSON.stringify(specifier)})`;
   const source = NOTEBOOK_MODULES.has(specifier)
     ? "__notebook"
-    : view === ""
-      ? load
-      : `${view}(${load})`;
+    : carried !== undefined
+      ? `await __importLocal(${JSON.stringify(carried)})`
+      : view === ""
+        ? load
+        : `${view}(${load})`;
   if (bindings.length === 0) return NOTEBOOK_MODULES.has(specifier) ? "" : `${source};`;
   const isShim = NOTEBOOK_MODULES.has(specifier);
   const lines = bindings.map(({ local, imported }) => {

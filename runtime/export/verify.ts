@@ -38,6 +38,8 @@ export async function verifyExport(
   const lock = against === undefined ? dirLock : await lockFromNotebook(dir, dirLock, against);
   unverifiable(lock);
   await checkInstalled(dir);
+  // The notebook's own modules the export carries run as part of the pipeline: they must be as exported.
+  for (const file of lock.modules ?? []) await checkFile(resolve(dir), file, "module");
   const root = resolve(dataDir ?? (lock.dataIncluded ? join(dir, "data") : fallbackDataDir));
   for (const file of lock.data) await checkFile(root, file, "data file");
   const writes = lock.writes ?? [];
