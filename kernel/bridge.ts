@@ -66,7 +66,12 @@ export type ToProtocol =
   | { kind: "failed"; id: number; ename: string; evalue: string }
   | { kind: "output"; executeId: number | undefined; output: CellOutput }
   | { kind: "input_request"; id: number; executeId: number; prompt: string; password: boolean }
-  | { kind: "lineage_changed"; graph: LineageGraph };
+  | { kind: "lineage_changed"; graph: LineageGraph }
+  /**
+   * Stop (SIGTERM, launcher gone): close the sockets and answer "shutdown". Terminating the
+   * worker with its sockets open makes the zeromq addon abort the process (kernel/main.ts).
+   */
+  | { kind: "close" };
 
 /** What the protocol thread needs at start: the connection and kernel_info facts. */
 export interface ProtocolData {

@@ -162,6 +162,9 @@ function version(): string {
   return pkg.version;
 }
 
+/** How long stop() waits for the protocol thread to close its sockets before terminating it. */
+const STOP_GRACE_MS = 2_000;
+
 /** Serves the protocol thread's engine calls on the main thread. */
 class EngineHost {
   readonly finished: Promise<number>;
@@ -190,8 +193,19 @@ class EngineHost {
     });
   }
 
+  /**
+   * End the kernel without a shutdown_request. The protocol thread closes its sockets first
+   * and answers "shutdown" (then handle() terminates it): a worker terminated with zeromq
+   * sockets open throws a Napi::Error from the addon's teardown, which aborts the process
+   * (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'").
+   */
   async stop(): Promise<void> {
-    await this.worker.terminate();
+    this.post({ kind: "close" });
+    // A protocol thread that cannot answer still goes; the abort is then the lesser harm.
+    const timer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);
+    timer.unref();
+    await new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    clearTimeout(timer);
   }
 
   private async handle(message: ToEngine): Promise<void> {

@@ -259,6 +259,9 @@ export class ProtocolThread implements KernelContext {
           void this.publish("comm_msg", { comm_id: commId, data }, undefined);
         }
         return;
+      case "close":
+        void this.close();
+        return;
     }
   }
 
