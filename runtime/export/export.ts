@@ -9,6 +9,7 @@ import { writeRealStderr } from "../executor/capture.js";
 import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
+import { refuseStale } from "./stale.js";
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
@@ -30,7 +31,9 @@ export async function exportFiles(
   target: string | undefined,
   includeDataFlag: boolean,
 ): Promise<Map<string, ExportContent>> {
-  const source = withLocalModules(target === undefined ? full : sliceToTarget(full, target));
+  const sliced = target === undefined ? full : sliceToTarget(full, target);
+  refuseStale(sliced);
+  const source = withLocalModules(sliced);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
   const includeData = includeDataFlag && inputFiles(source.cells).length > 0;
   if (source.cells.length === 0)

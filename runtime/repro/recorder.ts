@@ -151,7 +151,8 @@ export class Recorder {
    * alone may not, and get the static analysis).
    */
   beginCell(cellId: string, code: string, names?: readonly string[]): void {
-    this.random.reseed(this.seedValue, sha256Hex(code));
+    const sourceSha256 = sha256Hex(code);
+    this.random.reseed(this.seedValue, sourceSha256);
     const reads = new Map<string, Promise<FileRecord | undefined>>();
     const pending: PendingRead[] = [];
     const trace = this.state.begin(
@@ -161,7 +162,7 @@ export class Recorder {
         if (content !== undefined) pending.push(content);
         reads.set(absolute, this.hashAs(path, absolute, content));
       },
-      cellStreamKey(this.seedValue, sha256Hex(code)),
+      cellStreamKey(this.seedValue, sourceSha256),
     );
     const observing = names !== undefined && this.observer !== undefined;
     if (observing) this.observer?.begin(names ?? []);

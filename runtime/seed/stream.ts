@@ -25,9 +25,14 @@ export function cellStream(seed: number, sourceSha256: string): () => number {
 export class SeededRandom {
   private readonly original = Math.random;
 
-  /** Replace Math.random with the stream of the cell whose source has this sha256. */
+  /**
+   * Replace Math.random with the stream of the cell whose source has this sha256. The stream
+   * is made on the first draw: seedrandom's key schedule costs tens of microseconds, which
+   * every cell paid before it ran, and most cells never draw. The numbers are the same.
+   */
   reseed(seed: number, sourceSha256: string): void {
-    Math.random = cellStream(seed, sourceSha256);
+    let stream: (() => number) | undefined;
+    Math.random = () => (stream ??= cellStream(seed, sourceSha256))();
   }
 
   /** Put back the Math.random that was there before. */
