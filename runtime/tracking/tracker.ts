@@ -6,6 +6,7 @@
  * writes nothing.
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { performance } from "node:perf_hooks";
 import { hashFile } from "../hashing/sha256.js";
 import type { FileNode, LineageGraph } from "../lineage/types.js";
 import { runtimeVersions } from "../repro/versions.js";
@@ -24,13 +25,20 @@ import { newRunId, writeRecordSync } from "./store.js";
 
 /** Taken before any tracer patches the clock: replab's own timestamps are not the cell's reads. */
 const clock = Date.now.bind(Date);
+const monotonic = performance.now.bind(performance);
 
 /**
  * Between cells the record is saved at most this often: rewriting it (with the lineage) after
- * every cell would cost a long notebook milliseconds per cell. A later cell or a timer saves
- * what is pending, so a record is never more than this far behind.
+ * every cell would cost a long notebook milliseconds per cell. A timer saves what is pending,
+ * so a record is never more than this far behind, or SAVE_COST_FACTOR times its last save.
  */
 const SAVE_INTERVAL_MS = 1000;
+/**
+ * A record rewritten whole grows with the notebook (4.5 MB after 10,000 cells, tens of ms to
+ * write): the wait between saves is at least this many times the last save's cost, so saving
+ * takes at most ~2% of the engine's time however long the session runs.
+ */
+const SAVE_COST_FACTOR = 50;
 
 /** How a tracker is set up. */
 export interface TrackerOptions {
@@ -67,6 +75,8 @@ export class RunTracker implements RunLog {
   private started = false;
   private warned = false;
   private lastSave = 0;
+  /** Milliseconds the last save took (stringify, write, rename). */
+  private lastSaveCost = 0;
   private pendingSave: NodeJS.Timeout | undefined;
 
   constructor(options: TrackerOptions) {
@@ -256,14 +266,14 @@ export class RunTracker implements RunLog {
     this.save();
   }
 
-  /** Save now when the last save is old enough, else once the interval has passed. */
+  /**
+   * Save once the interval since the last save has passed, always from a timer: never inside
+   * the cell's own work, so the kernel's reply to the cell does not wait for the write.
+   */
   private saveSoon(): void {
     if (this.pendingSave !== undefined) return;
-    const wait = this.lastSave + SAVE_INTERVAL_MS - clock();
-    if (wait <= 0) {
-      this.save();
-      return;
-    }
+    const interval = Math.max(SAVE_INTERVAL_MS, SAVE_COST_FACTOR * this.lastSaveCost);
+    const wait = Math.max(0, this.lastSave + interval - clock());
     // unref: a pending save must not keep a finished process alive; end() saves anyway.
     this.pendingSave = setTimeout(() => {
       this.pendingSave = undefined;
@@ -274,6 +284,7 @@ export class RunTracker implements RunLog {
   /** Write the record; a failure is one warning, never a failed cell. */
   private save(): RunRecord {
     this.lastSave = clock();
+    const began = monotonic();
     const record = this.snapshot();
     try {
       writeRecordSync(this.options.notebookDir, record);
@@ -282,6 +293,7 @@ export class RunTracker implements RunLog {
         this.options.warn(`replab: the run record was not saved: ${(error as Error).message}`);
       this.warned = true;
     }
+    this.lastSaveCost = monotonic() - began;
     return record;
   }
 
