@@ -25,6 +25,7 @@ import {
   usableSnapshot,
   type WarmManifest,
 } from "../../runtime/warm/snapshot.js";
+import { kernelArgv } from "../../kernel/warm-launch.js";
 import { ROOT } from "../cli/helpers.js";
 import { freePort, KernelClient } from "../protocol/zmq-client.js";
 
@@ -60,6 +61,33 @@ function kernelspec(env: Record<string, string>): string {
     JSON.stringify({ argv: [...argv, "{connection_file}"], language: "typescript" }),
   );
   return prefix;
+}
+
+/** A kernelspec as `replab install` writes it (the shell launch line), its kernel seeing `env`. */
+function installedKernelspec(env: Record<string, string>): string {
+  const prefix = mkdtempSync(join(tmpdir(), "replab-warm-spec-"));
+  mkdirSync(join(prefix, "kernels", "replab"), { recursive: true });
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const argv = kernelArgv(process.execPath, BIN, ["{connection_file}"], true);
+  writeFileSync(
+    join(prefix, "kernels", "replab", "kernel.json"),
+    JSON.stringify({ argv: ["/usr/bin/env", ...assignments, ...argv], language: "typescript" }),
+  );
+  return prefix;
+}
+
+/** A process's command line. */
+function commandOf(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+}
+
+/** The exit code and signal of a kernel told to stop with SIGTERM. */
+async function stopWithSigterm(client: KernelClient): Promise<[number | null, string | null]> {
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    client.process.once("exit", (code, signal) => resolve([code, signal])),
+  );
+  client.process.kill("SIGTERM");
+  return exited;
 }
 
 /** Command lines of a process's children. */
@@ -214,6 +242,74 @@ describe("the warm-compiler snapshot", () => {
       client.close();
     }
   }, 120_000);
+
+  it("starts from the installed kernelspec's launch line in one process, types still checked", async () => {
+    const client = await KernelClient.start(
+      installedKernelspec({ XDG_CACHE_HOME: cache }),
+      "replab",
+    );
+    try {
+      // Node itself started from the blob: no launcher, no second kernel process.
+      const pid = client.process.pid ?? 0;
+      expect(commandOf(pid)).toMatch(
+        /--snapshot-blob \S+warm-[0-9a-f]{16}\.blob \S+replab\.js kernel/,
+      );
+      expect(childCommands(pid).filter((c) => c.includes("replab.js kernel"))).toEqual([]);
+      const bad = await client.execute("const x: string = 1; x");
+      expect(String(bad.reply.content["evalue"])).toContain(
+        "Type 'number' is not assignable to type 'string'",
+      );
+      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
+      expect(client.stderr).not.toContain("not using the warm-compiler snapshot");
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
+  it("drops a snapshot the launch line started from once its typings changed, and checks cold", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "replab-warm-stale-"));
+    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
+    const paths = withEnv({ XDG_CACHE_HOME: copy }, () => snapshotPaths(join(copy, "replab")));
+    // As if @types/node had been upgraded since the build: one parsed file's hash differs.
+    const [first, ...rest] = manifest.files;
+    const stale = { ...manifest, files: [{ ...first!, sha256: "0".repeat(64) }, ...rest] };
+    writeFileSync(paths.manifest, JSON.stringify(stale));
+    const client = await KernelClient.start(
+      installedKernelspec({ XDG_CACHE_HOME: copy }),
+      "replab",
+    );
+    try {
+      expect(commandOf(client.process.pid ?? 0)).toContain("--snapshot-blob");
+      const bad = await client.execute("const x: string = 1; x");
+      expect(String(bad.reply.content["evalue"])).toContain(
+        "Type 'number' is not assignable to type 'string'",
+      );
+      expect(client.stderr).toContain(
+        `not using the warm-compiler snapshot (${first!.fileName} changed): starting cold`,
+      );
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
+  it.each([
+    ["from the snapshot", {}],
+    ["cold", { REPLAB_WARM: "0" }],
+  ])(
+    "ends with status 0 on SIGTERM, without the zeromq addon's abort (%s)",
+    async (_, env) => {
+      const spec = installedKernelspec({ XDG_CACHE_HOME: cache, ...env });
+      const client = await KernelClient.start(spec, "replab");
+      try {
+        expect((await client.execute("1 + 1")).result).toBe("2");
+        expect(await stopWithSigterm(client)).toEqual([0, null]);
+        expect(client.stderr).not.toContain("Napi::Error");
+      } finally {
+        client.close();
+      }
+    },
+    120_000,
+  );
 
   it("is built by a cold kernel into the cache, never into the notebook's folder", async () => {
     const fresh = mkdtempSync(join(tmpdir(), "replab-warm-fresh-"));
