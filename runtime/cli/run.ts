@@ -101,7 +101,9 @@ async function startEngine(
   process.chdir(notebookDir);
   // The machine's time zone must not change the outputs: the recorded one, else UTC.
   applyRunTimeZone(notebook);
-  return createSession({ language, notebookDir, seed, notebookName: basename(path) });
+  // What a cell's timers print later goes to that cell, and the run waits for them (README, "Late output").
+  const lateOutput = "origin";
+  return createSession({ language, notebookDir, seed, notebookName: basename(path), lateOutput });
 }
 
 async function runOne(file: string, options: RunOptions): Promise<number> {

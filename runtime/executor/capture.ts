@@ -1,10 +1,13 @@
 /**
  * Routes what cells print (console, process.stdout/stderr) to the current OutputSink.
  * Output that arrives after a cell finished (timers, promises) goes to the latest cell's
- * sink, as in every Jupyter kernel. replab's own diagnostics must use `writeRealStderr`,
- * which bypasses the capture.
+ * sink, as in every Jupyter kernel; in `replab run` it goes to the cell whose code started
+ * it (`attributeToOrigin`, cell-context.ts). replab's own diagnostics must use
+ * `writeRealStderr`, which bypasses the capture.
  */
 import type { OutputSink } from "../session/types.js";
+import { CellContexts } from "./cell-context.js";
+import type { CellScope } from "./run.js";
 
 type Write = typeof process.stdout.write;
 
@@ -24,10 +27,24 @@ export function writeRealStdout(text: string): void {
 export class OutputRouter {
   private sink: OutputSink | undefined;
   private installed = false;
+  private cells: CellContexts | undefined;
 
-  /** The sink cells currently write to (the running or latest cell's). */
+  /** The sink cells currently write to: the latest cell's, or with origins the writing code's cell's. */
   get current(): OutputSink | undefined {
-    return this.sink;
+    return this.cells?.current()?.sink ?? this.sink;
+  }
+
+  /**
+   * From now on, what a cell's timers and promises write later goes to that cell (replab
+   * run). Returns the scope the executor runs cells' code in.
+   */
+  attributeToOrigin(): CellScope {
+    const cells = (this.cells ??= new CellContexts());
+    return {
+      run: (work) => cells.run(this.sink, work),
+      abandon: () => cells.abandonLatest(),
+      settle: (boundMs) => cells.settle(boundMs),
+    };
   }
 
   /** Send cell output to `sink` from now on. */
@@ -45,6 +62,7 @@ export class OutputRouter {
 
   /** Put the real writers back. */
   uninstall(): void {
+    this.cells?.dispose();
     if (!this.installed) return;
     this.installed = false;
     process.stdout.write = realStdoutWrite;
@@ -53,7 +71,7 @@ export class OutputRouter {
 
   private writer(name: "stdout" | "stderr", real: Write): Write {
     return ((chunk: unknown, ...rest: unknown[]): boolean => {
-      const sink = this.sink;
+      const sink = this.current;
       if (sink === undefined) return (real as (...args: unknown[]) => boolean)(chunk, ...rest);
       const text =
         typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");

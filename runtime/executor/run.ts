@@ -17,6 +17,24 @@ export class InterruptedError extends ReplabError {
 }
 
 /**
+ * What a cell's code runs inside: by default nothing; in `replab run` an async context that
+ * keeps its later output with it and tracks the timers it leaves (executor/cell-context.ts).
+ */
+export interface CellScope {
+  run<T>(work: () => T): T;
+  /** The running cell was interrupted. */
+  abandon(): void;
+  /** Wait at most `boundMs` for the timers cells left pending; true when none is left. */
+  settle(boundMs: number | undefined): Promise<boolean>;
+}
+
+const PLAIN_SCOPE: CellScope = {
+  run: (work) => work(),
+  abandon: () => undefined,
+  settle: () => Promise.resolve(true),
+};
+
+/**
  * Source made only of number literals, arithmetic, comparison and logical operators and
  * parentheses (`1 + 1`, `(2 ** 10) % 7 > 3`): no names, no strings, no brackets, no `/`
  * (which could start a regular expression). Such code only computes with primitive numbers,
@@ -35,6 +53,8 @@ export function needsSigintBreak(source: string): boolean {
 
 export class Executor {
   private abandon: ((error: Error) => void) | undefined;
+  /** Where cells' code runs; set by the session (replab run's attributes late output, capture.ts). */
+  scope: CellScope = PLAIN_SCOPE;
   /** Nonzero asks the running cell's loops to stop; shared with whichever thread interrupts. */
   readonly stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 
@@ -52,7 +72,7 @@ export class Executor {
       this.abandon = reject;
     });
     try {
-      const pending = runSync(compiled, breakOnSigint);
+      const pending = this.scope.run(() => runSync(compiled, breakOnSigint));
       return await Promise.race([pending, interrupted]);
     } finally {
       this.abandon = undefined;
@@ -63,6 +83,7 @@ export class Executor {
   interrupt(): void {
     // Also stops the loops of a continuation that keeps running after its cell was abandoned.
     Atomics.store(this.stop, 0, 1);
+    this.scope.abandon();
     this.abandon?.(new InterruptedError());
   }
 

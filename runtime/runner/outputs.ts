@@ -24,12 +24,15 @@ interface Entry {
 export class NotebookOutputSink implements OutputSink {
   private entries: Entry[] = [];
   private clearPending = false;
+  /** Where the cell's reply ended: its result or error goes here, before what its timers print later. */
+  private replyAt: number | undefined;
 
   stream(name: "stdout" | "stderr", text: string): void {
     if (text === "") return;
     this.flushClear();
     const last = this.entries.at(-1);
-    if (last !== undefined && last.output.output_type === "stream" && last.output.name === name) {
+    const merges = this.replyAt === undefined || this.entries.length > this.replyAt;
+    if (merges && last?.output.output_type === "stream" && last.output.name === name) {
       last.text += text;
       return;
     }
@@ -77,10 +80,18 @@ export class NotebookOutputSink implements OutputSink {
     );
   }
 
+  /**
+   * The cell's code has finished: its result or error, added later, goes here, and what
+   * arrives from now on (its timers, README "Late output") comes after them.
+   */
+  markReply(): void {
+    this.replyAt = this.entries.length;
+  }
+
   /** Add the cell's result as execute_result. */
   result(value: ExecuteResultValue, executionCount: number): void {
     this.flushClear();
-    this.entries.push({
+    this.add({
       output: {
         output_type: "execute_result",
         execution_count: executionCount,
@@ -95,7 +106,7 @@ export class NotebookOutputSink implements OutputSink {
   /** Add an error output. */
   error(ename: string, evalue: string, traceback: string[]): void {
     this.flushClear();
-    this.entries.push({
+    this.add({
       output: { output_type: "error", ename, evalue, traceback },
       displayId: undefined,
       text: "",
@@ -115,6 +126,16 @@ export class NotebookOutputSink implements OutputSink {
       .filter((e) => e.output.output_type === "stream" && e.output.name === "stdout")
       .map((e) => e.text)
       .join("");
+  }
+
+  /** The reply's own output: at the reply mark when there is one, else last. */
+  private add(entry: Entry): void {
+    if (this.replyAt === undefined || this.replyAt > this.entries.length) {
+      this.entries.push(entry);
+      return;
+    }
+    this.entries.splice(this.replyAt, 0, entry);
+    this.replyAt++;
   }
 
   private flushClear(): void {

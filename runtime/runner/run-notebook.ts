@@ -10,6 +10,7 @@ import { serializeNotebook } from "../notebook/write.js";
 import type { CellEngine, CellError } from "../session/types.js";
 import { markKilledOnSignal } from "../tracking/signals.js";
 import type { RunTracker } from "../tracking/tracker.js";
+import { writeRealStderr } from "../executor/capture.js";
 import { NotebookOutputSink } from "./outputs.js";
 import { outputSha256, sha256 } from "./output-hash.js";
 import type { Progress } from "./progress.js";
@@ -19,8 +20,12 @@ import { withTimeout } from "./timeout.js";
 /** What the runner needs of an engine: a local Session or a remote kernel (runner/remote.ts). */
 /** A local engine has an interrupt flag; a remote one (--server) is interrupted by its kernel. */
 /** A local session also keeps the run record (runtime/tracking); a remote kernel keeps its own. */
+/** A local session can wait for the timers its cells left (executor/cell-context.ts); a remote one cannot. */
 export type RunnerEngine = Pick<CellEngine, "execute" | "interrupt" | "lineage"> &
-  Partial<Pick<CellEngine, "interruptFlag">> & { readonly tracker?: RunTracker | undefined };
+  Partial<Pick<CellEngine, "interruptFlag">> & {
+    readonly tracker?: RunTracker | undefined;
+    settleTimers?(boundMs: number | undefined): Promise<boolean>;
+  };
 
 export interface ExecuteOptions {
   allowErrors: boolean;
@@ -61,6 +66,7 @@ export async function executeNotebook(
     tracker.beginRun(notebookSourceSha256(notebook), notebookParams(notebook));
   }
   const unwatch = tracker === undefined ? undefined : markKilledOnSignal(tracker);
+  const ran: RanCell[] = [];
   try {
     for (const [i, cell] of cells.entries()) {
       const stop = failures.length > 0 && !options.allowErrors;
@@ -68,10 +74,15 @@ export async function executeNotebook(
         clearCell(cell);
         continue;
       }
-      const error = await executeCell(cell, engine, options, i + 1, cells.length);
+      const done = await executeCell(cell, engine, options, i + 1, cells.length);
+      ran.push(done);
       cellsRun++;
-      if (error !== undefined) failures.push({ cellId: cell.id, position: i + 1, error });
+      if (done.error !== undefined)
+        failures.push({ cellId: cell.id, position: i + 1, error: done.error });
     }
+    // What the cells' timers print after their replies belongs in the notebook, as `node` would print it.
+    await settleTimers(engine, options.timeoutMs);
+    for (const done of ran) storeOutputs(done, engine);
   } finally {
     unwatch?.();
   }
@@ -81,13 +92,29 @@ export async function executeNotebook(
   return { failures, lineage: engine.lineage(), cellsRun };
 }
 
+/** A cell that ran: its sink still collects what its timers print later (README, "Late output"). */
+interface RanCell {
+  cell: CodeCell;
+  code: string;
+  sink: NotebookOutputSink;
+  durationMs: number;
+  error: CellError | undefined;
+}
+
+async function settleTimers(engine: RunnerEngine, timeoutMs: number | undefined): Promise<void> {
+  if (engine.settleTimers === undefined || (await engine.settleTimers(timeoutMs))) return;
+  writeRealStderr(
+    `replab: timers the cells started were still pending after --timeout ${(timeoutMs ?? 0) / 1000} s; what they print later is not in the notebook\n`,
+  );
+}
+
 async function executeCell(
   cell: CodeCell,
   engine: RunnerEngine,
   options: ExecuteOptions,
   position: number,
   total: number,
-): Promise<CellError | undefined> {
+): Promise<RanCell> {
   const code = joinSource(cell.source);
   const sink = new NotebookOutputSink();
   options.progress.start(position, total, cell.id);
@@ -99,7 +126,11 @@ async function executeCell(
   } = await withSettleWatch(
     () =>
       withTimeout(
-        () => engine.execute(request, sink),
+        async () => {
+          const outcome = await engine.execute(request, sink);
+          sink.markReply();
+          return outcome;
+        },
         options.timeoutMs,
         () => engine.interrupt(),
         engine.interruptFlag,
@@ -115,16 +146,22 @@ async function executeCell(
     else error = timedOut ? timeoutError(outcome, options.timeoutMs ?? 0) : outcome;
     sink.error(error.ename, error.evalue, error.traceback);
   }
-  cell.outputs = sink.outputs();
   cell.execution_count = outcome.executionCount;
+  const ran = { cell, code, sink, durationMs, error };
+  storeOutputs(ran, engine);
+  options.progress.finish(position, total, cell.id, error === undefined, durationMs);
+  return ran;
+}
+
+/** The cell's outputs so far into the notebook, its metadata and the run record. */
+function storeOutputs({ cell, code, sink, durationMs }: RanCell, engine: RunnerEngine): void {
+  cell.outputs = sink.outputs();
   const outputs = outputSha256(cell.outputs);
   cell.metadata = {
     ...cell.metadata,
     replab: { sourceSha256: sha256(code), outputSha256: outputs, durationMs },
   };
   engine.tracker?.setOutputHash(cell.id, outputs);
-  options.progress.finish(position, total, cell.id, error === undefined, durationMs);
-  return error;
 }
 
 function timeoutError(error: CellError, ms: number): CellError {

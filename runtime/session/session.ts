@@ -57,6 +57,12 @@ export interface SessionOptions {
   journal?: boolean | undefined;
   /** Write a run record in <notebookDir>/.replab/runs (default: as journal; docs/contracts.md, "Run records"). */
   tracking?: boolean | undefined;
+  /**
+   * Where output a cell's timers and promises print after its reply goes: "latest" (default,
+   * Jupyter's rule for kernels) or "origin", the cell that started them (replab run; README,
+   * "Late output").
+   */
+  lateOutput?: "latest" | "origin" | undefined;
 }
 
 /** Create a session; cheap (the compiler loads on first use or on preload()). */
@@ -130,6 +136,7 @@ export class Session implements CellEngine {
     };
     installRequire(options.notebookDir, notebookModule);
     this.restorePrompt = installPrompt(() => this.router.current);
+    if (options.lateOutput === "origin") this.executor.scope = this.router.attributeToOrigin();
     this.router.install();
     installErrorReporters(this.router, (error) => this.cellError(error));
     this.restoreStacks = installCellStacks(this.cellPosition);
@@ -358,6 +365,11 @@ export class Session implements CellEngine {
 
   interrupt(): void {
     this.executor.interrupt();
+  }
+
+  /** Wait at most `boundMs` for timers cells left pending (lateOutput "origin"); true when none is left. */
+  settleTimers(boundMs: number | undefined): Promise<boolean> {
+    return this.executor.scope.settle(boundMs);
   }
 
   get interruptFlag(): SharedArrayBuffer {
