@@ -76,12 +76,16 @@ type ReplyUserExpressions = Extract<
   { status: "ok" }
 >["user_expressions"];
 
-/** After a failed cell, executes already queued are answered "aborted" (stop_on_error). */
+/**
+ * After a failed cell, executes already queued are answered "aborted" (stop_on_error), with no
+ * execution count, as ipykernel answers them: JupyterLab sets a cell's prompt from the reply,
+ * so a skipped cell shows [ ] rather than the failed cell's number.
+ */
 async function abortQueuedExecutes(kernel: KernelContext): Promise<void> {
   for (const queued of kernel.takeQueuedExecutes()) {
     const { message } = queued;
     await kernel.publish("status", { execution_state: "busy" }, message);
-    await kernel.reply(queued, { status: "aborted", execution_count: kernel.executions.count });
+    await kernel.reply(queued, { status: "aborted" });
     await kernel.publish("status", { execution_state: "idle" }, message);
   }
 }

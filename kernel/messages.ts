@@ -113,7 +113,7 @@ export interface ReplyContent {
         user_expressions: Record<string, UserExpressionContent>;
       }
     | (ErrorContent & { execution_count: number })
-    | { status: "aborted"; execution_count: number };
+    | { status: "aborted" };
   complete_reply: Status & {
     matches: string[];
     cursor_start: number;

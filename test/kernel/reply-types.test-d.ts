@@ -34,9 +34,9 @@ export function replies(): void {
   createReply(kernelInfo, kernelInfoReply, "s");
   // @ts-expect-error a kernel_info_request is not answered with a complete_reply
   createReply(kernelInfo, completeReply, "s");
-  createReply(execute, { status: "aborted", execution_count: 1 }, "s");
-  // @ts-expect-error an execute_reply carries the execution count
   createReply(execute, { status: "aborted" }, "s");
+  // @ts-expect-error an aborted execute_reply has no execution count (the cell never ran)
+  createReply(execute, { status: "aborted", execution_count: 1 }, "s");
   createReply(execute, { ...okExecute, user_expressions: { a: expressionError } }, "s");
   // @ts-expect-error user_expressions entries are bundles or errors, not bare values
   createReply(execute, { ...okExecute, user_expressions: { a: 1 } }, "s");

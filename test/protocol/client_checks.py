@@ -373,6 +373,8 @@ class StopOnError(KernelCase):
         for msg_id in (second, third):
             reply = self.shell(msg_id)
             self.assertEqual(reply["content"]["status"], "aborted")
+            # No execution count: JupyterLab shows a skipped cell as [ ], as under ipykernel.
+            self.assertNotIn("execution_count", reply["content"])
             iopub = iopub_until_idle(self.kc, msg_id)
             self.assertEqual(types(iopub), ["status", "status"])
         self.assertEqual(self.value('Reflect.has(globalThis, "secondRan")'), "false")
