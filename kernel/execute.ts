@@ -21,9 +21,11 @@ export async function execute(
   const inputCount = executions.count + (counted ? 1 : 0);
   // Recorded before execute_input goes out, so a client that saw the input finds it in history.
   if (counted) executions.recordInput(code);
-  if (!silent) {
-    await kernel.publish("execute_input", { code, execution_count: inputCount }, message);
-  }
+  // Queued on iopub now and awaited after the engine's answer: iopub keeps the order of
+  // publish calls, so the cell's outputs still follow it, and the cell need not wait for it.
+  const input = silent
+    ? undefined
+    : kernel.publish("execute_input", { code, execution_count: inputCount }, message);
   const cellId =
     typeof message.metadata["cellId"] === "string" ? message.metadata["cellId"] : undefined;
   const id = kernel.nextId();
@@ -34,6 +36,7 @@ export async function execute(
   const outcome = await kernel
     .call({ kind: "execute", code, cellId, silent, storeHistory, allowStdin, userExpressions }, id)
     .finally(() => (executions.running = undefined));
+  await input;
   executions.count = outcome.executionCount;
   phase("engine", request);
   if (outcome.status === "ok") {

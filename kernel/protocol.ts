@@ -193,7 +193,9 @@ export class ProtocolThread implements KernelContext {
   /** busy, the handler (or the error reply of an invalid request), idle. */
   private async handle(parsed: Parsed): Promise<void> {
     phase("queued", parsed);
-    await this.publish("status", { execution_state: "busy" }, parsed.message);
+    // Queued, not awaited: iopub sends in publish order, so busy still precedes everything
+    // the request publishes, and the engine starts on the cell while busy is being sent.
+    const busy = this.publish("status", { execution_state: "busy" }, parsed.message);
     phase("busy", parsed);
     try {
       if (isRejected(parsed)) {
@@ -204,6 +206,7 @@ export class ProtocolThread implements KernelContext {
       log(`${parsed.channel}: ${parsed.type} failed: ${(error as Error).stack ?? String(error)}`);
       if (!this.replied.has(parsed)) await this.replyError(parsed, error).catch(() => undefined);
     }
+    await busy;
     await this.publish("status", { execution_state: "idle" }, parsed.message);
     phaseEnd("idle", parsed);
   }
