@@ -35,6 +35,11 @@ export interface RecorderOptions {
   /** Journal file name without extension; default `session-<pid>-<start time>`. */
   journalName?: string;
   /**
+   * The notebook's file name in notebookDir, when known (`replab run`, the kernel): the
+   * journal names it, so recovery and `replab lineage` can tell which notebook it was.
+   */
+  notebookName?: string | undefined;
+  /**
    * Observe reads and writes of notebook globals at run time (docs/lineage-semantics.md).
    * Default: on unless REPLAB_OBSERVE=0; off, lineage comes from the static analysis alone.
    */
@@ -108,6 +113,7 @@ export class Recorder {
     this.journalDir = options.journalDir ?? join(options.notebookDir, ".replab");
     this.journalWanted = options.journal ?? true;
     this.journalName = options.journalName ?? `session-${process.pid}-${startedAt}`;
+    this.notebookName = options.notebookName;
     this.environment = applyDeterminismEnvironment();
     this.builder = new LineageBuilder(this.seedValue, this.environment);
     const observe = options.observe ?? process.env["REPLAB_OBSERVE"] !== "0";

@@ -101,6 +101,7 @@ export class Session implements CellEngine {
       notebookDir: options.notebookDir,
       seed: options.seed ?? seedFromEnvironment() ?? 42,
       journal: options.journal ?? true,
+      notebookName: options.notebookName,
       // Shown in the cell that hit it: the user learns lineage was not saved, the cell stands.
       onWarning: (message) => {
         const sink = this.router.current;
