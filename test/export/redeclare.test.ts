@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { ROOT, replab, scratch } from "../cli/helpers.js";
+import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
 
 const CELLS: [string, string][] = [
   ["counter", "let count = 1;\nfunction show(): number {\n  return count;\n}"],
@@ -54,4 +54,62 @@ it("exports redeclared names so pipeline.ts type-checks and prints what the note
   const run = spawnSync(process.execPath, ["pipeline.mjs"], { cwd: out, encoding: "utf8" });
   expect(run.stdout).toBe(printed);
   expect(replab(["verify", out]).code).toBe(0);
+});
+
+/** Run NAME.ipynb of CELLS under KERNEL, export it; the export's result and what the cells printed. */
+function runAndExport(
+  name: string,
+  cells: string[],
+  kernel: string,
+): { exported: ReturnType<typeof replab>; printed: string; out: string } {
+  const dir = scratch(name);
+  writeNotebook(join(dir, `${name}.ipynb`), cells, kernel);
+  expect(replab(["run", `${name}.ipynb`, "--inplace"], { cwd: dir }).code).toBe(0);
+  const ran = JSON.parse(readFileSync(join(dir, `${name}.ipynb`), "utf8")) as {
+    cells: { outputs: { text?: string[] }[] }[];
+  };
+  const printed = ran.cells.flatMap((c) => c.outputs.map((o) => (o.text ?? []).join(""))).join("");
+  const exported = replab(["export", `${name}.ipynb`, "-o", "out"], { cwd: dir });
+  return { exported, printed, out: join(dir, "out") };
+}
+
+it.each(["replab", "replab-js"])(
+  "exports a function a later cell declares again (%s): earlier callers see the new one",
+  (kernel) => {
+    const { exported, printed, out } = runAndExport(
+      "redeclare-function",
+      [
+        "function f() { return 1; }\nconsole.log(f());",
+        "const g = () => f() + 1;\nconsole.log(g());",
+        "function f() { return 10; }\nconsole.log(f(), g());",
+      ],
+      kernel,
+    );
+    expect(printed).toBe("1\n2\n10 11\n");
+    expect(exported.code).toBe(0);
+    const run = spawnSync(process.execPath, ["pipeline.mjs"], { cwd: out, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(printed);
+    expect(replab(["verify", out]).code).toBe(0);
+  },
+);
+
+it("refuses a sloppy JavaScript cell's undeclared global in one line naming it; a declared one exports", () => {
+  const sloppy = runAndExport(
+    "js-sloppy",
+    ["implicitGlobal = 5;\nconsole.log(implicitGlobal);", "console.log(implicitGlobal + 1);"],
+    "replab-js",
+  );
+  expect(sloppy.printed).toBe("5\n6\n");
+  expect(sloppy.exported.code).toBe(1);
+  expect(sloppy.exported.stderr).toMatch(
+    /^replab: cell c1 assigns implicitGlobal, which no cell declares[^\n]*let[^\n]*\n$/,
+  );
+  const declared = runAndExport(
+    "js-declared",
+    ["let k;\nconsole.log(k);", "k = 5;\nconsole.log(k + 1);"],
+    "replab-js",
+  );
+  expect(declared.exported.code).toBe(0);
+  expect(replab(["verify", declared.out]).code).toBe(0);
 });
