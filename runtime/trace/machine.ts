@@ -2,11 +2,10 @@
  * Records reads of the machine and the process that differ between runs (high-resolution
  * clocks, uptime, host name, CPU and memory figures) and I/O replab cannot see (child
  * processes, worker threads) as nondeterminism, so a cell whose output changes with them is
- * flagged instead of silently differing. `process.pid` is a plain value: it becomes a getter
- * that notes each read. `process.ppid` is left alone: Node computes it on every read (the
- * parent changes when the launcher dies, which is how a kernel notices it must exit), and a
- * getter returning the value seen at patch time, or the plain value put back after it, would
- * freeze it.
+ * flagged instead of silently differing. `process.pid` is a read-only value: it becomes a
+ * getter that notes each read. `process.ppid` is left alone: Node computes it on every read
+ * (the parent changes when the launcher dies, which is how a kernel notices it must exit),
+ * and traceValue leaves such writable native values untouched (see there).
  */
 import childProcess from "node:child_process";
 import { syncBuiltinESMExports } from "node:module";
@@ -104,21 +103,38 @@ function traceTimeOrigin(onRead: () => void): Unpatch {
   };
 }
 
-/** A plain value property (process.pid) becomes a getter that notes each read; the value is unchanged. */
-function traceValue(target: object, name: string, onRead: () => void): Unpatch {
+/**
+ * Note each read of `target[name]`; a read gives what it would give untraced. An accessor
+ * keeps its own getter and setter, so its value stays live, and gets them back on undo. A
+ * read-only value (process.pid) keeps its value. A writable data property is left alone: it
+ * may be a native one whose value Node computes on every read (process.ppid, which changes
+ * when the parent dies), and neither a getter returning the value seen now nor the descriptor
+ * put back afterwards would stay live: both freeze it.
+ */
+export function traceValue(target: object, name: string, onRead: () => void): Unpatch {
   const descriptor = Object.getOwnPropertyDescriptor(target, name);
-  if (descriptor === undefined || descriptor.configurable !== true || !("value" in descriptor))
-    return () => undefined;
-  const value: unknown = descriptor.value;
+  if (descriptor === undefined || descriptor.configurable !== true) return () => undefined;
+  const read = liveRead(descriptor);
+  if (read === undefined) return () => undefined;
   Object.defineProperty(target, name, {
     configurable: true,
     enumerable: descriptor.enumerable ?? true,
-    get() {
+    get(this: unknown) {
       onRead();
-      return value;
+      return read.call(this);
     },
+    ...(descriptor.set === undefined ? {} : { set: descriptor.set }),
   });
   return () => Object.defineProperty(target, name, descriptor);
+}
+
+/** How to read the property as it was: its getter, or a value that cannot change; else undefined. */
+function liveRead(descriptor: PropertyDescriptor): ((this: unknown) => unknown) | undefined {
+  const get = descriptor.get as ((this: unknown) => unknown) | undefined;
+  if (get !== undefined) return get;
+  if (!("value" in descriptor) || descriptor.writable !== false) return undefined;
+  const value: unknown = descriptor.value;
+  return () => value;
 }
 
 /** `new Worker(...)`: its reads, writes and Math.random are not seen. */
