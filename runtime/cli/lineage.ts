@@ -16,7 +16,8 @@ import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture } from "../audit/capture.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import { runCommand } from "./exit.js";
-import { isHelpFlag, printUsage, usageError } from "./help.js";
+import { printUsage, usageError } from "./help.js";
+import { parseNotebookOutputArgs, type NotebookOutputArgs } from "./notebook-args.js";
 
 /** `replab help lineage`: the synopsis (also shown after a usage error), what it does, every option. */
 export const LINEAGE_USAGE = `usage: replab lineage NB.ipynb [--format json|svg|dot|html|openlineage|prov-json|prov-n]
@@ -83,31 +84,8 @@ function recovered(path: string, hasStored: boolean): PreviousSession | undefine
 }
 
 /** The arguments, or "help" for -h/--help (nothing else is then checked). */
-function parseArgs(args: string[]):
-  | {
-      notebook: string;
-      format: Format;
-      output: string | undefined;
-    }
-  | "help" {
-  let format: Format = "json";
-  let output: string | undefined;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--format" || arg === "-f") {
-      const value = args[++i];
-      if (!FORMATS.includes(value as Format))
-        throw usage(`--format must be one of ${FORMATS.join(", ")}`);
-      format = value as Format;
-    } else if (arg === "-o" || arg === "--output") {
-      output = args[++i] ?? usage("-o needs a file");
-    } else if (isHelpFlag(arg)) return "help";
-    else if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-  if (positional.length !== 1) throw usage(`expected one notebook, got ${positional.length}`);
-  return { notebook: positional[0] as string, format, output };
+function parseArgs(args: string[]): NotebookOutputArgs<Format> | "help" {
+  return parseNotebookOutputArgs(args, { formats: FORMATS }, usage);
 }
 
 function usage(message: string): never {

@@ -9,7 +9,8 @@ import { readNotebook } from "../notebook/read.js";
 import { writeFileAtomic } from "../notebook/write.js";
 import type { ReportInput } from "../audit/report-model.js";
 import { runCommand } from "./exit.js";
-import { isHelpFlag, printUsage, usageError } from "./help.js";
+import { printUsage, usageError } from "./help.js";
+import { parseNotebookOutputArgs } from "./notebook-args.js";
 
 /** `replab help report`: the synopsis (also shown after a usage error), what it does, every option. */
 export const REPORT_USAGE = `usage: replab report NB.ipynb [-o FILE] [--format html|md] [--verify DIR]
@@ -66,27 +67,11 @@ async function render(input: ReportInput, format: Format): Promise<string> {
 
 /** The arguments, or "help" for -h/--help (nothing else is then checked). */
 function parseArgs(args: string[]): ReportArgs | "help" {
-  let format: Format = "html";
-  let output: string | undefined;
-  let verify: string | undefined;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--format" || arg === "-f") {
-      const value = args[++i];
-      if (!FORMATS.includes(value as Format))
-        throw usage(`--format must be one of ${FORMATS.join(", ")}`);
-      format = value as Format;
-    } else if (arg === "-o" || arg === "--output") {
-      output = args[++i] ?? usage("-o needs a file");
-    } else if (arg === "--verify") {
-      verify = args[++i] ?? usage("--verify needs an export directory");
-    } else if (isHelpFlag(arg)) return "help";
-    else if (arg.startsWith("-")) throw usage(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-  if (positional.length !== 1) throw usage(`expected one notebook, got ${positional.length}`);
-  return { notebook: positional[0] as string, format, output, verify };
+  const verifyNeeds = "--verify needs an export directory";
+  const spec = { formats: FORMATS, valued: { "--verify": verifyNeeds } };
+  const parsed = parseNotebookOutputArgs(args, spec, usage);
+  if (parsed === "help") return "help";
+  return { ...parsed, verify: parsed.options.get("--verify") };
 }
 
 function usage(message: string): never {
