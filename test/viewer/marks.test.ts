@@ -316,8 +316,12 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     await idle();
     expect(await countOf(0)).toBe(1);
     expect(await countOf(1)).toBe(2);
-    await poll(async () => (await banner().textContent()) ?? "").toBe(
+    await poll(async () => ((await banner().textContent()) ?? "").split("\n")[0]).toBe(
       "3 cells not run in this kernel (faded): their outputs are from the previous kernel.",
+    );
+    // The restarted kernel recovered the previous one's lineage from its journal, and says so.
+    expect(((await banner().textContent()) ?? "").split("\n")[1]).toMatch(
+      /^It ended \d\d:\d\d:\d\d; recovered from its journal \.replab\/session-\d+-\d+\.jsonl\.$/,
     );
     expect((await markOf(3))?.text).toBe("not run");
     expect((await markOf(3))?.why).toContain("not run in this kernel");
@@ -325,6 +329,8 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     expect(
       await page.locator('#replab-lineage-panel g.rl-node.rl-not-run-here[data-id="m4"]').count(),
     ).toBe(1);
+    expect(await panelNode(page, "m4").getAttribute("class")).toContain("rl-previous");
+    expect(await panelNode(page, "m1").getAttribute("class")).not.toContain("rl-previous");
     await page.screenshot({ path: join(OUTPUT, "restart-not-run.png") });
   });
 

@@ -6,8 +6,11 @@ import { Signal, type ISignal } from "@lumino/signaling";
 import { GraphIndex } from "./graph";
 import { isLineageFormatError, parseLineage, type LineageGraph } from "./schema";
 
-/** Where the shown graph came from. */
-export type LineageSource = "live" | "stored" | "inline" | "none";
+/**
+ * Where the shown graph came from; `previous`: the kernel's, but only what the session before
+ * it ran (recovered from its journal), as nothing has run in this kernel yet.
+ */
+export type LineageSource = "live" | "previous" | "stored" | "inline" | "none";
 
 /**
  * What changed: the graph or what of it is shown (relayout), the selection, the search or
@@ -27,6 +30,8 @@ export class LineageModel {
   private _focus = false;
   private _query = "";
   private _notRunHere: ReadonlySet<string> = new Set();
+  private _previous: ReadonlySet<string> = new Set();
+  private _previousNote = "";
   private _banner = "";
   private _outOfDate: ReadonlySet<string> = new Set();
   private _changedFiles: ReadonlySet<string> = new Set();
@@ -80,6 +85,16 @@ export class LineageModel {
   /** Cells the previous kernel ran that this kernel has not. */
   get notRunHere(): ReadonlySet<string> {
     return this._notRunHere;
+  }
+
+  /** Nodes drawn from the previous kernel's lineage (cells, files and frames), not this one's. */
+  get previous(): ReadonlySet<string> {
+    return this._previous;
+  }
+
+  /** What a node of the previous kernel says about where it is from (its tooltip). */
+  get previousNote(): string {
+    return this._previousNote;
   }
 
   /** A line about where the graph is from, e.g. that it is the previous kernel's. */
@@ -170,11 +185,27 @@ export class LineageModel {
     this._changed.emit("search");
   }
 
-  /** Sets the cells not run in this kernel and the line saying where the graph is from. */
-  setProvenance(notRunHere: ReadonlySet<string>, banner: string): void {
-    if (banner === this._banner && sameSet(notRunHere, this._notRunHere)) return;
+  /**
+   * Sets the cells not run in this kernel, the line saying where the graph is from, and the
+   * nodes shown from the previous kernel with what their tooltip says about it.
+   */
+  setProvenance(
+    notRunHere: ReadonlySet<string>,
+    banner: string,
+    previous: { ids: ReadonlySet<string>; note: string } = { ids: new Set(), note: "" },
+  ): void {
+    if (
+      banner === this._banner &&
+      sameSet(notRunHere, this._notRunHere) &&
+      sameSet(previous.ids, this._previous) &&
+      previous.note === this._previousNote
+    ) {
+      return;
+    }
     this._notRunHere = notRunHere;
     this._banner = banner;
+    this._previous = previous.ids;
+    this._previousNote = previous.note;
     this._changed.emit("graph");
   }
 

@@ -3,6 +3,7 @@
  * and falls back to the lineage stored in the notebook's metadata when no kernel sends one.
  */
 import type { ISessionContext } from "@jupyterlab/apputils";
+import type { ICodeCellModel } from "@jupyterlab/cells";
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import type { Contents, Kernel, KernelMessage } from "@jupyterlab/services";
 import { Signal, type ISignal } from "@lumino/signaling";
@@ -11,7 +12,14 @@ import { InputFileChecker } from "./input-files";
 import { plural } from "./marks";
 import { LineageModel } from "./model";
 import { NotebookMarks } from "./notebook-marks";
-import { mergePrevious } from "./provenance";
+import {
+  mergePrevious,
+  previousBanner,
+  previousFromLive,
+  previousFromStored,
+  previousNote,
+  type PreviousLineage,
+} from "./provenance";
 import {
   isLineageFormatError,
   LINEAGE_COMM_TARGET,
@@ -23,6 +31,14 @@ import { LineageView } from "./widget";
 /** The key that holds replab's data (`metadata.replab.lineage`, docs/contracts.md, "Lineage JSON"). */
 export const METADATA_KEY = "replab";
 
+/** The graph without the session before it: that is the kernel's to recover, not the notebook's. */
+export function withoutPrevious(graph: LineageGraph): LineageGraph {
+  if (graph.previousSession === undefined) return graph;
+  const copy = { ...graph };
+  delete copy.previousSession;
+  return copy;
+}
+
 /** Reads the lineage stored in a notebook's metadata, or undefined. */
 export function storedLineage(nb: NotebookPanel): unknown {
   const replab = nb.model?.getMetadata(METADATA_KEY) as { lineage?: unknown } | undefined;
@@ -32,6 +48,18 @@ export function storedLineage(nb: NotebookPanel): unknown {
 /** The notebook's cell ids, top to bottom. */
 export function cellOrder(nb: NotebookPanel): string[] {
   return nb.content.widgets.map((c) => c.model.id);
+}
+
+/** The code cells whose result the notebook shows: an execution count or outputs. */
+export function cellsWithResults(nb: NotebookPanel): Set<string> {
+  const ids = new Set<string>();
+  for (const cell of nb.content.widgets) {
+    const m = cell.model;
+    if (m.type !== "code") continue;
+    const code = m as ICodeCellModel;
+    if (code.executionCount !== null || code.outputs.length > 0) ids.add(m.id);
+  }
+  return ids;
 }
 
 /** Selects, scrolls to and focuses the cell with the given nbformat id; false if absent. */
@@ -64,8 +92,11 @@ export class LineagePanel extends Panel {
   private live = false;
   /** A kernel that closed our comm without a graph (not a replab kernel): not asked again. */
   private refusedBy: Kernel.IKernelConnection | null = null;
-  /** The graph of the kernel before this one (or the stored one), shown until cells run here. */
-  private previous: LineageGraph | null = null;
+  /**
+   * The lineage of the kernel before this one: what it recovered from that session's journal
+   * (`previousSession`), else the notebook's stored graph. Shown for the cells not run here.
+   */
+  private previous: PreviousLineage | null = null;
   private readonly exportButton: HTMLButtonElement;
   private readonly _kernelChanged = new Signal<this, void>(this);
   /** The marks on the followed notebook's cells. */
@@ -279,12 +310,12 @@ export class LineagePanel extends Panel {
     this.previous = null;
     if (stored !== undefined) {
       try {
-        this.previous = parseLineage(stored);
+        this.previous = previousFromStored(withoutPrevious(parseLineage(stored)));
       } catch (e) {
         if (!isLineageFormatError(e)) throw e;
       }
     }
-    const cells = this.previous?.nodes.filter((n) => n.kind === "cell").length ?? 0;
+    const cells = this.previous?.graph.nodes.filter((n) => n.kind === "cell").length ?? 0;
     this.model.setProvenance(
       new Set(),
       cells === 0
@@ -337,9 +368,6 @@ export class LineagePanel extends Panel {
     if (comm !== this.comm) return;
     const data = msg.content.data as { type?: unknown; graph?: unknown };
     if (data.type !== "lineage") return;
-    // A fresh kernel knows no cells yet; its empty graph must not hide the stored lineage.
-    const empty = (data.graph as { nodes?: unknown[] } | null)?.nodes?.length === 0;
-    if (empty && !this.live && this.model.source === "stored") return;
     let graph: LineageGraph;
     try {
       graph = parseLineage(data.graph);
@@ -348,20 +376,45 @@ export class LineagePanel extends Panel {
       this.model.setData(data.graph, "live");
       return;
     }
+    // The kernel's word on the session before it (read from its journal) beats the stored copy.
+    const recovered = previousFromLive(graph);
+    if (recovered) this.previous = recovered;
+    const ranHere = graph.nodes.length > 0;
+    // A fresh kernel knows no cells yet; its empty graph must not hide the stored lineage.
+    if (!ranHere && !recovered && !this.live && this.model.source === "stored") return;
     this.live = true;
-    this.persist(graph);
-    const previous = this.previous;
-    const inNotebook = new Set(this.current ? cellOrder(this.current) : []);
-    const merged = previous ? mergePrevious(graph, previous, inNotebook) : null;
-    const n = merged?.notRunHere.size ?? 0;
-    this.model.setProvenance(
-      merged?.notRunHere ?? new Set(),
-      n > 0
-        ? `${plural(n, "cell")} not run in this kernel (faded): ${n === 1 ? "its output is" : "their outputs are"} from the previous kernel.`
-        : "",
-    );
-    this.model.setGraph(merged && n > 0 ? merged.graph : graph, "live");
+    // Nothing ran here: the stored lineage, if any, still describes the notebook's outputs.
+    if (ranHere) this.persist(withoutPrevious(graph));
+    this.showWithPrevious(withoutPrevious(graph), ranHere);
     this.syncSelection(false);
+  }
+
+  /**
+   * Shows this kernel's graph with the previous kernel's cells it has not run (their outputs
+   * are still in the notebook), those marked not run here and drawn apart.
+   */
+  private showWithPrevious(graph: LineageGraph, ranHere: boolean): void {
+    const previous = this.previous;
+    const nb = this.current;
+    const inNotebook = new Set(nb ? cellOrder(nb) : []);
+    const merged = previous
+      ? mergePrevious(graph, previous.graph, inNotebook, nb ? cellsWithResults(nb) : new Set())
+      : null;
+    const shown = {
+      cells:
+        merged?.graph.nodes.filter((n) => n.kind === "cell" && merged.previous.has(n.id)).length ??
+        0,
+      notRun: merged?.notRunHere.size ?? 0,
+    };
+    const now = new Date();
+    const drawn = previous !== null && merged !== null && shown.cells > 0;
+    this.model.setProvenance(
+      drawn ? merged.notRunHere : new Set(),
+      drawn ? previousBanner(previous, shown, ranHere, now) : "",
+      drawn ? { ids: merged.previous, note: previousNote(previous, now) } : undefined,
+    );
+    if (drawn) this.model.setGraph(merged.graph, ranHere ? "live" : "previous");
+    else this.model.setGraph(graph, "live");
   }
 
   /** Keeps the live graph in the notebook's metadata, so a saved notebook shows it later. */

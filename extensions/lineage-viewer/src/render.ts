@@ -17,7 +17,14 @@ export interface RenderContext {
   frameVar?: (id: string) => string | undefined;
   /** Cells the previous kernel ran and this one has not (drawn faded, said in the tooltip). */
   notRunHere?: ReadonlySet<string>;
+  /** Nodes from the previous kernel's lineage: drawn apart and tagged "prev". */
+  previous?: ReadonlySet<string>;
+  /** What their tooltip says about where they are from (when it ended, the journal). */
+  previousNote?: string;
 }
+
+/** The tag a node of the previous kernel carries, so it does not rely on style alone. */
+export const PREVIOUS_TAG = "prev";
 
 /** Width of one character of node text, to clip titles to a narrower node. */
 const NODE_CHAR_WIDTH = 6.8;
@@ -35,6 +42,7 @@ function nodeClasses(p: PlacedNode, ctx: RenderContext): string {
   const n = p.node;
   const c = ["rl-node", `rl-kind-${n.kind}`];
   if (ctx.notRunHere?.has(n.id)) c.push("rl-not-run-here");
+  if (ctx.previous?.has(n.id)) c.push("rl-previous");
   if (n.kind === "cell") {
     if (n.stale) c.push("rl-stale");
     if (n.nondeterminism.length > 0) c.push("rl-nondet");
@@ -49,7 +57,12 @@ function drawNode(p: PlacedNode, onActivate: ActivateHandler, ctx: RenderContext
   if (ctx.notRunHere?.has(p.id)) {
     text.tooltip += "\nnot run in this kernel: shown from the previous kernel's lineage";
   }
+  const previous = ctx.previous?.has(p.id) === true;
+  if (previous && ctx.previousNote) text.tooltip += `\n${ctx.previousNote}`;
   const chars = Math.floor((p.width - 16) / NODE_CHAR_WIDTH);
+  const nondet = p.node.kind === "cell" && p.node.nondeterminism.length > 0;
+  // Room at the right for the marks: "⚠" takes 2 characters, the tag 5 more.
+  const room = (nondet ? 2 : 0) + (previous ? PREVIOUS_TAG.length + 1 : 0);
   const g = el("g", {
     class: nodeClasses(p, ctx),
     transform: `translate(${p.x - p.width / 2},${p.y - p.height / 2})`,
@@ -71,15 +84,21 @@ function drawNode(p: PlacedNode, onActivate: ActivateHandler, ctx: RenderContext
     }),
   );
   const t1 = el("text", { class: "rl-title", x: 8, y: 17 });
-  t1.textContent = clip(text.title, chars - (p.node.kind === "cell" ? 2 : 0));
+  t1.textContent = clip(text.title, chars - Math.max(room, p.node.kind === "cell" ? 2 : 0));
   const t2 = el("text", { class: "rl-detail", x: 8, y: 33 });
   t2.textContent = clip(text.detail, chars);
   g.append(t1, t2);
-  if (p.node.kind === "cell" && p.node.nondeterminism.length > 0) {
+  if (nondet) {
     // A visible mark besides the colour, so the flag does not rely on colour alone.
     const mark = el("text", { class: "rl-mark", x: p.width - 8, y: 17, "text-anchor": "end" });
     mark.textContent = "⚠";
     g.appendChild(mark);
+  }
+  if (previous) {
+    const x = p.width - 8 - (nondet ? 2 * NODE_CHAR_WIDTH : 0);
+    const tag = el("text", { class: "rl-previous-tag", x, y: 17, "text-anchor": "end" });
+    tag.textContent = PREVIOUS_TAG;
+    g.appendChild(tag);
   }
   g.addEventListener("click", () => onActivate(p.id));
   g.addEventListener("keydown", (ev) => {

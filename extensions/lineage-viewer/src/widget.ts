@@ -38,6 +38,8 @@ export class LineageView extends Widget {
   private readonly zoomLabel: HTMLSpanElement;
   private readonly banner: HTMLDivElement;
   private searchBox: HTMLInputElement | null = null;
+  /** The legend's "previous kernel" entry, shown only while such nodes are drawn. */
+  private legendPrevious: HTMLElement | null = null;
   private focusButton: HTMLButtonElement | null = null;
   /** The index drawn (the model's, or its focus subgraph). */
   private drawn: GraphIndex | null = null;
@@ -75,7 +77,11 @@ export class LineageView extends Widget {
     this.banner.className = "rl-banner";
     this.node.append(this.banner, top);
     if (options.tools) this.node.append(this.tools());
-    if (options.legend) this.node.append(legend());
+    if (options.legend) {
+      const key = legend();
+      this.legendPrevious = key.querySelector(".rl-key-previous")?.parentElement ?? null;
+      this.node.append(key);
+    }
     this.node.append(this.canvas);
     this.updateZoomLabel();
     model.changed.connect(this.onModelChanged, this);
@@ -207,6 +213,7 @@ export class LineageView extends Widget {
     this.svg = null;
     this.drawn = null;
     this.banner.textContent = this.model.banner;
+    this.legendPrevious?.classList.toggle("rl-hidden", this.model.previous.size === 0);
     this.focusButton?.setAttribute("aria-pressed", String(this.model.focus));
     this.focusButton?.classList.toggle("rl-pressed", this.model.focus);
     this.node.dataset.source = source;
@@ -235,6 +242,8 @@ export class LineageView extends Widget {
     this.svg = renderSvg(layout, (id) => this.activateNode(id), {
       frameVar: (id) => drawn.frameVar(id),
       notRunHere: this.model.notRunHere,
+      previous: this.model.previous,
+      previousNote: this.model.previousNote,
     });
     this.applyZoom();
     applyHighlight(this.svg, drawn, this.model.selected);
@@ -325,6 +334,7 @@ function legend(): HTMLDivElement {
     ["rl-key-stale", "stale"],
     ["rl-key-file", "file"],
     ["rl-key-frame", "frame"],
+    ["rl-key-previous", "previous kernel"],
   ]) {
     const item = document.createElement("span");
     item.className = "rl-key";
