@@ -43,13 +43,17 @@ out.totalMs = cpu();
 console.log(JSON.stringify(out));
 `;
 
-/** @param {string[]} nodeArgs */
-function run(nodeArgs) {
+/**
+ * One fresh process; `cache` false runs it with REPLAB_WARM=0 (no code cache either).
+ * @param {string[]} nodeArgs @param {boolean} [cache]
+ */
+function run(nodeArgs, cache = true) {
   const dir = mkdtempSync(join(os.tmpdir(), "replab-profile-"));
+  const env = cache ? process.env : { ...process.env, REPLAB_WARM: "0" };
   const out = execFileSync(
     process.execPath,
     [...nodeArgs, "--input-type=module", "-e", phases, dir],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env },
   );
   return JSON.parse(out.trim().split("\n").at(-1) ?? "{}");
 }
@@ -82,11 +86,16 @@ function medians(samples) {
 
 const blob = process.argv[2];
 const cold = [];
+// Cold but with typescript.js's V8 code cache (docs/startup.md): how a JavaScript kernel or
+// a first start loads the compiler. The first run writes the cache when there is none.
+const coldCached = [];
+run([]);
 const warm = [];
 const bare = [];
 const bareWarm = [];
 for (let i = 0; i < REPEATS; i++) {
-  cold.push(run([]));
+  cold.push(run([], false));
+  coldCached.push(run([]));
   bare.push(bareStartMs([]));
   if (blob !== undefined) {
     warm.push(run(["--snapshot-blob", blob]));
@@ -99,6 +108,7 @@ console.log(
   JSON.stringify({
     repeats: REPEATS,
     cold: medians(cold),
+    coldCached: medians(coldCached),
     warm: blob === undefined ? undefined : medians(warm),
     bareNodeMs: median(bare),
     bareNodeFromSnapshotMs: blob === undefined ? undefined : median(bareWarm),
