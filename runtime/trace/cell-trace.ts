@@ -85,6 +85,8 @@ export class TraceState {
   private randomKey: string | undefined;
   /** Child processes the running cell started so far. */
   private children = 0;
+  /** Workers the running cell started so far. */
+  private workers = 0;
 
   /** Start collecting for a new execution; `randomKey` is the cell's stream key, for its child processes. */
   begin(onRead?: ReadListener, randomKey?: string): CellTrace {
@@ -92,6 +94,7 @@ export class TraceState {
     this.readListener = onRead;
     this.randomKey = randomKey;
     this.children = 0;
+    this.workers = 0;
     return this.current;
   }
 
@@ -100,6 +103,13 @@ export class TraceState {
     if (this.current === undefined || this.randomKey === undefined || calledFromOwnCode())
       return undefined;
     return `${this.randomKey}:child:${this.children++}`;
+  }
+
+  /** The stream key of the next Worker the running cell starts; undefined for replab's own. */
+  workerRandomKey(): string | undefined {
+    if (this.current === undefined || this.randomKey === undefined || calledFromOwnCode())
+      return undefined;
+    return `${this.randomKey}:worker:${this.workers++}`;
   }
 
   /** Stop collecting; later observations are dropped. */

@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import workerThreads from "node:worker_threads";
 import type { TraceState } from "./cell-trace.js";
 import { seededChildArgs } from "./child-seed.js";
+import { seededWorkerArgs, workerExecArgv } from "./worker-seed.js";
 import { patchMethod, wrapMethod, type Unpatch } from "./patch.js";
 
 const PROCESS = ["uptime", "cpuUsage", "memoryUsage", "resourceUsage"];
@@ -137,13 +138,26 @@ function liveRead(descriptor: PropertyDescriptor): ((this: unknown) => unknown) 
   return () => value;
 }
 
-/** `new Worker(...)`: its reads, writes and Math.random are not seen. */
+/** `new Worker(...)`: its reads and writes are not seen; its Math.random is seeded (worker-seed.ts). */
 function traceWorker(state: TraceState): Unpatch {
   const Original = workerThreads.Worker;
   const proxy: typeof Original = new Proxy(Original, {
     construct(target, args, newTarget) {
-      if (state.active) state.nondeterminism("unseen-io:Worker");
-      return Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as object;
+      const Target = newTarget === proxy ? target : newTarget;
+      if (!state.active) return Reflect.construct(target, args, Target) as object;
+      let key: string | undefined;
+      try {
+        state.nondeterminism("unseen-io:Worker");
+        key = state.workerRandomKey();
+      } catch {
+        // Tracing is best effort: the worker starts as the cell asked.
+      }
+      if (key === undefined) return Reflect.construct(target, args, Target) as object;
+      return constructSeeded(
+        key,
+        args,
+        (with_) => Reflect.construct(target, with_, Target) as object,
+      );
     },
   });
   const holder = workerThreads as { Worker: typeof Original };
@@ -154,4 +168,27 @@ function traceWorker(state: TraceState): Unpatch {
   return () => {
     if (holder.Worker === proxy) holder.Worker = Original;
   };
+}
+
+/** The options of this thread's execArgv that a Worker accepts, once a refusal has named the others. */
+let workerInherits: readonly string[] = process.execArgv;
+
+/** Start the worker seeded; as the cell asked when seeding cannot be added. */
+function constructSeeded(
+  key: string,
+  args: unknown[],
+  construct: (args: unknown[]) => object,
+): object {
+  const seeded = seededWorkerArgs(args, key, workerInherits);
+  if (seeded === undefined) return construct(args);
+  try {
+    return construct(seeded);
+  } catch (refusal) {
+    // The cell's own execArgv is passed on as given: a refusal of it is the cell's error.
+    const own = (args[1] as { execArgv?: unknown } | undefined)?.execArgv;
+    const kept = own === undefined ? workerExecArgv(refusal, workerInherits) : undefined;
+    if (kept === undefined) return construct(args);
+    workerInherits = kept;
+    return construct(seededWorkerArgs(args, key, kept) ?? args);
+  }
 }
