@@ -1,6 +1,6 @@
 /**
- * Compiler options for notebook cells. Cells are type-checked as global scripts (so one
- * cell's declarations are visible to the next) and emitted as modern ESM for Node 20.
+ * Compiler options for notebook cells. Cells are type-checked as modules that import the names
+ * earlier cells declared (compiler/declarations.ts), and emitted as modern ESM for Node 20.
  */
 import ts from "./typescript.cjs";
 import { projectCompilerOptions } from "./project-config.js";

@@ -11,6 +11,8 @@ import {
   DeclarationStore,
   helperImportIndex,
   importFiles,
+  importLines,
+  moduleName,
   type VirtualFile,
 } from "./declarations.js";
 import { DiskFiles } from "./disk-files.js";
@@ -112,10 +114,14 @@ export class CellTypeChecker {
       this.resolutions.clear();
     }
     const before = this.store.snapshot();
-    const changed = this.store.forget(syntax.declaredNames);
+    const names = syntax.declaredNames;
+    const changed = [...this.store.forget(names), ...this.store.referencing(names)];
+    // Earlier declarations that mention a name this cell declares again see the new one.
+    this.store.setPending({ names, fileName: this.cellFile });
     this.syncStore(changed);
     const importsFile = this.setCell(code, syntax);
     const diagnostics = this.diagnostics(syntax, importsFile);
+    this.store.setPending(undefined);
     if (diagnostics.length > 0) {
       this.store.restore(before);
       this.syncStore(changed);
@@ -130,15 +136,31 @@ export class CellTypeChecker {
 
   /** Completion entries at `position` (UTF-16 offset) in a cell that is not yet run. */
   completions(code: string, position: number): ts.CompletionInfo | undefined {
-    this.setCell(code, cellSyntax(code, "typescript"));
-    return this.service.getCompletionsAtPosition(this.cellFile, position, {
+    // Besides the names the cell mentions, the cell file imports those that complete the word.
+    const before = code.slice(0, position);
+    const word = /[\p{ID_Continue}$]*$/u.exec(before)?.[0] ?? "";
+    const member = before
+      .slice(0, before.length - word.length)
+      .trimEnd()
+      .endsWith(".");
+    const completing = (name: string): boolean => !member && name.startsWith(word);
+    this.setCell(code, cellSyntax(code, "typescript"), completing);
+    const info = this.service.getCompletionsAtPosition(this.cellFile, position, {
       includeCompletionsWithInsertText: true,
     });
+    if (info === undefined || info.isMemberCompletion) return info;
+    // Earlier cells' names reach the cell as imports; show what each one declares.
+    const owners = this.store.owners();
+    const entries = info.entries.map((e) => {
+      const owner = e.kind === ts.ScriptElementKind.alias ? owners.get(e.name) : undefined;
+      return owner === undefined || owner.imported ? e : { ...e, kind: owner.kind };
+    });
+    return { ...info, entries };
   }
 
   /** Details of one completion entry (its signature), for the experimental types field. */
   completionDetail(position: number, name: string): ts.CompletionEntryDetails | undefined {
-    return this.service.getCompletionEntryDetails(
+    const detail = this.service.getCompletionEntryDetails(
       this.cellFile,
       position,
       name,
@@ -147,12 +169,28 @@ export class CellTypeChecker {
       {},
       undefined,
     );
+    if (detail === undefined || !this.isNotebookAlias(detail.kind, name)) return detail;
+    return { ...detail, displayParts: withoutAlias(detail.displayParts) };
   }
 
   /** Quick info (type and documentation) at `position` in a cell. */
   quickInfo(code: string, position: number): ts.QuickInfo | undefined {
-    this.setCell(code, cellSyntax(code, "typescript"));
-    return this.service.getQuickInfoAtPosition(this.cellFile, position);
+    const syntax = cellSyntax(code, "typescript");
+    this.setCell(code, syntax);
+    const info = this.service.getQuickInfoAtPosition(this.cellFile, position);
+    if (info === undefined) return undefined;
+    const { start, length } = info.textSpan;
+    const name = code.slice(start, start + length);
+    if (syntax.declaredNames.has(name) || !this.isNotebookAlias(info.kind, name)) return info;
+    const kind = this.store.owners().get(name)?.kind ?? info.kind;
+    return { ...info, kind, displayParts: withoutAlias(info.displayParts ?? []) };
+  }
+
+  /** An alias the cell file imports for a name an earlier cell declared (not one it imported). */
+  private isNotebookAlias(kind: string, name: string): boolean {
+    if (kind !== ts.ScriptElementKind.alias) return false;
+    const owner = this.store.owners().get(name);
+    return owner !== undefined && !owner.imported;
   }
 
   private commit(syntax: CellSyntax): void {
@@ -165,7 +203,8 @@ export class CellTypeChecker {
     const emitted = output.outputFiles.find((f) => f.name.endsWith(".d.ts"))?.text ?? "";
     const dts = emitted + this.nestedVarDeclarations(syntax);
     const id = this.store.add(dts, syntax.imports);
-    this.syncStore([id, ...this.store.prune()]);
+    const referencing = this.store.referencing(syntax.declaredNames);
+    this.syncStore([id, ...referencing, ...this.store.prune()]);
     this.setCell("", cellSyntax("", "typescript"));
   }
 
@@ -197,7 +236,11 @@ export class CellTypeChecker {
       ...this.service.getSyntacticDiagnostics(this.cellFile),
       ...this.service.getSemanticDiagnostics(this.cellFile),
     ].filter((d) => !IGNORED_DIAGNOSTICS.has(d.code) && d.category === ts.DiagnosticCategory.Error);
-    const result = own.map((d) => toCellDiagnostic(d, file));
+    // What the cell file adds after the cell is replab's; a problem there is the cell's end
+    // (an unclosed comment or expression runs into it).
+    const end = syntax.sourceFile.text.length;
+    const clamped = own.map((d) => ((d.start ?? 0) > end ? { ...d, start: end } : d));
+    const result = clamped.map((d) => toCellDiagnostic(d, file));
     if (importsFile !== undefined) result.push(...this.importDiagnostics(syntax, importsFile));
     return result.sort((a, b) => a.line - b.line || a.column - b.column);
   }
@@ -236,15 +279,60 @@ export class CellTypeChecker {
     return result;
   }
 
-  /** Put the cell (module syntax blanked, so it is a global script) and its imports in place. */
-  private setCell(code: string, syntax: CellSyntax): string | undefined {
-    this.setFile(this.cellFile, blankRanges(code, syntax.moduleSyntax));
+  /**
+   * Put the cell and its imports in place: the cell with its module syntax blanked (positions
+   * stay), then what makes it a module of its own (cellTail).
+   */
+  private setCell(
+    code: string,
+    syntax: CellSyntax,
+    wanted: (name: string) => boolean = () => false,
+  ): string | undefined {
     for (const f of this.cellImportFiles) this.files.delete(f);
     const imports = syntax.imports.filter((i) => i.bindings.length > 0);
     const files = imports.length > 0 ? importFiles(this.cellImportsBase, imports) : [];
     for (const f of files) this.setFile(f.fileName, f.text);
     this.cellImportFiles = files.map((f) => f.fileName);
-    return files[0]?.fileName;
+    const importsFile = files[0]?.fileName;
+    const tail = this.cellTail(syntax, importsFile, wanted);
+    this.setFile(this.cellFile, blankRanges(code, syntax.moduleSyntax) + tail);
+    return importsFile;
+  }
+
+  /**
+   * After the cell: imports of the names it mentions that earlier cells (and its own imports)
+   * bind, so the cell's own declarations shadow lib's globals instead of merging with them;
+   * an earlier variable the cell assigns is declared again with its type (an import is
+   * read-only); and an export of what the cell declares, so its declaration emit keeps all
+   * of it. Only mentioned names: the tail grows with the cell, not with the notebook.
+   */
+  private cellTail(
+    syntax: CellSyntax,
+    importsFile: string | undefined,
+    wanted: (name: string) => boolean,
+  ): string {
+    const byFile = new Map<string, Set<string>>();
+    const variables: string[] = [];
+    const owners = this.store.owners();
+    const names = new Set([...syntax.mentionedNames].filter((n) => owners.has(n)));
+    for (const name of owners.keys()) if (wanted(name)) names.add(name);
+    for (const name of names) {
+      const owner = owners.get(name);
+      if (owner === undefined || syntax.declaredNames.has(name)) continue;
+      const keyword = VARIABLE_KEYWORDS.get(owner.kind);
+      if (keyword !== undefined && syntax.assignedNames.has(name)) {
+        const from = JSON.stringify(`./${moduleName(owner.fileName)}`);
+        variables.push(`declare ${keyword} ${name}: typeof import(${from}).${name};`);
+        continue;
+      }
+      byFile.set(owner.fileName, (byFile.get(owner.fileName) ?? new Set()).add(name));
+    }
+    const imported = new Set(syntax.imports.flatMap((i) => i.bindings.map((b) => b.local)));
+    if (importsFile !== undefined) byFile.set(importsFile, imported);
+    const declared = [...syntax.declaredNames].filter((n) => !imported.has(n));
+    return ["", ...importLines(byFile), ...variables, `export { ${declared.join(", ")} };`].join(
+      "\n",
+    );
   }
 
   /** Bring the service's files for executions `ids` in line with the store. */
@@ -311,6 +399,26 @@ export class CellTypeChecker {
       };
     return host;
   }
+}
+
+/** The keyword that declares a variable of each kind again in a cell. */
+const VARIABLE_KEYWORDS = new Map<string, string>([
+  [ts.ScriptElementKind.variableElement, "var"],
+  [ts.ScriptElementKind.letElement, "let"],
+  [ts.ScriptElementKind.constElement, "const"],
+]);
+
+/** `(alias) function f(): void` + `import f` as `function f(): void`, as a declaration shows. */
+function withoutAlias(parts: readonly ts.SymbolDisplayPart[]): ts.SymbolDisplayPart[] {
+  const head = parts
+    .slice(0, 4)
+    .map((p) => p.text)
+    .join("");
+  const start = head === "(alias) " ? 4 : 0;
+  const importLine = parts.findLastIndex(
+    (p, i) => p.kind === "lineBreak" && parts[i + 1]?.text === "import",
+  );
+  return parts.slice(start, importLine > start ? importLine : parts.length);
 }
 
 /** The identifiers of the binding name that starts at `position` in `file`. */

@@ -26,7 +26,7 @@ export interface CellImport {
 export interface CellSyntax {
   sourceFile: ts.SourceFile;
   imports: CellImport[];
-  /** Ranges to blank out so the cell type-checks as a global script. */
+  /** Ranges to blank out: the checker gives the cell's imports files of their own. */
   moduleSyntax: { start: number; end: number }[];
   /** Names declared at top level (declarations, import bindings, and the vars of nestedVars). */
   declaredNames: Set<string>;
@@ -35,6 +35,13 @@ export interface CellSyntax {
    * variables of the cell's script like top-level ones, which declaration emit leaves out.
    */
   nestedVars: ts.VariableDeclaration[];
+  /**
+   * Every name the cell assigns anywhere (`x = 1`, `x++`, `[a, b] = p`, `for (k in o)`), local
+   * or not: the earlier cells' variables among them must stay variables for the checker.
+   */
+  assignedNames: Set<string>;
+  /** Every identifier in the cell: the earlier cells' names it can refer to are among them. */
+  mentionedNames: Set<string>;
 }
 
 /** The names an import binds as values (what a later cell can use at run time). */
@@ -103,7 +110,72 @@ export function readCellSyntax(code: string, fileName: string, kind: ts.ScriptKi
       for (const name of bindingNames(declaration.name)) declaredNames.add(name);
     }
   }
-  return { sourceFile, imports, moduleSyntax, declaredNames, nestedVars };
+  const { assignedNames, mentionedNames } = namesUsedIn(sourceFile);
+  return {
+    sourceFile,
+    imports,
+    moduleSyntax,
+    declaredNames,
+    nestedVars,
+    assignedNames,
+    mentionedNames,
+  };
+}
+
+/** The identifiers a file assigns and all those it mentions, in one walk (see CellSyntax). */
+function namesUsedIn(sourceFile: ts.SourceFile): {
+  assignedNames: Set<string>;
+  mentionedNames: Set<string>;
+} {
+  const assigned = new Set<string>();
+  const mentioned = new Set<string>();
+  const target = (node: ts.Expression): void => {
+    const e = skipParentheses(node);
+    if (ts.isIdentifier(e)) assigned.add(e.text);
+    else if (ts.isArrayLiteralExpression(e)) {
+      for (const element of e.elements)
+        target(ts.isSpreadElement(element) ? element.expression : element);
+    } else if (ts.isObjectLiteralExpression(e)) {
+      for (const p of e.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) assigned.add(p.name.text);
+        else if (ts.isPropertyAssignment(p)) target(p.initializer);
+        else if (ts.isSpreadAssignment(p)) target(p.expression);
+      }
+    } else if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      target(e.left); // a default in a destructuring target: `[a = 1] = xs`
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) mentioned.add(node.text);
+    else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind))
+      target(node.left);
+    else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken ||
+        node.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
+      target(node.operand);
+    } else if (
+      (ts.isForInStatement(node) || ts.isForOfStatement(node)) &&
+      !ts.isVariableDeclarationList(node.initializer)
+    ) {
+      target(node.initializer);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return { assignedNames: assigned, mentionedNames: mentioned };
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function skipParentheses(node: ts.Expression): ts.Expression {
+  let e = node;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e))
+    e = e.expression;
+  return e;
 }
 
 /** The `var` declarations inside a top-level statement's blocks and loop heads, not in functions. */
@@ -208,7 +280,9 @@ export function topLevelNames(statement: ts.Statement): string[] {
   ) {
     return statement.name === undefined ? [] : [statement.name.text];
   }
-  if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+  // `declare global { ... }` adds to the globals; it declares no name of the notebook.
+  const augmentsGlobals = (statement.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
+  if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name) && !augmentsGlobals) {
     return [statement.name.text];
   }
   return [];
