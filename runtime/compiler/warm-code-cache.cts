@@ -4,8 +4,9 @@
  * and the TypeScript package version, so a changed or upgraded compiler never meets another
  * file's code (V8 itself checks only the source's length and its own version and flags). It
  * lives in replab's cache folder ($XDG_CACHE_HOME/replab or ~/.cache/replab), never in a
- * notebook's folder, and is written a few seconds after the compiler loaded, so the functions
- * the first check compiled are in it too.
+ * notebook's folder. It is written as soon as the compiler has loaded: the compiler loads
+ * before any cell runs, so the write is never taken for a cell's (runtime/trace/fs.ts
+ * records what a running cell writes, and a timer could fire while an async cell runs).
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module by design
 import crypto = require("node:crypto");
@@ -20,8 +21,6 @@ import path = require("node:path");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module by design
 import vm = require("node:vm");
 
-/** How long after loading the compiler its code cache is written (timers wait for a check). */
-const SAVE_AFTER_MS = 2_000;
 const CACHE_NAME = /^typescript-[0-9a-f]{16}\.v8cache$/;
 
 /** The code cache file for `file` as it is now. */
@@ -67,7 +66,7 @@ export interface CachedLoad {
  * typescript.js's exports, compiled with its code cache when there is one, or undefined
  * (REPLAB_WARM=0, or the file could not be loaded this way: the caller requires it as usual).
  */
-export function loadCached(file: string, saveAfterMs = SAVE_AFTER_MS): CachedLoad | undefined {
+export function loadCached(file: string): CachedLoad | undefined {
   if (process.env["REPLAB_WARM"] === "0") return undefined;
   let script: vm.Script;
   let target: string;
@@ -92,6 +91,6 @@ export function loadCached(file: string, saveAfterMs = SAVE_AFTER_MS): CachedLoa
   const localRequire = Module.createRequire(file);
   factory.call(module.exports, module.exports, localRequire, module, file, path.dirname(file));
   const fromCache = cachedData !== undefined && script.cachedDataRejected === false;
-  if (!fromCache) setTimeout(() => save(script, target), saveAfterMs).unref();
+  if (!fromCache) save(script, target);
   return { exports: module.exports, fromCache };
 }
