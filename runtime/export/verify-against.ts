@@ -13,6 +13,7 @@ import { reproLock } from "./files.js";
 import { parseLock, type ReproLock } from "./lock-check.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { fromNotebook } from "./source.js";
+import { withLocalModules } from "./local-modules.js";
 
 /** The lock the notebook's run gives for `dirLock`'s cells, after DIR's lock and pipeline are checked against it. */
 export async function lockFromNotebook(
@@ -37,7 +38,12 @@ export async function lockFromNotebook(
       );
   // The name only labels the files; a renamed notebook still verifies.
   const name = dirLock.notebook ?? basename(path);
-  const source = { ...full, name, cells: full.cells.filter((c) => wanted.has(c.id)) };
+  // The notebook's own modules, carried as export carries them (export/local-modules.ts).
+  const source = withLocalModules({
+    ...full,
+    name,
+    cells: full.cells.filter((c) => wanted.has(c.id)),
+  });
   const lockText = reproLock(
     source,
     dirLock.dataIncluded,

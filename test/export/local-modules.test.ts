@@ -144,6 +144,10 @@ describe("a notebook importing its own modules", () => {
     );
     expect(tsc.stdout).toBe("");
     expect(replab(["verify", out]).code).toBe(0);
+    // Against the executed notebook, the lock and pipeline are made again with the same modules.
+    const against = replab(["verify", out, "--against", join(dir, "nb.ipynb")]);
+    expect(against.stderr).toMatch(/verified/);
+    expect(against.code).toBe(0);
   });
 
   it("fails verify on an edited module, and --force exports it again", () => {
