@@ -11,6 +11,7 @@ import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
 import { transformCell } from "./transform.js";
 import { posixLocale } from "../runner/run-locale.js";
+import { PIPELINE_CHILD_SEED } from "../trace/child-seed-pipeline.js";
 
 /** The TypeScript pipeline text. */
 export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
@@ -184,9 +185,11 @@ function __fail(message: string): never {
   process.exit(1);
 }
 
+${PIPELINE_CHILD_SEED}
 /** Start a cell as the notebook did: the random stream of its source, then its input files checked. */
 function __startCell(id: string, sourceSha256: string, files: { path: string; sha256: string; bytes: number }[]): void {
   Math.random = __seedrandom(\`replab:\${__SEED}:\${sourceSha256}\`);
+  __cellStarted(id, \`replab:\${__SEED}:\${sourceSha256}\`);
   for (const file of files) __checkFile(file);
   if (__mark !== undefined) process.stdout.write(\`\\x1e\${__mark} \${id}\\n\`);
 }

@@ -1,0 +1,75 @@
+/**
+ * The exported pipeline's side of child seeding (child-seed.ts) and of late output
+ * (executor/cell-context.ts), as TypeScript text its header includes: a child `node` process
+ * a cell starts draws from `<cell key>:child:<n>` as it did in the notebook, and under
+ * `replab verify` what a cell's timers print later is marked as that cell's, as `replab run`
+ * attributed it. The preload cannot be replab's file (an export stands alone), so it is a
+ * data: URL importing the export's own seedrandom.
+ */
+
+/** Goes after the header's `require` and locale relaunch, before the first cell. */
+export const PIPELINE_CHILD_SEED = String.raw`
+// A child node process a cell starts (spawn, execFile, fork and their Sync forms) draws
+// Math.random from the cell's stream as in the notebook: NODE_OPTIONS imports a preload that
+// seeds it with "<cell key>:child:<n>", the cell's n-th child from 0.
+const __child = { key: "", count: 0 };
+const __childPreload = "data:text/javascript;base64," + Buffer.from(
+  "import seedrandom from " + JSON.stringify(__url.pathToFileURL(require.resolve("seedrandom")).href) + ";\n" +
+  "const key = process.env.REPLAB_CHILD_RANDOM;\nif (key) Math.random = seedrandom(key);\n",
+).toString("base64");
+{
+  const childProcess = require("node:child_process") as Record<string, unknown>;
+  for (const name of ["spawn", "spawnSync", "execFile", "execFileSync", "fork"]) {
+    const original = childProcess[name] as (...args: unknown[]) => unknown;
+    childProcess[name] = function (this: unknown, ...args: unknown[]): unknown {
+      return original.apply(this, __seededChild(name, args) ?? args);
+    };
+  }
+  (require("node:module") as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+}
+
+/** A child_process call's arguments with the seeding added; undefined when Node is not the program. */
+function __seededChild(name: string, args: unknown[]): unknown[] | undefined {
+  const program = args[0];
+  const node = typeof program === "string" && (program === process.execPath || __path.basename(program) === "node");
+  if (name !== "fork" && !node) return undefined;
+  const at = Array.isArray(args[1]) ? 2 : 1;
+  const given = args[at];
+  const isOptions = typeof given === "object" && given !== null;
+  if (!isOptions && given !== undefined && typeof given !== "function") return undefined;
+  const options = (isOptions ? given : {}) as { env?: NodeJS.ProcessEnv };
+  const env = options.env ?? process.env;
+  const nodeOptions = ((env["NODE_OPTIONS"] ?? "") + " --import=" + __childPreload).trim();
+  const key = __child.key + ":child:" + __child.count++;
+  const seeded = { ...options, env: { ...env, NODE_OPTIONS: nodeOptions, REPLAB_CHILD_RANDOM: key } };
+  const out = [...args];
+  if (isOptions || given === undefined) out[at] = seeded;
+  else out.splice(at, 0, seeded);
+  return out;
+}
+
+// Under replab verify, output a cell's timers print after the cell is marked as that cell's.
+const __origin = __mark === undefined
+  ? undefined
+  : new (require("node:async_hooks") as typeof import("node:async_hooks")).AsyncLocalStorage<string>();
+let __marked: string | undefined;
+if (__origin !== undefined) {
+  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+  process.stdout.write = ((...args: unknown[]): boolean => {
+    const id = __origin.getStore();
+    if (id !== undefined && id !== __marked) {
+      __marked = id;
+      write("\x1e" + __mark + " " + id + "\n");
+    }
+    return write(...args);
+  }) as typeof process.stdout.write;
+}
+
+/** A cell starts: its children's stream key, and (under verify) the cell its later output is. */
+function __cellStarted(id: string, key: string): void {
+  __child.key = key;
+  __child.count = 0;
+  __origin?.enterWith(id);
+  __marked = id; // __startCell writes this cell's mark next
+}
+`;
