@@ -207,11 +207,12 @@ export function moduleName(fileName: string): string {
 
 /**
  * Declaration files for a cell's imports: a module that exports each binding, for the cell and
- * later cells to import, through `export import`, which carries value, type and namespace meanings at once. Named and
- * default bindings go through a helper module per import that re-exports them
- * (`import { basename } from "path"; export { basename as n0 }`): `export import x = m.default`
- * is not valid syntax, and `export import x = m.basename` is refused when `basename` is a
- * property of an `export =` value (Node's "path") rather than a member of a namespace.
+ * later cells to import, through `export import`, which carries value, type and namespace
+ * meanings at once. Named and default bindings go through a helper module per import that
+ * re-exports them (`import { basename } from "path"; export { basename as n0 }`):
+ * `export import x = m.default` is not valid syntax, and `export import x = m.basename` is
+ * refused when `basename` is a property of an `export =` value (Node's "path") rather than a
+ * member of a namespace.
  */
 export function importFiles(base: string, imports: readonly CellImport[]): VirtualFile[] {
   const head: string[] = [];
