@@ -1,9 +1,15 @@
 /**
  * Cell errors as Jupyter sees them: ename, evalue and a traceback whose frames point at
  * cell lines (mapped through the rewrite and the TypeScript source map) instead of
- * replab's wrapper, with replab's own frames removed.
+ * replab's wrapper, with replab's own frames removed. One function, userFrames, decides
+ * which frames a user sees, for `error.stack` and for the traceback alike.
  */
+import { fileURLToPath } from "node:url";
 import type { CellError } from "../session/types.js";
+
+/** replab's own runtime (dist/runtime, or runtime/ in a source checkout), as a path and a URL. */
+const OWN_URL = new URL("../", import.meta.url).href;
+const OWN_PATH = fileURLToPath(OWN_URL);
 
 /**
  * Resolve a script position (1-based) to a cell position: undefined for files that are not
@@ -35,11 +41,32 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
   }
   const frames = lines.filter((l) => /^\s+at /.test(l));
   const head = lines.filter((l) => !/^\s+at /.test(l));
-  const mapped = frames.map((f) => mapFrame(f, mapper)).filter((f): f is string => f !== undefined);
-  const kept = trimInternal(mapped);
+  // A stack installCellStacks made is already the user's; this maps one made elsewhere.
+  const kept = userFrames(frames, mapper).frames;
   const red = "\u001b[31m";
   const reset = "\u001b[0m";
   return { ename, evalue, traceback: [`${red}${head.join("\n")}${reset}`, ...kept] };
+}
+
+/**
+ * The frames a user sees, from frames as V8 prints them: cell frames at cell positions,
+ * replab's wrapper, its own files and Node's internals dropped (they change with --timeout,
+ * with timing and with where replab is installed), nothing below the last cell frame.
+ * `sawCell` tells whether any frame was a cell's. Applying it twice changes nothing.
+ */
+export function userFrames(
+  frames: readonly string[],
+  mapper: PositionMapper,
+): { frames: string[]; sawCell: boolean } {
+  const mapped = frames.map((f) => mapFrame(f, mapper));
+  const last = mapped.findLastIndex((f) => f?.cell === true);
+  const kept = last === -1 ? mapped : mapped.slice(0, last + 1);
+  const shown = kept.filter((f): f is MappedFrame => f !== undefined && !isInternal(f.text));
+  return { frames: shown.map((f) => f.text), sawCell: last !== -1 };
+}
+
+function isInternal(frame: string): boolean {
+  return frame.includes("node:internal/") || frame.includes(OWN_URL) || frame.includes(OWN_PATH);
 }
 
 /**
@@ -56,29 +83,26 @@ function compileErrorAt(lines: string[], mapper: PositionMapper): string | undef
   return `${position.label}:${position.line}:${position.column}`;
 }
 
-function mapFrame(frame: string, mapper: PositionMapper): string | undefined {
+interface MappedFrame {
+  text: string;
+  /** The frame is in a cell (mapped to its position). */
+  cell: boolean;
+}
+
+/** One frame at its cell position; undefined for replab's wrapper code. */
+function mapFrame(frame: string, mapper: PositionMapper): MappedFrame | undefined {
   const match = FRAME.exec(frame);
-  if (match === null) return frame;
+  if (match === null) return { text: frame, cell: false };
   const [, prefix = "", file = "", line = "0", column = "0"] = match;
   const position = mapper(file, Number(line), Number(column));
-  if (position === undefined) return frame;
+  if (position === undefined) return { text: frame, cell: false };
   if (position === "wrapper") return undefined;
   const where = `${position.label}:${position.line}:${position.column}`;
   const name = prefix.trim().replace(/^at\s*/, "");
   if (name === "" || name.startsWith("async <anonymous>") || name === "<anonymous>")
-    return `    at ${where}`;
-  if (name === "async") return `    at async ${where}`;
-  return `    at ${name} (${where})`;
-}
-
-/** Drop frames from replab itself and from Node internals after the last cell frame. */
-function trimInternal(frames: string[]): string[] {
-  const lastCell = frames.reduce(
-    (last, f, i) => (/cell /.test(f) && !/node:/.test(f) ? i : last),
-    -1,
-  );
-  const kept = lastCell === -1 ? frames : frames.slice(0, lastCell + 1);
-  return kept.filter((f) => !/\/dist\/runtime\//.test(f));
+    return { text: `    at ${where}`, cell: true };
+  if (name === "async") return { text: `    at async ${where}`, cell: true };
+  return { text: `    at ${name} (${where})`, cell: true };
 }
 
 function describe(value: unknown): string {
@@ -112,22 +136,14 @@ export function installCellStacks(mapper: PositionMapper): () => void {
   };
 }
 
-/** The stack of an error with a cell frame, mapped and trimmed; undefined without one. */
+/** The stack of an error with a cell frame, as userFrames shows it; undefined without one. */
 function cellStack(
   error: Error,
   sites: NodeJS.CallSite[],
   mapper: PositionMapper,
 ): string | undefined {
-  const frames = sites.map(frameText);
-  const mapped = frames.map((f) => mapFrame(f, mapper));
-  const last = mapped.reduce((at, f, i) => (f !== undefined && f !== frames[i] ? i : at), -1);
-  if (last === -1) return undefined;
-  // Node's scheduling frames between cell frames depend on timing (a --timeout race adds a
-  // tick): they are not the user's code.
-  const kept = mapped
-    .slice(0, last + 1)
-    .filter((f): f is string => f !== undefined && !f.includes("node:internal/"));
-  return [header(error), ...kept].join("\n");
+  const { frames, sawCell } = userFrames(sites.map(frameText), mapper);
+  return sawCell ? [header(error), ...frames].join("\n") : undefined;
 }
 
 function defaultStack(error: Error, sites: NodeJS.CallSite[]): string {
