@@ -130,6 +130,19 @@ describe("TypeScript cells", () => {
     expect(outcome.traceback.join("\n")).toMatch(/at fail \(cell \d+:2:\d+\)/);
   });
 
+  it("names the execution that failed when the same cell fails again", async () => {
+    // A cell run again reuses its compiled script file; its frames still show this execution.
+    const code = 'function again(): never {\n  throw new Error("again");\n}\nagain();';
+    for (let i = 0; i < 2; i++) {
+      const outcome = await run(code);
+      expect(outcome.status).toBe("error");
+      if (outcome.status !== "error") return;
+      const trace = outcome.traceback.join("\n");
+      expect(trace).toContain(`at again (cell ${outcome.executionCount}:2:9)`);
+      expect(trace).toMatch(new RegExp(`at cell ${outcome.executionCount}:4:\\d+`));
+    }
+  });
+
   it("reports an error thrown later by a timer, and keeps running cells", async () => {
     const sink = recordingSink();
     await run('setTimeout(() => { throw new Error("late failure"); }, 1);', sink);
