@@ -216,6 +216,7 @@ export class LineagePanel extends Panel {
     }
     next.sessionContext.kernelChanged.connect(this.onKernelChanged, this);
     next.sessionContext.statusChanged.connect(this.onKernelStatus, this);
+    next.sessionContext.connectionStatusChanged.connect(this.onConnectionStatus, this);
     next.content.activeCellChanged.connect(this.onActiveCell, this);
     next.disposed.connect(this.onNotebookDisposed, this);
     void next.context.ready.then(() => {
@@ -239,6 +240,7 @@ export class LineagePanel extends Panel {
     if (nb) {
       nb.sessionContext.kernelChanged.disconnect(this.onKernelChanged, this);
       nb.sessionContext.statusChanged.disconnect(this.onKernelStatus, this);
+      nb.sessionContext.connectionStatusChanged.disconnect(this.onConnectionStatus, this);
       nb.content.activeCellChanged.disconnect(this.onActiveCell, this);
       nb.disposed.disconnect(this.onNotebookDisposed, this);
       nb.model?.metadataChanged.disconnect(this.onMetadataChanged, this);
@@ -267,6 +269,15 @@ export class LineagePanel extends Panel {
       this.openComm();
     }
     this.updateExportButton();
+  }
+
+  /**
+   * Reconnected to the kernel (after it died and was restarted): ask for its graph. Waiting
+   * for "idle" is not enough, since a status sent before the new connection subscribed is lost
+   * and JupyterLab then shows "Unknown" until a cell runs (seen in test/viewer/crash.test.ts).
+   */
+  private onConnectionStatus(_: ISessionContext, status: Kernel.ConnectionStatus): void {
+    if (status === "connected" && this.comm === null) this.openComm();
   }
 
   private onMetadataChanged(): void {

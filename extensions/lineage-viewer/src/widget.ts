@@ -189,8 +189,11 @@ export class LineageView extends Widget {
     const index = this.drawn;
     if (!index) return;
     const s = index.summary();
+    const prev = [...index.nodes.values()].filter(
+      (n) => n.kind === "cell" && this.model.previous.has(n.id),
+    ).length;
     const parts = [
-      plural(s.cells, "cell"),
+      plural(s.cells, "cell") + (prev > 0 ? ` (${prev} prev)` : ""),
       plural(s.files, "file"),
       plural(s.frames, "frame"),
       s.stale > 0 ? `${s.stale} stale` : "",
