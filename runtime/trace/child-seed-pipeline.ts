@@ -1,5 +1,5 @@
 /**
- * The exported pipeline's side of child seeding (child-seed.ts) and of late output
+ * The exported pipeline's side of child and Worker seeding (child-seed.ts, worker-seed.ts) and of late output
  * (executor/cell-context.ts), as TypeScript text its header includes: a child `node` process
  * a cell starts draws from `<cell key>:child:<n>` as it did in the notebook, and under
  * `replab verify` what a cell's timers print later is marked as that cell's, as `replab run`
@@ -65,10 +65,63 @@ if (__origin !== undefined) {
   }) as typeof process.stdout.write;
 }
 
+// A Worker a cell starts draws from "<cell key>:worker:<n>" as in the notebook. A Worker runs
+// --require preloads only, which must be files: this one is written once to the temporary
+// directory. Options a Worker inherits but refuses when given (--max-old-space-size) are
+// learnt from its refusal and left out.
+let __workers = 0;
+let __workerInherits: readonly string[] = process.execArgv;
+{
+  const threads = require("node:worker_threads") as { Worker: new (...args: unknown[]) => object };
+  const Original = threads.Worker;
+  const proxy: typeof Original = new Proxy(Original, {
+    construct(target, args: unknown[], newTarget) {
+      const Target = newTarget === proxy ? target : newTarget;
+      const build = (with_: unknown[]): object => Reflect.construct(target, with_, Target) as object;
+      const key = __child.key + ":worker:" + __workers++;
+      const seeded = __seededWorker(args, key, __workerInherits);
+      if (seeded === undefined) return build(args);
+      try {
+        return build(seeded);
+      } catch (refusal) {
+        const error = refusal as { code?: unknown; message?: unknown };
+        const own = (args[1] as { execArgv?: unknown } | undefined)?.execArgv;
+        if (own !== undefined || error.code !== "ERR_WORKER_INVALID_EXEC_ARGV") return build(args);
+        const listed = String(error.message).slice(String(error.message).indexOf(": ") + 2).split(", ");
+        __workerInherits = __workerInherits.filter((arg) => !listed.includes(arg));
+        return build(__seededWorker(args, key, __workerInherits) ?? args);
+      }
+    },
+  });
+  threads.Worker = proxy;
+  (require("node:module") as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+}
+
+/** A Worker's arguments with the seeding added; undefined when its options do not allow it. */
+function __seededWorker(args: unknown[], key: string, inherited: readonly string[]): unknown[] | undefined {
+  const given = args[1];
+  if (given !== undefined && (typeof given !== "object" || given === null)) return undefined;
+  const options = (given ?? {}) as { execArgv?: string[]; env?: NodeJS.ProcessEnv | symbol };
+  if (typeof options.env === "symbol") return undefined;
+  const code = "const seedrandom = require(" + JSON.stringify(require.resolve("seedrandom")) + ");\n" +
+    "const key = process.env.REPLAB_CHILD_RANDOM;\nif (key) Math.random = seedrandom(key);\n";
+  const name = "replab-worker-seed-" + __crypto.createHash("sha256").update(code).digest("hex").slice(0, 16) + ".cjs";
+  const preload = __path.join((require("node:os") as { tmpdir(): string }).tmpdir(), name);
+  if (!__fs.existsSync(preload)) {
+    // Another pipeline may be writing it too: a whole file, renamed into place.
+    __fs.writeFileSync(preload + "." + process.pid, code);
+    __fs.renameSync(preload + "." + process.pid, preload);
+  }
+  const execArgv = [...(options.execArgv ?? inherited), "--require", preload];
+  const env = { ...(options.env ?? process.env), REPLAB_CHILD_RANDOM: key };
+  return [args[0], { ...options, execArgv, env }, ...args.slice(2)];
+}
+
 /** A cell starts: its children's stream key, and (under verify) the cell its later output is. */
 function __cellStarted(id: string, key: string): void {
   __child.key = key;
   __child.count = 0;
+  __workers = 0;
   __origin?.enterWith(id);
   __marked = id; // __startCell writes this cell's mark next
 }

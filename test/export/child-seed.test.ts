@@ -1,6 +1,6 @@
 /**
- * The exported pipeline seeds a child `node` process as the kernel and `replab run` do
- * (`<cell key>:child:<n>`, trace/child-seed-pipeline.ts), and under `replab verify` keeps what a
+ * The exported pipeline seeds a child `node` process and a Worker as the kernel and `replab
+ * run` do (`<cell key>:child:<n>`, `:worker:<n>`, trace/child-seed-pipeline.ts), and under `replab verify` keeps what a
  * cell's timers print later with that cell, as `replab run` does (README, "Late output"), so
  * such a notebook exports and verifies. Regression: pipeline.mjs started children unseeded, so
  * a cell printing a child's Math.random never verified.
@@ -17,19 +17,23 @@ const CHILDREN = [
   'console.log(execFileSync("node", ["-e", "console.log(Math.random())"], { encoding: "utf8" }).trim());',
   'console.log(spawnSync(process.execPath, ["-e", "console.log(Math.random())"], { encoding: "utf8" }).stdout.trim());',
 ].join("\n");
-const LATE = 'setTimeout(() => console.log("late from c2"), 20);\nconsole.log("c2");';
+const WORKER = [
+  'import { Worker } from "node:worker_threads";',
+  'console.log(await new Promise((done) => new Worker(\'require("node:worker_threads").parentPort.postMessage(Math.random())\', { eval: true }).once("message", done)));',
+].join("\n");
+const LATE = 'setTimeout(() => console.log("late"), 20);\nconsole.log("timer set");';
 const LATER = 'await new Promise<void>((r) => setTimeout(r, 300));\nconsole.log("c3");';
 
 /** The first number of the cell's n-th child's stream under seed 42. */
-function child(source: string, n: number): number {
+function child(source: string, n: number, kind = "child"): number {
   const sha = createHash("sha256").update(source).digest("hex");
-  return seedrandom(`replab:42:${sha}:child:${n}`)();
+  return seedrandom(`replab:42:${sha}:${kind}:${n}`)();
 }
 
 describe("the exported pipeline, for children and late output", () => {
   it("prints the notebook's numbers from child node processes, and verifies", () => {
     const dir = scratch("export-child-seed");
-    writeNotebook(join(dir, "nb.ipynb"), [CHILDREN, LATE, LATER]);
+    writeNotebook(join(dir, "nb.ipynb"), [CHILDREN, WORKER, LATE, LATER]);
     const run = replab(["run", "nb.ipynb", "-o", "executed.ipynb", "--quiet"], { cwd: dir });
     expect(run.stderr).toBe("");
     const stdout = readJson(join(dir, "executed.ipynb")).cells.map((c) =>
@@ -37,7 +41,8 @@ describe("the exported pipeline, for children and late output", () => {
     );
     expect(stdout).toEqual([
       `${child(CHILDREN, 0)}\n${child(CHILDREN, 1)}\n`,
-      "c2\nlate from c2\n",
+      `${child(WORKER, 0, "worker")}\n`,
+      "timer set\nlate\n",
       "c3\n",
     ]);
     expect(replab(["export", "executed.ipynb", "-o", "out"], { cwd: dir }).code).toBe(0);
@@ -49,14 +54,15 @@ describe("the exported pipeline, for children and late output", () => {
       timeout: 120_000,
     });
     expect(plain.stderr).toBe("");
-    expect(plain.stdout.split("\n").slice(0, 2)).toEqual([
+    expect(plain.stdout.split("\n").slice(0, 3)).toEqual([
       String(child(CHILDREN, 0)),
       String(child(CHILDREN, 1)),
+      String(child(WORKER, 0, "worker")),
     ]);
 
-    // The late line printed while c3 ran is c2's for verify too, as the notebook has it.
+    // The late line, printed while the next cell ran, is its own cell's for verify too.
     const verify = replab(["verify", "out"], { cwd: dir });
-    expect(verify.stderr).toMatch(/^replab: verified out: 3 cells /);
+    expect(verify.stderr).toMatch(/^replab: verified out: 4 cells /);
     expect(verify.code).toBe(0);
   });
 });
