@@ -6,6 +6,7 @@ import { commClose, commInfo, commMsg, commOpen } from "./comm-handlers.js";
 import type { KernelContext } from "./context.js";
 import { execute, refuseOnControl } from "./execute.js";
 import { answerHistory } from "./history.js";
+import { lexicallyIncomplete } from "./is-complete.js";
 import { PROTOCOL_VERSION, type ReplyContent } from "./messages.js";
 import type { HandlerTable, Queued } from "./requests.js";
 
@@ -16,11 +17,12 @@ export function shellHandlers(kernel: KernelContext): HandlerTable {
     execute_request: (request) => execute(kernel, request),
     complete_request: (request) => complete(kernel, request),
     inspect_request: (request) => inspect(kernel, request),
-    is_complete_request: async (request) =>
-      kernel.reply(
-        request,
-        await kernel.call({ kind: "is_complete", code: request.message.content.code }),
-      ),
+    // An open bracket, template or comment at the end needs no parser (is-complete.ts).
+    is_complete_request: async (request) => {
+      const { code } = request.message.content;
+      const early = lexicallyIncomplete(code);
+      return kernel.reply(request, early ?? (await kernel.call({ kind: "is_complete", code })));
+    },
     history_request: (request) => {
       const history = answerHistory(kernel.executions.history, request.message.content);
       return kernel.reply(request, { status: "ok", history });
