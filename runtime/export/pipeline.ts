@@ -143,6 +143,14 @@ process.chdir(${dataDir});
 // \`replab verify\` reads each cell's stdout from the real stream, not from anything this
 // script says about itself: with REPLAB_VERIFY_MARK set, a mark goes before each cell's output.
 const __mark = process.env["REPLAB_VERIFY_MARK"];
+const __captureModule = process.env["REPLAB_VERIFY_CAPTURE"];
+
+// Under \`replab verify\`, what the cells display (display.*, a last expression's value) goes
+// through the verifying replab's own notebook module, written as records under the same mark.
+const __capture: { cell(id: string): void; display: unknown; newDisplay: unknown; result(value: unknown): Promise<void> } | undefined =
+  __mark === undefined || __captureModule === undefined
+    ? undefined
+    : (await import(__url.pathToFileURL(__captureModule).href)).capture(__mark, __SEED);
 
 /** sha256 and size of a file, read in 1 MiB chunks (a file of any size costs one buffer); undefined when unreadable. */
 function __hashFile(path: string): { sha256: string; bytes: number } | undefined {
@@ -192,12 +200,19 @@ function __startCell(id: string, sourceSha256: string, files: { path: string; sh
   __cellStarted(id, \`replab:\${__SEED}:\${sourceSha256}\`);
   for (const file of files) __checkFile(file);
   if (__mark !== undefined) process.stdout.write(\`\\x1e\${__mark} \${id}\\n\`);
+  __capture?.cell(id);
+}
+
+/** A cell's last expression: the notebook showed its value, a Promise once settled. */
+async function __result(value: unknown): Promise<void> {
+  if (__capture !== undefined) return __capture.result(value);
+  if (value instanceof Promise) await value;
 }
 
 /**
  * The notebook module (\`replab\` / \`tslab\`) for a plain script. Rich displays (HTML,
- * images, charts) have no screen here and are dropped, so stdout stays exactly the cells'
- * printed text; seed() and lineage() answer as in the notebook.
+ * images, charts) have no screen here and are dropped (under \`replab verify\`, captured), so
+ * stdout stays exactly the cells' printed text; seed() and lineage() answer as in the notebook.
  */
 const __ignore = (..._args: unknown[]): void => {};
 const __displays = {
@@ -206,9 +221,10 @@ const __displays = {
   vegaLite: async (..._args: unknown[]): Promise<void> => {},
   chart: async (..._args: unknown[]): Promise<void> => {},
 };
+const __shown = { ...__displays, clear: __ignore };
 const __notebook = {
-  display: { ...__displays, clear: __ignore },
-  newDisplay: () => ({ ...__displays }),
+  display: (__capture?.display as typeof __shown | undefined) ?? __shown,
+  newDisplay: (__capture?.newDisplay as (() => typeof __displays) | undefined) ?? (() => ({ ...__displays })),
   seed: (): number => __SEED,
   lineage: () => ({ schema: "replab.lineage/1", seed: __SEED, nodes: [], edges: [] }),
   isNode: (): boolean => true,

@@ -11,6 +11,7 @@
 import ts from "../compiler/typescript.cjs";
 import { ES_MODULE_VIEW } from "../compiler/interop.js";
 import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
+import { lastExpressionEdits } from "./last-expression.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -58,6 +59,7 @@ export function transformCell(
       variableEdits(statement, file, declared, redeclaredLater, edits);
     else for (const name of valueNames(statement)) declared.add(name);
   }
+  edits.push(...lastExpressionEdits(file));
   edits.push(...notebookRequires(file, local));
   return applyEdits(code, edits).trim();
 }
