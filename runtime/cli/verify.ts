@@ -8,9 +8,11 @@ import { isHelpFlag, printUsage, usageError } from "./help.js";
 export const VERIFY_USAGE = `usage: replab verify DIR [--data DATA_DIR] [--against EXECUTED.ipynb]
 
 Re-run the pipeline that replab export wrote to DIR in a fresh Node process and compare every
-data file, what each cell really printed on stdout, and every file the cells wrote with
-DIR/repro.lock.json; the first difference is named. Install the pipeline's packages first
-(npm ci in DIR). What verify proves, and what not: docs/integrity.md.
+data file, what each cell really printed on stdout, what it displayed (display.*, its last
+expression's value) and every file the cells wrote with DIR/repro.lock.json; the first
+difference is named (a difference in a cell flagged nondeterministic is reported as marked,
+not failed). Install the pipeline's packages first (npm ci in DIR). What verify proves, and
+what not: docs/integrity.md.
 
 options:
       --data DATA_DIR     read the pipeline's input files from DATA_DIR (default: DIR/data when
@@ -20,9 +22,9 @@ options:
                           for NB's stored run, and the output is compared with NB's outputs
   -h, --help              print this help
 
-exit status: 0 everything matches; 1 a data file, a cell's stdout or a written file differs,
-the pipeline failed, or DIR does not match NB; 2 a usage error, no readable or valid
-DIR/repro.lock.json, or the packages not installed
+exit status: 0 everything matches; 1 a data file, a cell's stdout or displayed result or a
+written file differs, the pipeline failed, or DIR does not match NB; 2 a usage error, no
+readable or valid DIR/repro.lock.json, or the packages not installed
 `;
 
 /** Entry point of `replab verify`. */
@@ -43,8 +45,15 @@ export async function main(args: string[]): Promise<number> {
     if (dir === undefined) usage("no export directory given");
     const result = await verifyExport(dir, data, process.cwd(), against);
     const written = result.written > 0 ? ` (and ${result.written} written files)` : "";
+    const shown = result.displays > 0 ? ` (${result.displays} displayed results)` : "";
+    for (const difference of result.marked)
+      writeRealStderr(`replab: marked, not failed: ${difference}\n`);
+    if (result.unrecorded.length > 0)
+      writeRealStderr(
+        `replab: repro.lock.json does not record the displayed results of cell(s) ${result.unrecorded.join(", ")} (exported from a live session), so they were not compared\n`,
+      );
     writeRealStderr(
-      `replab: verified ${dir}: ${result.cells} cells and ${result.files} data files${written} match ${against ?? "repro.lock.json"}\n`,
+      `replab: verified ${dir}: ${result.cells} cells${shown} and ${result.files} data files${written} match ${against ?? "repro.lock.json"}\n`,
     );
     return 0;
   });

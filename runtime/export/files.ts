@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { FileNode } from "../lineage/types.js";
 import { inputFiles, type DataFile, type ExportSource } from "./source.js";
+import { lockDisplays } from "./verify-outputs.js";
 
 /** repro.lock.json: what a re-run must reproduce (docs/contracts.md, "Export directory"). */
 export function reproLock(
@@ -32,6 +33,10 @@ export function reproLock(
         c.stdout === undefined
           ? null
           : { sha256: sha256Text(c.stdout), bytes: Buffer.byteLength(c.stdout) },
+      ...(c.displays === undefined ? {} : { displays: lockDisplays(c.displays) }),
+      ...(c.nondeterminism === undefined || c.nondeterminism.length === 0
+        ? {}
+        : { nondeterminism: c.nondeterminism }),
       reads: c.reads.map((f) => f.path),
     })),
   };
@@ -145,8 +150,10 @@ ${files.length === 0 ? "" : `\nFiles read: ${files.map((f) => `\`${f}\``).join("
 - Before a cell that reads a file runs, the file's sha256 and size are checked against the
   notebook's run; a difference stops the pipeline with exit 1 naming the file.
 - stdout is the cells' printed output, in order, and nothing else. Rich displays
-  (\`display.html\`, charts, images) are dropped: a script has no screen for them.
-  \`repro.lock.json\` holds the sha256 of each cell's expected stdout.
+  (\`display.html\`, charts, images) and a cell's last-expression value are dropped: a
+  script has no screen for them. \`repro.lock.json\` holds the sha256 of each cell's
+  expected stdout and of each result the notebook displayed; \`replab verify\` captures
+  what the pipeline displays and compares both.
 
 \`pipeline.ts\` is the readable source (\`npx tsc --noEmit\` type-checks it);
 \`pipeline.mjs\` is the same code with the types removed, and is what runs.

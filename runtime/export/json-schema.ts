@@ -1,7 +1,7 @@
 /**
  * A small JSON Schema (2020-12) checker for the schemas replab publishes in schema/: the
  * keywords they use (type, const, enum, required, properties, items, minItems, minLength,
- * minimum, pattern, oneOf, local $ref), so `replab verify` checks a lock against the published
+ * minimum, pattern, oneOf, additionalProperties, local $ref), so `replab verify` checks a lock against the published
  * schema itself without a validator package at run time. A keyword it does not know is an
  * error in the schema, not silently ignored.
  */
@@ -26,6 +26,7 @@ const KNOWN = new Set([
   "minimum",
   "pattern",
   "oneOf",
+  "additionalProperties",
 ]);
 
 /** The first place `value` breaks `schema`, as "where: what", or undefined when it conforms. */
@@ -86,6 +87,14 @@ function checkObject(root: Schema, schema: Schema, value: unknown, at: string): 
   for (const [name, sub] of Object.entries(properties)) {
     if (!(name in object)) continue;
     const problem = check(root, sub, object[name], at === "" ? name : `${at}.${name}`);
+    if (problem !== undefined) return problem;
+  }
+  // A schema for every member not named in properties (a MIME bundle's types, say).
+  const rest = schema["additionalProperties"] as Schema | undefined;
+  if (typeof rest !== "object") return undefined;
+  for (const [name, member] of Object.entries(object)) {
+    if (name in properties) continue;
+    const problem = check(root, rest, member, at === "" ? name : `${at}.${name}`);
     if (problem !== undefined) return problem;
   }
   return undefined;

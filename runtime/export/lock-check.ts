@@ -9,6 +9,7 @@ import { isAbsolute, join, normalize, sep } from "node:path";
 import { ReplabError } from "../errors.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import { firstViolation } from "./json-schema.js";
+import type { LockDisplay } from "./verify-outputs.js";
 
 /** Content as the lock records it: sha256 (hex) and size in bytes. */
 export interface LockContent {
@@ -26,6 +27,10 @@ export interface LockCell {
   id: string;
   sourceSha256?: string;
   stdout: LockContent | null;
+  /** The displayed results the notebook stored; absent when the export did not know them. */
+  displays?: LockDisplay[];
+  /** What the lineage flagged in the cell: verify marks its differences instead of failing. */
+  nondeterminism?: string[];
 }
 
 /** What verify needs of repro.lock.json. */

@@ -10,7 +10,7 @@ import { declaredNames } from "./transform.js";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
 import { parseMagic } from "../magics/registry.js";
-import { joinSource, type CodeCell, type Notebook } from "../notebook/types.js";
+import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
 import { outputSha256, sha256, stdoutOf } from "../runner/output-hash.js";
 import type { HistoryEntry, Language } from "../session/types.js";
 import type { CarriedModules } from "./local-modules.js";
@@ -30,6 +30,10 @@ export interface ExportCell {
   /** What the cell printed to stdout in the run being exported; undefined when unknown. */
   stdout: string | undefined;
   outputSha256: string | undefined;
+  /** The displayed results the notebook stored (display_data, execute_result); undefined when unknown (a live session). */
+  displays?: Output[] | undefined;
+  /** What the lineage flagged in the cell (its `nondeterminism`): verify marks its outputs, not fails them. */
+  nondeterminism?: string[];
   reads: DataFile[];
   /** Paths of the files the cell wrote (a later cell may read them: they are outputs, not inputs). */
   writes: string[];
@@ -87,6 +91,9 @@ export function fromNotebook(
       ...base(node, source, lineage),
       stdout: stdoutOf(cell.outputs),
       outputSha256: outputSha256(cell.outputs),
+      displays: cell.outputs.filter(
+        (o) => o.output_type === "display_data" || o.output_type === "execute_result",
+      ),
     };
   });
   const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -180,6 +187,7 @@ function base(
     reads: readsOf(node.id, lineage),
     writes: writesOf(node.id, lineage),
     defines: node.defines,
+    nondeterminism: node.nondeterminism,
   };
 }
 

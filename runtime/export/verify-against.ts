@@ -3,7 +3,8 @@
  * notebook, a source the pipeline cannot rewrite. The lock and pipeline.mjs replab export
  * writes for the lock's cells are generated again from the notebook's stored run; DIR's
  * copies must be exactly those, and the run is then compared with the regenerated lock (so
- * with the notebook's stored outputs and read hashes), not with DIR's.
+ * with the notebook's stored outputs and read hashes), not with DIR's. DIR's pipeline is
+ * checked before the run; DIR's lock after it, so an output that differs is named first.
  */
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -14,13 +15,26 @@ import { parseLock, type ReproLock } from "./lock-check.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { fromNotebook } from "./source.js";
 import { withLocalModules } from "./local-modules.js";
+import type { StoredCell } from "./verify-outputs.js";
 
-/** The lock the notebook's run gives for `dirLock`'s cells, after DIR's lock and pipeline are checked against it. */
+/** What the executed notebook expects of a run, and what it stored for each of the lock's cells. */
+export interface NotebookExpectations {
+  lock: ReproLock;
+  /** Per cell id: the stdout and displayed results the notebook stored, for naming the line that differs. */
+  stored: Map<string, StoredCell>;
+  /** Check DIR's repro.lock.json is what export writes for the notebook (after the run, so a changed output is named first). */
+  checkLock(): Promise<void>;
+}
+
+/**
+ * The lock the notebook's run gives for `dirLock`'s cells, after DIR's pipeline is checked
+ * against it; DIR's lock is checked by `checkLock`.
+ */
 export async function lockFromNotebook(
   dir: string,
   dirLock: ReproLock,
   notebookPath: string,
-): Promise<ReproLock> {
+): Promise<NotebookExpectations> {
   const path = resolve(notebookPath);
   const notebook = await readNotebook(path, notebookPath);
   const full = fromNotebook(
@@ -50,13 +64,19 @@ export async function lockFromNotebook(
     dirLock.node ?? process.versions.node,
     dirLock.platform ?? `${process.platform}-${process.arch}`,
   );
-  await sameAs(join(dir, "repro.lock.json"), lockText, notebookPath);
   await sameAs(
     join(dir, "pipeline.mjs"),
     pipelineMjs(pipelineTs(source, dirLock.dataIncluded)),
     notebookPath,
   );
-  return parseLock(lockText, `the lock of ${notebookPath}`);
+  const stored = new Map(
+    source.cells.map((c) => [c.id, { stdout: c.stdout ?? "", displays: c.displays ?? [] }]),
+  );
+  return {
+    lock: parseLock(lockText, `the lock of ${notebookPath}`),
+    stored,
+    checkLock: () => sameAs(join(dir, "repro.lock.json"), lockText, notebookPath),
+  };
 }
 
 /** `path` must hold exactly `expected`; the first differing line is named. */

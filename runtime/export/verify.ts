@@ -1,17 +1,21 @@
 /**
  * `replab verify DIR`: run an exported pipeline in a fresh Node process and compare every
- * data file, every cell's REAL stdout (the child's stdout bytes, verify-run.ts) and every file
- * the cells write with repro.lock.json, or with the executed notebook (`--against`,
- * verify-against.ts). The first difference is named. What this proves: docs/integrity.md.
+ * data file, every cell's REAL stdout (the child's stdout bytes, verify-run.ts), every cell's
+ * displayed results (captured through the kernel's own display code, verify-capture.ts) and
+ * every file the cells write with repro.lock.json, or with the executed notebook
+ * (`--against`, verify-against.ts). The first difference is named; one in a cell flagged
+ * nondeterministic is reported as such instead. What this proves: docs/integrity.md.
  */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ReplabError } from "../errors.js";
 import { hashFile, type FileHash } from "../hashing/sha256.js";
-import { parseLock, type LockFile, type ReproLock } from "./lock-check.js";
+import { stdoutOf } from "../runner/output-hash.js";
+import { parseLock, type LockContent, type LockFile, type ReproLock } from "./lock-check.js";
 import { lockFromNotebook } from "./verify-against.js";
-import { runPipeline, type Printed } from "./verify-run.js";
+import { displayDifference, firstDifferingLine, type StoredCell } from "./verify-outputs.js";
+import { runPipeline, type Printed, type PrintedCell } from "./verify-run.js";
 
 /** What verify checked. */
 export interface VerifyResult {
@@ -20,6 +24,12 @@ export interface VerifyResult {
   files: number;
   /** Files the cells wrote (checked after the run). */
   written: number;
+  /** Displayed results compared (display_data and execute_result outputs). */
+  displays: number;
+  /** Differences in cells the lineage flagged nondeterministic: reported, not failures. */
+  marked: string[];
+  /** Cells whose displayed results the lock does not record (a live session's export): not compared. */
+  unrecorded: string[];
 }
 
 /**
@@ -35,7 +45,9 @@ export async function verifyExport(
   against?: string,
 ): Promise<VerifyResult> {
   const dirLock = await readLock(dir);
-  const lock = against === undefined ? dirLock : await lockFromNotebook(dir, dirLock, against);
+  const expected =
+    against === undefined ? undefined : await lockFromNotebook(dir, dirLock, against);
+  const lock = expected?.lock ?? dirLock;
   unverifiable(lock);
   await checkInstalled(dir);
   // The notebook's own modules the export carries run as part of the pipeline: they must be as exported.
@@ -45,7 +57,7 @@ export async function verifyExport(
   const writes = lock.writes ?? [];
   const before = await Promise.all(writes.map((file) => stamp(join(root, file.path))));
   const printed = await runPipeline(dir, { REPLAB_DATA_DIR: root });
-  compareCells(lock, printed);
+  const shown = compareCells(lock, printed, expected?.stored);
   for (const [i, file] of writes.entries()) {
     // A file left by an earlier run proves nothing about this one.
     const was = before[i];
@@ -56,7 +68,8 @@ export async function verifyExport(
       );
     await checkFile(root, file, "written file");
   }
-  return { cells: lock.cells.length, files: lock.data.length, written: writes.length };
+  await expected?.checkLock();
+  return { cells: lock.cells.length, files: lock.data.length, written: writes.length, ...shown };
 }
 
 async function readLock(dir: string): Promise<ReproLock> {
@@ -134,12 +147,22 @@ async function checkFile(root: string, file: LockFile, what: string): Promise<vo
   }
 }
 
-function compareCells(lock: ReproLock, printed: Printed): void {
+/**
+ * Each cell's stdout and displayed results against the lock (`stored`: the notebook's own, with
+ * --against). A difference fails verify, except in a cell the lineage flagged nondeterministic,
+ * where it is marked as such and reported.
+ */
+function compareCells(
+  lock: ReproLock,
+  printed: Printed,
+  stored: Map<string, StoredCell> | undefined,
+): Pick<VerifyResult, "displays" | "marked" | "unrecorded"> {
   if (printed.stray > 0)
     throw new ReplabError(
       "verify-mismatch",
       `the pipeline printed ${printed.stray} bytes before its first cell started`,
     );
+  const shown = { displays: 0, marked: [] as string[], unrecorded: [] as string[] };
   for (const cell of lock.cells) {
     const got = printed.cells.get(cell.id);
     if (got === undefined)
@@ -147,13 +170,19 @@ function compareCells(lock: ReproLock, printed: Printed): void {
         "verify-mismatch",
         `cell ${cell.id} did not run in the pipeline (nothing of it appeared on its stdout)`,
       );
-    const want = cell.stdout;
-    if (want !== null && (got.sha256 !== want.sha256 || got.bytes !== want.bytes)) {
-      throw new ReplabError(
-        "verify-mismatch",
-        `cell ${cell.id}: stdout differs: expected sha256 ${want.sha256} (${want.bytes} bytes), got ${got.sha256} (${got.bytes} bytes)`,
-      );
-    }
+    const differences = [
+      stdoutDifference(cell.id, cell.stdout, got, stored?.get(cell.id)),
+      cell.displays === undefined
+        ? undefined
+        : displayDifference(cell.id, cell.displays, got.outputs, stored?.get(cell.id)?.displays),
+    ].filter((d): d is string => d !== undefined);
+    if (cell.displays === undefined) shown.unrecorded.push(cell.id);
+    else shown.displays += cell.displays.length;
+    const flags = cell.nondeterminism ?? [];
+    const [first] = differences;
+    if (first !== undefined && flags.length === 0) throw new ReplabError("verify-mismatch", first);
+    for (const d of differences)
+      shown.marked.push(`${d} (the cell is flagged nondeterministic: ${flags.join(", ")})`);
   }
   const extra = [...printed.cells.keys()].filter((id) => !lock.cells.some((c) => c.id === id));
   if (extra.length > 0)
@@ -161,4 +190,19 @@ function compareCells(lock: ReproLock, printed: Printed): void {
       "verify-mismatch",
       `the pipeline ran cell(s) ${extra.join(", ")} that repro.lock.json does not list`,
     );
+  return shown;
+}
+
+/** How a cell's stdout differs from the lock's hash (and, when known, the notebook's text). */
+function stdoutDifference(
+  cellId: string,
+  want: LockContent | null,
+  got: PrintedCell,
+  stored: StoredCell | undefined,
+): string | undefined {
+  if (want === null || (got.stdout.sha256 === want.sha256 && got.stdout.bytes === want.bytes))
+    return undefined;
+  const line =
+    stored === undefined ? "" : `; ${firstDifferingLine(stored.stdout, stdoutOf(got.outputs))}`;
+  return `cell ${cellId}: stdout differs: expected sha256 ${want.sha256} (${want.bytes} bytes), got ${got.stdout.sha256} (${got.stdout.bytes} bytes)${line}`;
 }

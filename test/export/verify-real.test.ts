@@ -134,12 +134,13 @@ describe("replab verify checks what the pipeline really did", () => {
       "replab: verified out: 3 cells and 1 data files (and 1 written files) match executed.ipynb\n",
     );
     expect(clean.code).toBe(0);
-    // A notebook whose stored output says something else: the export no longer matches it.
+    // A notebook whose stored output says something else: the run no longer matches it, and
+    // the cell and line are named before DIR's lock (made from the unedited run) is compared.
     const nb = readFileSync(join(dir, "executed.ipynb"), "utf8");
     writeFileSync(join(dir, "edited.ipynb"), nb.replace('"wrote\\n"', '"WROTE\\n"'));
     const edited = replab(["verify", "out", "--against", "edited.ipynb"], { cwd: dir });
     expect(edited.stderr).toMatch(
-      /^replab: out\/repro\.lock\.json is not what replab export writes for edited\.ipynb's stored run/,
+      /^replab: cell c2: stdout differs: expected sha256 [0-9a-f]{64} \(6 bytes\), got [0-9a-f]{64} \(6 bytes\); line 1: the notebook has "WROTE", the pipeline "wrote"\n$/,
     );
     expect(edited.code).toBe(1);
   });
