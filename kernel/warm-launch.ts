@@ -79,17 +79,22 @@ export async function relaunchWarm(javascript = false): Promise<number | undefin
 
 /**
  * The shell line a TypeScript kernelspec runs: Node from the snapshot blob when the cache
- * folder's launch file names the blob's size (kernels then skip the launcher's process),
- * else as usual. It reads only $XDG_CACHE_HOME or ~/.cache and spends one `wc`; the
- * kernel checks the blob it was started from against what is installed (adoptSnapshot).
+ * folder's launch file names the blob's size and the Node binary's (kernels then skip the
+ * launcher's process), else as usual. It reads only $XDG_CACHE_HOME or ~/.cache and spends
+ * two `wc`s; the kernel checks the blob it started from against what is installed
+ * (adoptSnapshot).
+ * What it cannot catch, a blob of the right size whose bytes were damaged, makes Node abort.
  */
 const LAUNCH_SCRIPT = [
   "node=$1 entry=$2 key=$3; shift 3",
   "dir=${XDG_CACHE_HOME:-$HOME/.cache}/replab",
-  "blob=$dir/warm-$key.blob",
+  "blob=$dir/warm-$key.blob launch=$dir/warm-$key.launch",
+  // The launch file holds the blob's size and the Node binary's: a Node replaced in place
+  // since the build would refuse the blob, and a kernel that never starts builds no new one.
   'if [ "${REPLAB_WARM-}" != 0 ] && [ -f "$blob" ] &&',
-  '  { read -r size < "$dir/warm-$key.launch"; } 2>/dev/null &&',
-  '  [ "$(wc -c 2>/dev/null < "$blob")" -eq "$size" ] 2>/dev/null; then',
+  '  { read -r size nodesize < "$launch"; } 2>/dev/null &&',
+  '  [ "$(wc -c 2>/dev/null < "$blob")" -eq "$size" ] 2>/dev/null &&',
+  '  [ "$(wc -c 2>/dev/null < "$node")" -eq "$nodesize" ] 2>/dev/null; then',
   '  exec "$node" --snapshot-blob "$blob" "$entry" kernel "$@"',
   "fi",
   'exec "$node" "$entry" kernel "$@"',

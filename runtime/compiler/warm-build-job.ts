@@ -106,7 +106,7 @@ function main(): number {
     renameSync(staged, paths.manifest);
     // Last: the launch file lets a kernelspec's shell line start Node from the blob directly.
     const launch = join(paths.build, "launch");
-    writeFileSync(launch, `${manifest.blobSize}\n`);
+    writeFileSync(launch, `${manifest.blobSize} ${statSync(process.execPath).size}\n`);
     renameSync(launch, paths.launch);
     removeOthers(
       dir,

@@ -85,8 +85,8 @@ export function snapshotPaths(dir: string): {
   return {
     blob: join(dir, `warm-${key}.blob`),
     manifest: join(dir, `warm-${key}.json`),
-    // The blob's size as text, written last: the kernelspec's shell line starts Node from
-    // the blob only while this file exists and names the blob's size (docs/startup.md).
+    // The blob's size and the Node binary's, as text, written last: the kernelspec's shell
+    // line starts Node from the blob only while this file names both (docs/startup.md).
     launch: join(dir, `warm-${key}.launch`),
     build: join(dir, `warm-${key}.building`),
   };

@@ -266,6 +266,27 @@ describe("the warm-compiler snapshot", () => {
     }
   }, 120_000);
 
+  it("is not started by the launch line once the Node binary changed size (replaced in place)", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "replab-warm-node-"));
+    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
+    const paths = withEnv({ XDG_CACHE_HOME: copy }, () => snapshotPaths(join(copy, "replab")));
+    const [blobSize, nodeSize] = readFileSync(paths.launch, "utf8").trim().split(" ");
+    writeFileSync(paths.launch, `${blobSize} ${Number(nodeSize) + 1}\n`);
+    const client = await KernelClient.start(
+      installedKernelspec({ XDG_CACHE_HOME: copy }),
+      "replab",
+    );
+    try {
+      // Node did not load the blob itself; the kernel's own check then relaunched it warm.
+      const pid = client.process.pid ?? 0;
+      expect(commandOf(pid)).not.toContain("--snapshot-blob");
+      expect(childCommands(pid).some((c) => c.includes("--snapshot-blob"))).toBe(true);
+      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
   it("drops a snapshot the launch line started from once its typings changed, and checks cold", async () => {
     const copy = mkdtempSync(join(tmpdir(), "replab-warm-stale-"));
     cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
