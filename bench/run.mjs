@@ -393,6 +393,7 @@ const LABELS = /** @type {Record<string, string>} */ ({
 const measures = [
   ["launch to kernel_info_reply", (f) => spreadMs(f.kernel_info_s)],
   ["launch to first execute_result", (f) => spreadMs(f.first_result_s)],
+  ["CPU to the first result (kernel and its children)", (f) => spreadMs(f.cpu_to_first_result_s)],
   ["`1 + 1` round trip (to idle)", (f) => spreadMs(f.trivial_s)],
   ["`1 + 1` to execute_reply", (f) => spreadMs(f.trivial_reply_s)],
   ["heartbeat echo", (f) => spreadMs(f.heartbeat_s)],
@@ -446,8 +447,8 @@ const lines = [
   "after the client's own wait_for_ready. replab type-checks that cell before it runs; Deno does not check.",
   "The kernel's own share is the median `1 + 1` time to execute_reply less the median heartbeat echo on the",
   "same connection: the reply's cost beyond the transport (an estimate: on a loaded machine both vary by",
-  "more than the share itself). RSS is the kernel process and its children",
-  "(replab's warm start runs the kernel in a child of a small launcher: both are counted).",
+  "more than the share itself). RSS and CPU are the kernel process and its children (a build of the",
+  "warm-compiler snapshot a cold kernel starts is one); CPU is user + system time when the first result arrived.",
   "",
   "## Every kernel",
   "",
