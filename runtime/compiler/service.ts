@@ -240,9 +240,27 @@ export class CellTypeChecker {
     // (an unclosed comment or expression runs into it).
     const end = syntax.sourceFile.text.length;
     const clamped = own.map((d) => ((d.start ?? 0) > end ? { ...d, start: end } : d));
-    const result = clamped.map((d) => toCellDiagnostic(d, file));
+    const result = clamped.map((d) => this.asDeclared(toCellDiagnostic(d, file), syntax));
     if (importsFile !== undefined) result.push(...this.importDiagnostics(syntax, importsFile));
     return result.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /**
+   * "Cannot assign to 'f' because it is an import" about an earlier cell's function, class,
+   * enum or namespace (the cell file imports it) says what the name is, as in one script.
+   */
+  private asDeclared(d: CellDiagnostic, syntax: CellSyntax): CellDiagnostic {
+    if (d.code !== ASSIGN_TO_IMPORT) return d;
+    const start = syntax.sourceFile.getPositionOfLineAndCharacter(d.line - 1, d.column - 1);
+    const name = syntax.sourceFile.text.slice(start, start + d.length);
+    const owner = this.store.owners().get(name);
+    const what = owner === undefined || owner.imported ? undefined : ASSIGNED_KINDS.get(owner.kind);
+    if (what === undefined) return d;
+    return {
+      ...d,
+      code: what.code,
+      message: `Cannot assign to '${name}' because it is ${what.text}.`,
+    };
   }
 
   /**
@@ -400,6 +418,17 @@ export class CellTypeChecker {
     return host;
   }
 }
+
+/** TypeScript's "Cannot assign to '{0}' because it is an import." */
+const ASSIGN_TO_IMPORT = 2632;
+
+/** TypeScript's own codes and words for assigning to a declaration that is not a variable. */
+const ASSIGNED_KINDS = new Map<string, { code: number; text: string }>([
+  [ts.ScriptElementKind.enumElement, { code: 2628, text: "an enum" }],
+  [ts.ScriptElementKind.classElement, { code: 2629, text: "a class" }],
+  [ts.ScriptElementKind.functionElement, { code: 2630, text: "a function" }],
+  [ts.ScriptElementKind.moduleElement, { code: 2631, text: "a namespace" }],
+]);
 
 /** The keyword that declares a variable of each kind again in a cell. */
 const VARIABLE_KEYWORDS = new Map<string, string>([

@@ -99,6 +99,13 @@ describe("a later cell", () => {
     expect(await run("fixed = 2;")).toMatch(/Cannot assign to 'fixed' because it is a constant/);
   });
 
+  it("is told what an earlier function, class or enum is when it assigns one", async () => {
+    await run("function twice(n: number) { return 2 * n }\nclass Box {}\nenum Mode { On }");
+    expect(await run("twice = null;")).toMatch(/Cannot assign to 'twice' because it is a function/);
+    expect(await run("Box = null;")).toMatch(/Cannot assign to 'Box' because it is a class/);
+    expect(await run("Mode = null;")).toMatch(/Cannot assign to 'Mode' because it is an enum/);
+  });
+
   it("sees a shadowing type through a declaration made sixteen cells later", async () => {
     await run("interface Event { time: number }");
     for (let i = 0; i < 17; i++) await run(`const filler${i} = ${i};`);
