@@ -10,6 +10,7 @@ import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { refuseStale } from "./stale.js";
+import { refusePrimitiveWrites } from "./sloppy.js";
 import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
@@ -33,6 +34,7 @@ export async function exportFiles(
 ): Promise<Map<string, ExportContent>> {
   const sliced = target === undefined ? full : sliceToTarget(full, target);
   refuseStale(sliced);
+  refusePrimitiveWrites(sliced);
   const source = withLocalModules(sliced);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
   const includeData = includeDataFlag && inputFiles(source.cells).length > 0;

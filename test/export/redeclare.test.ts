@@ -113,3 +113,24 @@ it("refuses a sloppy JavaScript cell's undeclared global in one line naming it; 
   expect(declared.exported.code).toBe(0);
   expect(replab(["verify", declared.out]).code).toBe(0);
 });
+
+it("refuses a sloppy JavaScript write to a primitive's property, which the strict pipeline would throw on", () => {
+  const onString = runAndExport(
+    "js-primitive",
+    ['var s = "text";\ns.extra = 1;\nconsole.log(s.extra);'],
+    "replab-js",
+  );
+  expect(onString.printed).toBe("undefined\n");
+  expect(onString.exported.code).toBe(1);
+  expect(onString.exported.stderr).toMatch(
+    /^replab: cell c1 sets s\.extra on a string[^\n]*strict[^\n]*\n$/,
+  );
+  // Once the name holds an object, setting a property is what the cell meant: it exports.
+  const onObject = runAndExport(
+    "js-object",
+    ['let o = "x";\nconsole.log(o);', "o = {};\no.extra = 1;\nconsole.log(o.extra);"],
+    "replab-js",
+  );
+  expect(onObject.exported.code).toBe(0);
+  expect(replab(["verify", onObject.out]).code).toBe(0);
+});
