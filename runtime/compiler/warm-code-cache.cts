@@ -41,10 +41,10 @@ function cacheFileFor(file: string, stat: fs.Stats): string {
 
 /** Write the cache through a temporary file; drop the caches of other compilers. */
 function save(script: vm.Script, target: string): void {
+  const staged = `${target}.${process.pid}.tmp`;
   try {
     const dir = path.dirname(target);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const staged = `${target}.${process.pid}.tmp`;
     fs.writeFileSync(staged, script.createCachedData());
     fs.renameSync(staged, target);
     for (const name of fs.readdirSync(dir)) {
@@ -52,7 +52,13 @@ function save(script: vm.Script, target: string): void {
         fs.rmSync(path.join(dir, name), { force: true });
     }
   } catch {
-    // A cache folder that cannot be written only means the next start compiles again.
+    // A cache folder that cannot be written (read-only, full) only means the next start
+    // compiles again; a half-written file is not left behind.
+    try {
+      fs.rmSync(staged, { force: true });
+    } catch {
+      // Nothing was written there, or nothing can be removed: either way nothing to do.
+    }
   }
 }
 
