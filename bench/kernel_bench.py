@@ -254,6 +254,16 @@ def measure_trips(kernels, running, beats, result, trip_rounds):
             trips[name][0].append(elapsed)
             trips[name][1].append(replied)
             trips[name][2].append(heartbeat_round_trip(beats[name]))
+    # A new small cell each round (a call with a fresh literal): what a user's next line costs,
+    # with nothing an identical-source cache or an arithmetic-only path could reuse.
+    fresh = {k: [] for k in kernels}
+    for r in range(trip_rounds):
+        for name in rotated(kernels, r):
+            km, kc = running[name]
+            call = f"max({r + 7}, 3)" if language(km) == "python" else f"Math.max({r + 7}, 3)"
+            fresh[name].append(round_trip(kc, call)[0])
+    for name, samples in fresh.items():
+        result[name]["fresh_cell_s"] = summary(samples)
     for name, (elapsed, replied, beat) in trips.items():
         result[name]["trivial_s"] = summary(elapsed)
         result[name]["trivial_reply_s"] = summary(replied)
