@@ -236,10 +236,13 @@ export class CellTypeChecker {
       ...this.service.getSyntacticDiagnostics(this.cellFile),
       ...this.service.getSemanticDiagnostics(this.cellFile),
     ].filter((d) => !IGNORED_DIAGNOSTICS.has(d.code) && d.category === ts.DiagnosticCategory.Error);
-    // What the cell file adds after the cell is replab's; a problem there is the cell's end
-    // (an unclosed comment or expression runs into it).
+    // What the cell file adds after the cell is replab's: that the cell leaves one of its
+    // imports unused is no problem (noUnusedLocals); any other is the cell's end (an unclosed
+    // comment or expression runs into it).
     const end = syntax.sourceFile.text.length;
-    const clamped = own.map((d) => ((d.start ?? 0) > end ? { ...d, start: end } : d));
+    const clamped = own
+      .filter((d) => (d.start ?? 0) <= end || !UNUSED_DIAGNOSTICS.has(d.code))
+      .map((d) => ((d.start ?? 0) > end ? { ...d, start: end } : d));
     const result = clamped.map((d) => this.asDeclared(toCellDiagnostic(d, file), syntax));
     if (importsFile !== undefined) result.push(...this.importDiagnostics(syntax, importsFile));
     return result.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -418,6 +421,9 @@ export class CellTypeChecker {
     return host;
   }
 }
+
+/** "'x' is declared but its value is never read" and its kin, for a tsconfig's noUnusedLocals. */
+const UNUSED_DIAGNOSTICS = new Set([6133, 6192, 6196, 6198, 6199]);
 
 /** TypeScript's "Cannot assign to '{0}' because it is an import." */
 const ASSIGN_TO_IMPORT = 2632;

@@ -4,6 +4,8 @@
  * see the cell's declaration, not a merge with the global one, as in tslab. Each kind of
  * declaration is tried with a global name it used to merge or collide with.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, type Session } from "../../runtime/session/session.js";
 import { notebookDir, recordingSink } from "./helpers.js";
@@ -126,5 +128,37 @@ describe("a later cell", () => {
     const inspected = await session.inspect("new Point().x", 5, 0);
     expect(inspected.data["text/plain"]).not.toMatch(/alias|import/);
     expect(inspected.data["text/plain"]).toMatch(/Point[\s\S]*A point\./);
+  });
+});
+
+describe("a project whose tsconfig.json has noUnusedLocals", () => {
+  it("checks only the cell's own code for unused names, not how it sees earlier ones", async () => {
+    const dir = notebookDir();
+    writeFileSync(join(dir, "tsconfig.json"), '{ "compilerOptions": { "noUnusedLocals": true } }');
+    const strict = await createSession({
+      language: "typescript",
+      notebookDir: dir,
+      journal: false,
+    });
+    const request = (code: string) => ({
+      code,
+      silent: false,
+      storeHistory: true,
+      allowStdin: false,
+    });
+    const run = async (code: string) => {
+      const outcome = await strict.execute(request(code), recordingSink());
+      return outcome.status === "ok" ? outcome.result?.data["text/plain"] : outcome.evalue;
+    };
+    try {
+      expect(await run('import * as path from "node:path";\nconst x = 1;')).toBeUndefined();
+      expect(await run("function f(x: number) { return x * 2 }\nf(5)")).toBe("10");
+      expect(await run('path.basename("a/b.txt")')).toBe("'b.txt'");
+      expect(await run("function g() { const unused = 1; return 2 }")).toMatch(
+        /'unused' is declared but its value is never read/,
+      );
+    } finally {
+      await strict.dispose();
+    }
   });
 });
