@@ -150,15 +150,28 @@ describe("lineage viewer with the replab kernel", { timeout: LIVE_TIMEOUT }, () 
       "before the reply arrived; the median counts those as 0";
   });
 
-  it("exports the pipeline from the panel button and says where", async () => {
-    await page.locator("#replab-lineage-panel .rl-export").click();
-    const dialog = page.locator(".jp-Dialog");
-    await dialog.waitFor();
-    expect(await dialog.locator('input[name="dir"]').inputValue()).toBe("export/live");
-    await dialog.locator(".jp-mod-accept").click();
+  it("refuses to export while a cell is stale, naming it; exports after Run All", async () => {
     const status = page.locator("#replab-lineage-panel .rl-status");
-    await poll(async () => (await status.textContent()) ?? "").not.toMatch(/^(Exporting|$)/);
-    const text = (await status.textContent()) ?? "";
+    const exportFromPanel = async (): Promise<string> => {
+      await page.locator("#replab-lineage-panel .rl-export").click();
+      const dialog = page.locator(".jp-Dialog");
+      await dialog.waitFor();
+      expect(await dialog.locator('input[name="dir"]').inputValue()).toBe("export/live");
+      await dialog.locator(".jp-mod-accept").click();
+      await poll(async () => (await status.textContent()) ?? "").not.toMatch(/^(Exporting|$)/);
+      return (await status.textContent()) ?? "";
+    };
+    // c1 ran again after c2 used its xs (the stale test above): a pipeline would not give c2's
+    // output, so the export says which cell to run again and writes nothing.
+    const refused = await exportFromPanel();
+    expect(refused).toMatch(/stale cell\(s\) c2 \(uses xs\)/);
+    expect(existsSync(join(lab.notebooks, "export", "live", "pipeline.mjs"))).toBe(false);
+    const lastRun = await node("c3").locator(".rl-title").textContent();
+    await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+    await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+    await poll(() => node("c3").locator(".rl-title").textContent(), 180_000).not.toBe(lastRun);
+    expect(await node("c2").getAttribute("class")).not.toContain("rl-stale");
+    const text = await exportFromPanel();
     expect(text).not.toMatch(/failed/i);
     expect(text).toContain("export/live");
     expect(existsSync(join(lab.notebooks, "export", "live", "pipeline.mjs"))).toBe(true);
@@ -166,6 +179,12 @@ describe("lineage viewer with the replab kernel", { timeout: LIVE_TIMEOUT }, () 
   });
 
   it("saves the live graph in the notebook and shows it after the kernel shuts down", async () => {
+    // Make c2 stale again (Run All above refreshed it), so the saved graph carries a mark.
+    await cells().nth(0).locator(".cm-content").click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.insertText("const xs = [1, 2, 3, 4, 5];");
+    await page.keyboard.press("Control+Enter");
+    await poll(() => node("c2").getAttribute("class")).toContain("rl-stale");
     await page.keyboard.press("Control+s");
     const saved = () => {
       const nb = JSON.parse(readFileSync(join(lab.notebooks, "live.ipynb"), "utf8")) as {
