@@ -206,8 +206,12 @@ function __startCell(id: string, sourceSha256: string, files: { path: string; sh
 /** A cell's last expression: the notebook showed its value, a Promise once settled. */
 async function __result(value: unknown): Promise<void> {
   if (__capture !== undefined) return __capture.result(value);
-  if (value instanceof Promise) await value;
+  // The notebook showed a rejected Promise as the cell's result and went on (README,
+  // "Promises as results"); so does the pipeline.
+  if (value instanceof Promise) await value.then(__ignoreResult, __ignoreResult);
 }
+
+function __ignoreResult(): void {}
 
 /**
  * The notebook module (\`replab\` / \`tslab\`) for a plain script. Rich displays (HTML,

@@ -86,7 +86,6 @@ export function fromNotebook(
     }
     const source = joinSource(cell.source);
     checkUnchanged(node, source);
-    refuseRejectedResult(node.id, cell);
     return {
       ...base(node, source, lineage),
       stdout: stdoutOf(cell.outputs),
@@ -268,22 +267,4 @@ function refuseImplicitGlobals(cells: ExportCell[], language: Language): ExportC
     );
   }
   return cells;
-}
-
-/**
- * A cell whose result was a rejected Promise ran in the notebook (README, "Promises as
- * results"); as a pipeline statement the rejection would go unhandled and end the run. Refuse.
- */
-function refuseRejectedResult(cellId: string, cell: CodeCell): void {
-  const rejected = cell.outputs.some((o) => {
-    const data = (o as { output_type?: unknown; data?: Record<string, unknown> }).data;
-    const text = data?.["text/plain"];
-    const plain = Array.isArray(text) ? text.join("") : text;
-    return typeof plain === "string" && plain.startsWith("Promise { <rejected>");
-  });
-  if (!rejected) return;
-  throw new ReplabError(
-    "export-failed",
-    `cell ${cellId}'s result is a rejected Promise, which would end the exported pipeline; catch it in the cell (.catch(...)) to export this notebook`,
-  );
 }
