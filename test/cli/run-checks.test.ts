@@ -63,11 +63,19 @@ describe("replab run rejects before running anything (exit 2)", () => {
 
   it("still accepts ordinary names and a 1 ms timeout", () => {
     const dir = marked();
-    const result = replab(["run", "nb.ipynb", "-p", "klass=1", "--timeout", "0.001", "--quiet"], {
-      cwd: dir,
-    });
-    expect(result.stderr).not.toMatch(/usage|expected/);
+    const named = replab(["run", "nb.ipynb", "-p", "klass=1", "--quiet"], { cwd: dir });
+    expect(named.stderr).not.toMatch(/usage|expected/);
     expect(readFileSync(join(dir, "ran.txt"), "utf8")).toBe("yes");
+    // Whether the cell beats 1 ms depends on the machine's load: only the option's acceptance
+    // is asserted (a rejected option exits 2 before running anything).
+    const short = replab(
+      ["run", "nb.ipynb", "--timeout", "0.001", "--quiet", "-o", "short.ipynb"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(short.stderr).not.toMatch(/usage|expected|outside what a timer can keep/);
+    expect(short.code, short.stderr).not.toBe(2);
   });
 });
 
