@@ -8,6 +8,8 @@
  * regular expression, which could hold any bracket or quote, so such a cell goes to the engine.
  */
 
+import { incompleteReply } from "../runtime/session/continuation.js";
+
 /** What the scan found at the end of the cell. */
 type Open = "(" | "[" | "{" | "`" | "${" | "/*";
 
@@ -19,10 +21,7 @@ export function lexicallyIncomplete(
 ): { status: "incomplete"; indent: string } | undefined {
   const open = openAtEnd(code);
   if (open === undefined || open.length === 0) return undefined;
-  // The same indent the engine's answer gives (runtime/session/introspection.ts).
-  const lastLine = code.split("\n").pop() ?? "";
-  const indent = /^\s*/.exec(lastLine)?.[0] ?? "";
-  return { status: "incomplete", indent: /[{([]\s*$/.test(code) ? `${indent}  ` : indent };
+  return incompleteReply(code);
 }
 
 /**

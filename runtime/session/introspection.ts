@@ -7,6 +7,7 @@ import vm from "node:vm";
 import ts from "../compiler/typescript.cjs";
 import type { CellTypeChecker } from "../compiler/service.js";
 import { cellSyntax } from "../compiler/syntax.js";
+import { incompleteReply } from "./continuation.js";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "./types.js";
 
 /** UTF-16 offset of a code-point offset. */
@@ -267,7 +268,5 @@ export function isComplete(code: string): IsCompleteResult {
   if (errors.length === 0) return { status: "complete" };
   const atEnd = errors.every((d) => (d.start ?? 0) >= code.trimEnd().length);
   if (!atEnd) return { status: "invalid" };
-  const lastLine = code.split("\n").pop() ?? "";
-  const indent = /^\s*/.exec(lastLine)?.[0] ?? "";
-  return { status: "incomplete", indent: /[{([]\s*$/.test(code) ? `${indent}  ` : indent };
+  return incompleteReply(code);
 }
