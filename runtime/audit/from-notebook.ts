@@ -9,6 +9,8 @@ import { hashFile } from "../hashing/sha256.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
 import type { RuntimeVersions } from "../repro/versions.js";
+import { lockDisplays } from "../export/verify-outputs.js";
+import { stdoutOf } from "../runner/output-hash.js";
 import type { AuditCapture } from "./capture.js";
 import { packageRows } from "./environment.js";
 import type { DiskState, ReportInput } from "./report-model.js";
@@ -20,6 +22,8 @@ interface StoredReplab {
   lineage?: LineageGraph;
   runtime?: RuntimeVersions;
   audit?: AuditCapture;
+  timeZone?: unknown;
+  locale?: unknown;
 }
 
 /** Read what a report needs from `notebook` (at `notebookDir`, named `name`); verify `verifyDir` first when given. */
@@ -50,6 +54,11 @@ export async function reportInputFromNotebook(
     capture: replab?.audit,
     sources,
     outputs: new Map(cells.map((c) => [c.id, outputText(c.outputs)])),
+    shown: new Map(
+      cells.map((c) => [c.id, { stdout: stdoutOf(c.outputs), displays: lockDisplays(c.outputs) }]),
+    ),
+    timeZone: typeof replab?.timeZone === "string" ? replab.timeZone : undefined,
+    locale: typeof replab?.locale === "string" ? replab.locale : undefined,
     errors: new Map(cells.flatMap((c) => errorOf(c))),
     onDisk: await diskStates(lineage, notebookDir),
     verify,

@@ -33,6 +33,7 @@ export async function reportInputFromSession(
     const text = stdoutOf?.(cell.id);
     if (text !== undefined) outputs.set(cell.id, text);
   }
+  const options = Intl.DateTimeFormat().resolvedOptions();
   const global = globalThis as Record<string, unknown>;
   const dir = engine.notebookDir;
   return {
@@ -44,6 +45,10 @@ export async function reportInputFromSession(
     capture: captureAudit(lineage, (name) => global[name]),
     sources,
     outputs,
+    // A session keeps only what cells printed; their displayed results are in the notebook.
+    shown: new Map([...outputs].map(([id, stdout]) => [id, { stdout, displays: [] }])),
+    timeZone: options.timeZone,
+    locale: options.locale,
     errors: new Map(),
     onDisk: await diskStates(lineage, dir),
     verify: verifyDir === undefined ? undefined : await verifyForReport(verifyDir, dir, lineage),

@@ -79,6 +79,8 @@ function environmentHtml(r: AuditReport): string {
         ["replab", rt.replab],
         ["TypeScript", rt.typescript],
         ["platform", rt.platform],
+        ["time zone", r.timeZone ?? "not recorded"],
+        ["locale", r.locale ?? "not recorded"],
       ].map(([k, v]) => [esc(k ?? ""), code(v ?? "")])
     : [];
   const env = Object.entries(r.determinismVariables).map(([k, v]) => [code(k), code(v)]);
@@ -131,7 +133,9 @@ function outputsHtml(r: AuditReport): string {
   ]);
   const prov = r.provenance.map((p) => [
     `${esc(p.kind)} ${code(p.name)}`,
-    code(p.sha256),
+    p.mimes === undefined
+      ? code(p.sha256)
+      : p.mimes.map((m) => `${esc(m.mime)}: ${code(m.sha256)}`).join("<br>"),
     esc(p.producedBy),
     list(p.cells),
     p.inputs.map((i) => `${code(i.path)} ${code(i.sha256)}`).join("<br>") ||
@@ -142,7 +146,7 @@ ${table("outputs-table", ["path", "sha256", "bytes", "written by", "read again b
 <h2 id="dataframes">Data frames</h2>
 ${table("frames-table", ["variable", "made by", "rows", "schema (dtype, missing values)", "canonical sha256"], frames)}
 <h2 id="provenance">What produced each output</h2>
-<p>Every output with the cell that made it, the cells it depends on by lineage (their code is under Cells) and the input files they read; all under the seed and environment above.</p>
+<p>Every output with the cell that made it, the cells it depends on by lineage (their code is under Cells) and the input files they read; all under the seed and environment above. What a cell showed in the notebook (its stdout, each chart or table it displayed) is hashed as <code>repro.lock.json</code> records it, per MIME type.</p>
 ${table("provenance-table", ["output", "sha256", "made by", "depends on cells", "input files read (content sha256)"], prov)}`;
 }
 
@@ -206,7 +210,7 @@ function codeHtml(c: CellRow): string {
       : `<pre>${esc(c.source)}</pre>`;
   const output =
     c.output === undefined || c.output === "" ? "" : `<p>output:</p><pre>${esc(c.output)}</pre>`;
-  return `<details id="code-${esc(c.id)}"><summary>cell ${esc(c.id)} (sha256 ${esc(c.sourceSha256.slice(0, 12))})</summary>${source}${output}</details>`;
+  return `<details open id="code-${esc(c.id)}"><summary>cell ${esc(c.id)} (sha256 ${esc(c.sourceSha256.slice(0, 12))})</summary>${source}${output}</details>`;
 }
 
 function verifyHtml({ verify }: AuditReport): string {

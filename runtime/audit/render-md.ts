@@ -63,7 +63,9 @@ export function renderReportMarkdown(r: AuditReport): string {
       ["output", "sha256", "made by", "depends on cells", "inputs read"],
       r.provenance.map((p) => [
         `${p.kind} ${code(p.name)}`,
-        code(p.sha256),
+        p.mimes === undefined
+          ? code(p.sha256)
+          : p.mimes.map((m) => `${m.mime}: ${code(m.sha256)}`).join("; "),
         p.producedBy,
         p.cells.join(", "),
         p.inputs.map((i) => `${code(i.path)} ${code(i.sha256)}`).join("; "),
@@ -91,8 +93,17 @@ function environment(r: AuditReport): string {
     rt === undefined
       ? "runtime not recorded\n"
       : table(
-          ["Node.js", "replab", "TypeScript", "platform"],
-          [[rt.node, rt.replab, rt.typescript, rt.platform]],
+          ["Node.js", "replab", "TypeScript", "platform", "time zone", "locale"],
+          [
+            [
+              rt.node,
+              rt.replab,
+              rt.typescript,
+              rt.platform,
+              r.timeZone ?? "not recorded",
+              r.locale ?? "not recorded",
+            ],
+          ],
         ),
     table(["variable replab set", "value"], Object.entries(r.determinismVariables)),
     table(

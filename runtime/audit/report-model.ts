@@ -9,7 +9,7 @@ import type { RuntimeVersions } from "../repro/versions.js";
 import type { AuditCapture, FrameProfile } from "./capture.js";
 import { dataCards, modelCards, type DataCard, type ModelCard } from "./cards.js";
 import type { PackageRow } from "./environment.js";
-import { provenanceRows, type ProvenanceRow } from "./provenance.js";
+import { provenanceRows, type ProvenanceRow, type ShownOutputs } from "./provenance.js";
 import { verdictOf, type Verdict } from "./verdict.js";
 import type { VerifyOutcome } from "./verify-outcome.js";
 
@@ -24,6 +24,11 @@ export interface ReportInput {
   /** Each cell's source and what it printed or returned (text), by cell id. */
   sources: Map<string, string>;
   outputs: Map<string, string>;
+  /** What each cell showed (stdout, displayed results) as repro.lock.json hashes it, by cell id. */
+  shown: Map<string, ShownOutputs>;
+  /** The time zone and default locale the run used, when it recorded them. */
+  timeZone: string | undefined;
+  locale: string | undefined;
   /** ename and evalue of each cell that failed, by cell id. */
   errors: Map<string, { ename: string; evalue: string }>;
   /** Whether each input file on disk still has the recorded content, by path. */
@@ -89,6 +94,8 @@ export interface AuditReport {
   verdict: Verdict;
   seed: number;
   runtime: RuntimeVersions | undefined;
+  timeZone: string | undefined;
+  locale: string | undefined;
   determinismVariables: Record<string, string>;
   packages: PackageRow[];
   cells: CellRow[];
@@ -115,13 +122,15 @@ export function buildReport(input: ReportInput): AuditReport {
     verdict: verdictOf(cells, inputs, input.verify),
     seed: input.seed,
     runtime: input.runtime,
+    timeZone: input.timeZone,
+    locale: input.locale,
     determinismVariables: lineage.environment ?? {},
     packages: input.packages,
     cells,
     inputs,
     outputs,
     frames,
-    provenance: provenanceRows(lineage, input.capture),
+    provenance: provenanceRows(lineage, input.capture, input.shown),
     verify: input.verify,
     dataCards: dataCards(lineage, inputs, frames),
     modelCards: modelCards(lineage, input.capture, input.runRecord),

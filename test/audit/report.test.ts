@@ -28,14 +28,42 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Open a report, recording every request the page makes; returns the page and the requests. */
+/**
+ * Open a page, intercepting every request it makes: the page's own file goes through, anything
+ * else is recorded and aborted. Returns the page, every request seen and the aborted ones.
+ */
 async function open(file: string) {
   const page = await browser.context.newPage();
+  const own = pathToFileURL(file).href;
   const requests: string[] = [];
+  const blocked: string[] = [];
   page.on("request", (request) => requests.push(request.url()));
-  await page.goto(pathToFileURL(file).href);
+  await page.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url === own) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  await page.goto(own);
   await page.waitForLoadState("load");
-  return { page, requests };
+  return { page, requests, blocked };
+}
+
+interface StoredCell {
+  id: string;
+  cell_type: string;
+  outputs?: { output_type: string }[];
+}
+
+/** The ids of the code cells of an executed notebook that displayed something, with how many. */
+function displaysOf(nb: string): [string, number][] {
+  const stored = JSON.parse(readFileSync(join(dir, nb), "utf8")) as { cells: StoredCell[] };
+  return stored.cells
+    .map((c): [string, number] => [
+      c.id,
+      (c.outputs ?? []).filter((o) => o.output_type === "display_data").length,
+    ])
+    .filter(([, n]) => n > 0);
 }
 
 describe("replab report in Chromium", () => {
@@ -49,7 +77,8 @@ describe("replab report in Chromium", () => {
           code: 0,
           stderr: "",
         });
-        const { page, requests } = await open(html);
+        const { page, requests, blocked } = await open(html);
+        expect(blocked).toEqual([]);
         expect(requests).toEqual([pathToFileURL(html).href]);
         const first = await page.evaluate(() => document.body.querySelector("section, h2")?.id);
         expect(first).toBe("verdict");
@@ -68,6 +97,13 @@ describe("replab report in Chromium", () => {
         await expect(
           page.locator(".lineage svg g, .lineage svg rect").count(),
         ).resolves.toBeGreaterThan(0);
+        // Every chart or table a cell displayed is an output with its cell and hashes.
+        const provenance = (await page.locator("#provenance-table").textContent()) ?? "";
+        const shown = displaysOf(outName(nb));
+        expect(shown.length).toBeGreaterThan(0);
+        for (const [id, n] of shown)
+          for (let i = 1; i <= n; i++) expect(provenance).toContain(`display cell ${id} #${i}`);
+        await expect(page.locator("#runtime").textContent()).resolves.toContain("UTC");
         await page.screenshot({
           path: join(SHOTS, nb.replace(/\.ipynb$/, ".png")),
           fullPage: true,
@@ -76,6 +112,20 @@ describe("replab report in Chromium", () => {
       },
     );
   }
+
+  it("catches a page's external requests, so the reports' empty list means none", async () => {
+    const control = join(dir, "external.html");
+    writeFileSync(
+      control,
+      '<!DOCTYPE html><link rel="stylesheet" href="https://fonts.example.org/a.css"><img src="http://127.0.0.1:9/x.png"><p>control</p>',
+    );
+    const { page, blocked } = await open(control);
+    expect([...blocked].sort()).toEqual([
+      "http://127.0.0.1:9/x.png",
+      "https://fonts.example.org/a.css",
+    ]);
+    await page.close();
+  });
 
   it(
     "shows penguins' input hash, frame schema with missing values and its data card",
@@ -90,6 +140,11 @@ describe("replab report in Chromium", () => {
       // penguins.json has 2 rows without measurements and 10 without a sex; the frame table says so.
       const frames = await page.locator("#frames-table").textContent();
       expect(frames).toContain("Sex: string (10 missing)");
+      // The chart is traced back to the file and cells it was drawn from.
+      const chart = page.locator("#provenance-table tr", { hasText: "cell mass-chart #1" });
+      await expect(chart.textContent()).resolves.toMatch(
+        /image\/svg\+xml: [0-9a-f]{64}.*mass-chartload, clean, by-species, mass-chartdata\/penguins\.json ca5513a8/,
+      );
       const card = await page.locator('section[id="data-card-data/penguins.json"]').textContent();
       expect(card).toContain("Transformed by");
       expect(card).toContain("[author: Why was this dataset created, and by whom?]");
@@ -146,6 +201,15 @@ describe("the verdict", () => {
       const today = new Date().toISOString().slice(0, 10);
       expect(md.stdout).toContain(`**reproducible: verified on ${today} with the same hashes**`);
       expect(md.stdout).toMatch(/passed: \d+ cells, 1 data files \| yes \|/);
+      // The report hashes what the cells showed as the export's lock does, so the two can be matched.
+      const lock = JSON.parse(readFileSync(join(exported, "repro.lock.json"), "utf8")) as {
+        cells: { id: string; displays?: { data: Record<string, { sha256: string }> }[] }[];
+      };
+      const chart = lock.cells.find((c) => c.id === "chart")?.displays?.[0]?.data;
+      expect(chart?.["image/svg+xml"]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      for (const [mime, { sha256 }] of Object.entries(chart ?? {}))
+        expect(md.stdout).toContain(`${mime}: \`${sha256}\``);
+      expect(md.stdout).toContain(`| ${process.platform}-${process.arch} | UTC | en-US |`);
     },
   );
 
