@@ -182,9 +182,10 @@ export class RunTracker implements RunLog {
     this.pendingArtifacts.add(inside.split(sep).join("/"));
   }
 
-  /** A cell starts: metrics it logs carry its id. */
+  /** A cell starts: metrics it logs carry its id, and a session cut off in it still ends with a record. */
   cellStarted(cellId: string): void {
     this.cellId = cellId;
+    this.started = true;
   }
 
   /** A cell ended: keep its entry and frame profiles, then save the record. */
@@ -207,10 +208,12 @@ export class RunTracker implements RunLog {
   /**
    * End the run: status and end time, saved synchronously (a signal handler calls this), so
    * later calls change nothing. Returns the final record, or undefined when nothing ran.
+   * A session that ends while a cell is still running (a kernel's SIGTERM, a shutdown in the
+   * middle of a cell) did not finish: its record says killed.
    */
   end(status: Exclude<RunStatus, "running">): RunRecord | undefined {
     if (this.record.status !== "running" || !this.started) return undefined;
-    this.record.status = status;
+    this.record.status = status === "finished" && this.cellId !== undefined ? "killed" : status;
     this.record.endedAt = new Date(clock()).toISOString();
     clearTimeout(this.pendingSave);
     this.pendingSave = undefined;

@@ -1,13 +1,15 @@
 /**
  * A run record is never torn and always says how the run ended: a run killed midway by
  * SIGTERM leaves a complete record with status "killed", one killed by SIGKILL a complete
- * record with status "running" as of the last cell that ended, a failing cell "failed".
+ * record with status "running" as of the last cell that ended, a failing cell "failed". The
+ * same holds for a kernel session killed while a cell runs.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { BIN, ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { installKernelspecs } from "../protocol/unittest.js";
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +100,75 @@ describe("run status", () => {
         ["c1", "ok"],
         ["c2", "error"],
       ]);
+    },
+  );
+});
+
+/** A kernel session runs CELLS[0], then gets `signal` while its next cell waits (test/tracking/kill_kernel.py). */
+function killKernelMidway(signal: NodeJS.Signals): { dir: string; exit: number } {
+  const dir = scratch(`kernel-killed-${signal}`);
+  const notebook = join(dir, "nb.ipynb");
+  writeNotebook(notebook, CELLS);
+  const session = spawnSync(
+    join(ROOT, ".venv", "bin", "python"),
+    [
+      join(ROOT, "test/tracking/kill_kernel.py"),
+      notebook,
+      signal,
+      JSON.stringify([CELLS[0]]),
+      `console.log("waiting");\n${CELLS[1] as string}`,
+    ],
+    {
+      encoding: "utf8",
+      timeout: 480_000,
+      env: {
+        ...process.env,
+        JUPYTER_PATH: installKernelspecs(),
+        REPLAB_SEED: "",
+        REPLAB_WARM: "0",
+      },
+    },
+  );
+  expect(session.status, session.stderr).toBe(0);
+  const { statuses, exit } = JSON.parse(session.stdout) as { statuses: string[]; exit: number };
+  expect(statuses).toEqual(["ok"]);
+  return { dir, exit };
+}
+
+describe("kernel session status", () => {
+  it(
+    "kill -9 of a kernel while a cell runs: the record is complete and says running",
+    { timeout: 600_000 },
+    () => {
+      const { dir, exit } = killKernelMidway("SIGKILL");
+      // Popen's returncode: killed by signal 9.
+      expect(exit).toBe(-9);
+      const record = onlyRecord(dir);
+      expect(record).toMatchObject({
+        kind: "kernel",
+        status: "running",
+        endedAt: null,
+        notebook: { path: "nb.ipynb" },
+        params: { phase: "first" },
+      });
+      expect((record["cells"] as Json[]).map((c) => c["status"])).toEqual(["ok"]);
+      expect((record["metrics"] as Json)["progress"]).toMatchObject([{ step: 0, value: 1 }]);
+    },
+  );
+
+  it(
+    "SIGTERM of a kernel while a cell runs: the record says killed, not finished",
+    { timeout: 600_000 },
+    () => {
+      const { dir } = killKernelMidway("SIGTERM");
+      const record = onlyRecord(dir);
+      expect(record).toMatchObject({
+        kind: "kernel",
+        status: "killed",
+        params: { phase: "first" },
+      });
+      expect(record["endedAt"]).toEqual(expect.any(String));
+      expect((record["cells"] as Json[]).map((c) => c["status"])).toEqual(["ok"]);
     },
   );
 });
