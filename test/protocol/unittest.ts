@@ -3,7 +3,7 @@
  * Python test is reported as its own vitest test, against kernelspecs installed the way a
  * user installs them (`replab install --prefix`).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,24 @@ export function installKernelspecs(): string {
     },
   );
   return join(prefix, "share", "jupyter");
+}
+
+/**
+ * Run a Python kernel-session script (`test/...py` under ROOT) with the test venv against freshly
+ * installed kernelspecs, started cold and with no seed from the environment, as a user's
+ * jupyter_client would launch them.
+ */
+export function runKernelScript(script: string, args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync(PYTHON, [join(ROOT, script), ...args], {
+    encoding: "utf8",
+    timeout: 480_000,
+    env: {
+      ...process.env,
+      JUPYTER_PATH: installKernelspecs(),
+      REPLAB_SEED: "",
+      REPLAB_WARM: "0",
+    },
+  });
 }
 
 /** `test_*` method names per class in a Python test module, read from its source. */

@@ -4,12 +4,11 @@
  * ran before the crash as the previous session's, and `replab lineage NB` recovers it from the
  * journal when the notebook itself stored none.
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
-import { installKernelspecs } from "../protocol/unittest.js";
+import { runKernelScript } from "../protocol/unittest.js";
 
 interface Cell {
   kind: string;
@@ -42,20 +41,10 @@ describe("after a kernel is killed (SIGKILL) mid-notebook", () => {
     const notebook = join(dir, "nb.ipynb");
     // Three cells; the kernel dies after two, before anyone saved the notebook.
     writeNotebook(notebook, [...CELLS, "console.log(b * 2);"]);
-    const result = spawnSync(
-      join(ROOT, ".venv", "bin", "python"),
-      [join(ROOT, "test/repro/recover_kernel.py"), notebook, JSON.stringify(CELLS)],
-      {
-        encoding: "utf8",
-        timeout: 480_000,
-        env: {
-          ...process.env,
-          JUPYTER_PATH: installKernelspecs(),
-          REPLAB_SEED: "",
-          REPLAB_WARM: "0",
-        },
-      },
-    );
+    const result = runKernelScript("test/repro/recover_kernel.py", [
+      notebook,
+      JSON.stringify(CELLS),
+    ]);
     expect(result.status, result.stderr).toBe(0);
     shown = JSON.parse(result.stdout) as typeof shown;
   }, 600_000);

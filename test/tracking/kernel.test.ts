@@ -3,12 +3,11 @@
  * the kernel: jupyter_client drives the installed replab kernelspec for a notebook that
  * `replab run` already ran once.
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
-import { installKernelspecs } from "../protocol/unittest.js";
+import { replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { runKernelScript } from "../protocol/unittest.js";
 
 type Json = Record<string, unknown>;
 
@@ -25,20 +24,10 @@ it(
       'import { log } from "replab";',
       'log.metric("score", 0.75);\nlog.tag("where", "kernel");',
     ];
-    const session = spawnSync(
-      join(ROOT, ".venv", "bin", "python"),
-      [join(ROOT, "test/tracking/kernel_session.py"), notebook, JSON.stringify(cells)],
-      {
-        encoding: "utf8",
-        timeout: 480_000,
-        env: {
-          ...process.env,
-          JUPYTER_PATH: installKernelspecs(),
-          REPLAB_SEED: "",
-          REPLAB_WARM: "0",
-        },
-      },
-    );
+    const session = runKernelScript("test/tracking/kernel_session.py", [
+      notebook,
+      JSON.stringify(cells),
+    ]);
     expect(session.status, session.stderr).toBe(0);
     const { statuses, runs } = JSON.parse(session.stdout) as { statuses: string[]; runs: string };
     expect(statuses).toEqual(["ok", "ok"]);

@@ -4,12 +4,12 @@
  * record with status "running" as of the last cell that ended, a failing cell "failed". The
  * same holds for a kernel session killed while a cell runs.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
-import { installKernelspecs } from "../protocol/unittest.js";
+import { BIN, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { runKernelScript } from "../protocol/unittest.js";
 
 type Json = Record<string, unknown>;
 
@@ -109,26 +109,12 @@ function killKernelMidway(signal: NodeJS.Signals): { dir: string; exit: number }
   const dir = scratch(`kernel-killed-${signal}`);
   const notebook = join(dir, "nb.ipynb");
   writeNotebook(notebook, CELLS);
-  const session = spawnSync(
-    join(ROOT, ".venv", "bin", "python"),
-    [
-      join(ROOT, "test/tracking/kill_kernel.py"),
-      notebook,
-      signal,
-      JSON.stringify([CELLS[0]]),
-      `console.log("waiting");\n${CELLS[1] as string}`,
-    ],
-    {
-      encoding: "utf8",
-      timeout: 480_000,
-      env: {
-        ...process.env,
-        JUPYTER_PATH: installKernelspecs(),
-        REPLAB_SEED: "",
-        REPLAB_WARM: "0",
-      },
-    },
-  );
+  const session = runKernelScript("test/tracking/kill_kernel.py", [
+    notebook,
+    signal,
+    JSON.stringify([CELLS[0]]),
+    `console.log("waiting");\n${CELLS[1] as string}`,
+  ]);
   expect(session.status, session.stderr).toBe(0);
   const { statuses, exit } = JSON.parse(session.stdout) as { statuses: string[]; exit: number };
   expect(statuses).toEqual(["ok"]);
