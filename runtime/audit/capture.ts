@@ -56,13 +56,17 @@ export function storeAuditCapture(notebook: Notebook, graph: LineageGraph): void
   if (replab !== undefined) replab["audit"] = audit;
 }
 
-/** Each variable with the cell that last defined or mutated it, in execution order. */
-export function holders(graph: LineageGraph): Map<string, string> {
-  const cells = graph.nodes
+/** The cells that ran, in execution order. */
+export function executedCells(graph: LineageGraph): CellNode[] {
+  return graph.nodes
     .filter((n): n is CellNode => n.kind === "cell" && n.executionCount !== null)
     .sort((a, b) => (a.executionCount ?? 0) - (b.executionCount ?? 0));
+}
+
+/** Each variable with the cell that last defined or mutated it, in execution order. */
+export function holders(graph: LineageGraph): Map<string, string> {
   const held = new Map<string, string>();
-  for (const cell of cells) {
+  for (const cell of executedCells(graph)) {
     for (const name of [...cell.defines, ...(cell.mutates ?? [])]) held.set(name, cell.id);
   }
   return new Map([...held].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

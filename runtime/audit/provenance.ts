@@ -8,7 +8,7 @@
 import type { LineageGraph } from "../lineage/types.js";
 import type { LockDisplay } from "../export/verify-outputs.js";
 import { sha256 } from "../runner/output-hash.js";
-import type { AuditCapture } from "./capture.js";
+import { executedCells, type AuditCapture } from "./capture.js";
 import { reach } from "./cards.js";
 
 /** What a cell showed in the notebook: its stdout and its displayed results, as the lock hashes them. */
@@ -58,7 +58,7 @@ export function provenanceRows(
   }
   for (const model of capture?.models ?? [])
     row("model", model.variable, model.weightsSha256, model.cellId);
-  for (const cell of executedInOrder(lineage)) {
+  for (const { id: cell } of executedCells(lineage)) {
     const out = shown.get(cell);
     if (out === undefined) continue;
     if (out.stdout !== "") row("stdout", `cell ${cell}`, sha256(out.stdout), cell);
@@ -69,13 +69,6 @@ export function provenanceRows(
     });
   }
   return rows;
-}
-
-function executedInOrder(lineage: LineageGraph): string[] {
-  const ran: [string, number][] = [];
-  for (const n of lineage.nodes)
-    if (n.kind === "cell" && n.executionCount !== null) ran.push([n.id, n.executionCount]);
-  return ran.sort((a, b) => a[1] - b[1]).map(([id]) => id);
 }
 
 /** A display's MIME types with their hashes, text/plain (the fallback a viewer shows last) at the end. */
