@@ -57,7 +57,8 @@ export type ToEngine =
   | { kind: "input_refused"; id: number; message: string }
   /** Whether a frontend holds a lineage comm; only then does the engine push the graph. */
   | { kind: "watch_lineage"; watching: boolean }
-  | { kind: "shutdown" };
+  /** The sockets are closed; exitCode 1 when the kernel could not start (a port in use). */
+  | { kind: "shutdown"; exitCode: 0 | 1 };
 
 /** Main -> worker. */
 export type ToProtocol =

@@ -43,7 +43,8 @@ options:
       --js                a JavaScript kernel (default: TypeScript)
   -h, --help              print this help
 
-exit status: 0 after a shutdown; 2 a usage error or an unreadable connection file
+exit status: 0 after a shutdown; 1 a port of the connection file could not be bound;
+2 a usage error or an unreadable connection file
 `;
 
 /** The connection file and language, or "help" for -h/--help (nothing else is then checked). */
@@ -173,6 +174,8 @@ class EngineHost {
     { resolve: (v: string) => void; reject: (e: Error) => void }
   >();
   private nextInput = 1;
+  /** 1 once the protocol thread said it could not start (its sockets would not bind). */
+  private exitCode: 0 | 1 = 0;
   /** Stops the lineage push; set while a frontend holds a lineage comm. */
   private unwatchLineage: (() => void) | undefined;
 
@@ -185,9 +188,9 @@ class EngineHost {
     this.finished = new Promise((resolveExit) => {
       worker.on("exit", () => {
         void session.dispose().finally(() => {
-          resolveExit(0);
+          resolveExit(this.exitCode);
           // Timers a cell left behind must not keep a shut-down kernel alive.
-          setImmediate(() => process.exit(0));
+          setImmediate(() => process.exit(this.exitCode));
         });
       });
     });
@@ -217,6 +220,7 @@ class EngineHost {
       return;
     }
     if (message.kind === "shutdown") {
+      this.exitCode = message.exitCode;
       await this.worker.terminate();
       return;
     }

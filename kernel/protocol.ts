@@ -10,7 +10,7 @@ import { parentPort } from "node:worker_threads";
 import { Reply, Router, XPublisher } from "zeromq";
 import type { CellOutput, EngineResults, ProtocolData, ToEngine, ToProtocol } from "./bridge.js";
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
-import { endpoint } from "./connection.js";
+import { endpoint, type ConnectionInfo } from "./connection.js";
 import type { CallOf, KernelContext } from "./context.js";
 import { isKernelError, KernelError } from "./errors.js";
 import { Executions } from "./executions.js";
@@ -110,12 +110,21 @@ export class ProtocolThread implements KernelContext {
 
   async start(): Promise<void> {
     const c = this.data.connection;
+    // A bind failure names the channel and endpoint: "Address already in use" alone does not
+    // say which port of the connection file another process holds.
+    const bind = (
+      socket: { bind(address: string): Promise<void> },
+      channel: keyof ConnectionInfo["ports"],
+    ) =>
+      socket.bind(endpoint(c, channel)).catch((error: unknown) => {
+        throw new Error(`${channel} ${endpoint(c, channel)}: ${(error as Error).message}`);
+      });
     await Promise.all([
-      this.shell.bind(endpoint(c, "shell")),
-      this.control.bind(endpoint(c, "control")),
-      this.stdinSocket.bind(endpoint(c, "stdin")),
-      this.iopub.bind(endpoint(c, "iopub")),
-      this.hb.bind(endpoint(c, "hb")),
+      bind(this.shell, "shell"),
+      bind(this.control, "control"),
+      bind(this.stdinSocket, "stdin"),
+      bind(this.iopub, "iopub"),
+      bind(this.hb, "hb"),
     ]);
     parentPort?.on("message", (message: ToProtocol) => this.fromEngine(message));
     void this.heartbeat();
@@ -227,13 +236,13 @@ export class ProtocolThread implements KernelContext {
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */
-  async close(): Promise<void> {
+  async close(exitCode: 0 | 1 = 0): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     this.wake?.();
     for (const socket of [this.shell, this.control, this.stdinSocket, this.iopub, this.hb])
       socket.close();
-    this.post({ kind: "shutdown" });
+    this.post({ kind: "shutdown", exitCode });
   }
 
   private fromEngine(message: ToProtocol): void {

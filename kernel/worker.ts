@@ -11,5 +11,5 @@ import { ProtocolThread } from "./protocol.js";
 const thread = new ProtocolThread(workerData as ProtocolData);
 thread.start().catch((error: unknown) => {
   log(`could not start: ${(error as Error).message}`);
-  void thread.close();
+  void thread.close(1);
 });

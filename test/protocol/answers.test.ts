@@ -2,11 +2,13 @@
  * The rest of issue 9 through the kernel's own ZeroMQ client (zmq-client.ts, which shares no
  * code with kernel/): iopub_welcome on subscription, execute_request on control refused,
  * user_expressions, prompt() over stdin, a Session method that really throws answered with
- * an error reply, and an unknown signature_scheme refused at start-up with exit 2.
+ * an error reply, an unknown signature_scheme refused at start-up with exit 2, and a port
+ * another process holds refused with exit 1, naming the channel and port.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelspecs, ROOT } from "./unittest.js";
@@ -130,5 +132,36 @@ describe("an unknown signature_scheme", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('signature_scheme "hmac-nosuch"');
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 90_000);
+});
+
+/** A connection file whose shell port `holder` listens on; the other ports are free. */
+async function connectionWithBusyShell(holder: Server): Promise<string> {
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const address = holder.address();
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  const ports: Record<string, number> = { shell_port: address.port };
+  for (const n of ["iopub", "stdin", "control", "hb"]) ports[`${n}_port`] = await freePort();
+  const file = join(mkdtempSync(join(tmpdir(), "replab-busy-")), "kernel.json");
+  const connection = { ...ports, ip: "127.0.0.1", key: "k", signature_scheme: "hmac-sha256" };
+  writeFileSync(file, JSON.stringify(connection));
+  return file;
+}
+
+describe("a connection file whose shell port another process holds", () => {
+  it("ends the kernel with exit 1 and a message naming the channel and port", async () => {
+    const holder = createServer();
+    try {
+      const file = await connectionWithBusyShell(holder);
+      const port = (holder.address() as { port: number }).port;
+      const child = spawn(process.execPath, [join(ROOT, "dist/bin/replab.js"), "kernel", file]);
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(stderr).toContain(`shell tcp://127.0.0.1:${port}: Address already in use`);
+      expect(status).toBe(1);
+    } finally {
+      holder.close();
+    }
   }, 90_000);
 });

@@ -54,6 +54,8 @@ export class KernelClient {
   readonly stdinMessages: Msg[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly replies = new Map<string, Msg>();
+  /** Settles when the stdin socket has connected (set by launch). */
+  private stdinUp: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly key: string,
@@ -67,8 +69,28 @@ export class KernelClient {
     return readFileSync(this.logFile, "utf8");
   }
 
-  /** Start the kernelspec `spec` found under jupyterPath and connect to it. */
+  /**
+   * Start the kernelspec `spec` found under jupyterPath and connect to it. Ports are picked
+   * free and handed over, so another process may take one first (as with jupyter_client):
+   * a kernel that exits saying "Address already in use" is started again on new ports.
+   */
   static async start(jupyterPath: string, spec: string): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await KernelClient.launch(jupyterPath, spec);
+      try {
+        await client.ready();
+        return client;
+      } catch (error) {
+        client.close();
+        client.process.kill("SIGKILL");
+        const lostPort =
+          client.process.exitCode !== null && /Address already in use/.test(client.stderr);
+        if (!lostPort || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async launch(jupyterPath: string, spec: string): Promise<KernelClient> {
     const ports = {
       shell: await freePort(),
       iopub: await freePort(),
@@ -115,8 +137,7 @@ export class KernelClient {
     void client.pump(client.shell, (m) => client.recordReply(m));
     void client.pump(client.control, (m) => client.recordReply(m));
     void client.pump(client.stdin, (m) => client.stdinMessages.push(m));
-    await client.ready();
-    await stdinUp;
+    client.stdinUp = stdinUp;
     return client;
   }
 
@@ -126,17 +147,21 @@ export class KernelClient {
    */
   private async ready(): Promise<void> {
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && this.process.exitCode === null) {
       const id = await this.send(this.shell, "kernel_info_request", {});
       if (
         await this.waitFor(() => this.replies.has(id), 1_000).then(
           () => true,
           () => false,
         )
-      )
-        return this.waitFor(() => this.iopubOfType("iopub_welcome").length > 0, 30_000);
+      ) {
+        await this.waitFor(() => this.iopubOfType("iopub_welcome").length > 0, 30_000);
+        return this.stdinUp;
+      }
     }
-    throw new Error(`kernel did not answer kernel_info within 60 s:\n${this.stderr}`);
+    const why =
+      this.process.exitCode === null ? "did not answer kernel_info within 60 s" : "exited";
+    throw new Error(`kernel ${why}:\n${this.stderr}`);
   }
 
   /** iopub messages of one msg_type received so far, whatever their parent. */
