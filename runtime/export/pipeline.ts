@@ -9,19 +9,35 @@
 import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
+import { SLOPPY_HELPER, implicitGlobalsText, planSloppy, type SloppyPlan } from "./sloppy.js";
 import { transformCell } from "./transform.js";
 import { posixLocale } from "../runner/run-locale.js";
 import { PIPELINE_CHILD_SEED } from "../trace/child-seed-pipeline.js";
 
 /** The TypeScript pipeline text. */
 export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
-  const plan = planRebinding(source.cells.map((c) => c.source));
+  const sources = source.cells.map((c) => c.source);
+  const plan = planRebinding(sources);
+  const sloppy: SloppyPlan =
+    source.language === "javascript" ? planSloppy(sources) : { globals: [], primitives: new Set() };
   const declared = new Set<string>();
   const openers: string[] = [];
   const cells = source.cells.map((cell, i) => {
     const rebound = plan.rebound[i] ?? new Set<string>();
     for (const name of rebound) declared.delete(name);
-    const code = transformCell(cell.source, declared, plan.assigned, source.modules?.specifiers);
+    // An implicit global is the name's binding from here on: a later `let` of it assigns it.
+    const globals = sloppy.globals[i] ?? [];
+    for (const name of globals) declared.add(name);
+    const specifiers = source.modules?.specifiers;
+    const transformed = transformCell(
+      cell.source,
+      declared,
+      plan.assigned,
+      specifiers,
+      sloppy.primitives,
+    );
+    const code =
+      globals.length === 0 ? transformed : `${implicitGlobalsText(globals)}\n${transformed}`;
     if (rebound.size === 0) return cellBlock(cell, code, "");
     openers.push(cell.id);
     const names = [...rebound].join(", ");
@@ -41,7 +57,8 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
       ? "// @ts-nocheck: the notebook's cells are JavaScript.\n"
       : "";
   const local = source.modules === undefined ? "" : LOCAL_MODULE_LOADER;
-  return `${nocheck}${header(source, dataIncluded)}${local}\n${cells.join("\n\n")}\n`;
+  const helper = cells.some((c) => c.includes("__sloppy(")) ? SLOPPY_HELPER : "";
+  return `${nocheck}${header(source, dataIncluded)}${local}${helper}\n${cells.join("\n\n")}\n`;
 }
 
 /** pipeline.mjs: pipeline.ts with the types erased. */

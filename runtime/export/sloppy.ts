@@ -1,70 +1,215 @@
 /**
- * JavaScript cells run as sloppy scripts, where setting a property on a primitive (`var s =
- * "text"; s.extra = 1`) is silently ignored; pipeline.mjs is a module, always strict, where it
- * throws a TypeError. Export refuses the writes it can see for certain: a property set, outside
- * any function, on a top-level variable only ever given a primitive literal.
+ * JavaScript cells run as sloppy scripts; pipeline.mjs is a module, always strict. Two things
+ * sloppy cells do would throw there, so the pipeline reproduces them instead:
+ * - `x = 5` with no declaration creates a global. Before the first cell that assigns such a
+ *   name the pipeline creates the global property, so the bare name resolves to it as it did in
+ *   the notebook (a strict module throws ReferenceError only for a name with no binding at all).
+ * - Setting a property on a primitive (`var s = "text"; s.extra = 1`) is ignored. A property
+ *   write on a name that is given a primitive literal goes through `__sloppy`, which makes the
+ *   write in code compiled as sloppy (a `Function` body is not strict unless it says so).
+ * Both read the cell's one analysis (compiler/syntax.ts cellSyntax), not a parse of their own.
  */
 import ts from "../compiler/typescript.cjs";
-import { ReplabError } from "../errors.js";
-import type { ExportSource } from "./source.js";
+import { globalAssignments } from "../compiler/const-checks.js";
+import { cellSyntax } from "../compiler/syntax.js";
 
-/** Throw export-failed naming the first JavaScript cell that sets a property on a primitive. */
-export function refusePrimitiveWrites(source: ExportSource): void {
-  if (source.language !== "javascript") return;
-  const files = source.cells.map((c) => ({ id: c.id, file: parse(c.source) }));
-  const primitive = new Map<string, string>();
-  const other = new Set<string>();
-  for (const { file } of files) collectValues(file, primitive, other);
-  for (const name of other) primitive.delete(name);
-  for (const { id, file } of files) {
-    const write = primitiveWrite(file, primitive);
-    if (write === undefined) continue;
-    throw new ReplabError(
-      "export-failed",
-      `cell ${id} sets ${write.target} on a ${write.kind}: the notebook's sloppy JavaScript ignored that, the exported pipeline (a strict module) would throw a TypeError; remove the assignment (it had no effect) to export this notebook`,
-    );
-  }
+/** What the pipeline does for the sloppy JavaScript cells it runs as one strict module. */
+export interface SloppyPlan {
+  /** Per cell index: the undeclared names it assigns first, to create as globals before it. */
+  globals: string[][];
+  /** Names some cell gives a primitive literal: their property writes go through `__sloppy`. */
+  primitives: ReadonlySet<string>;
 }
 
-function parse(code: string): ts.SourceFile {
-  return ts.createSourceFile("cell.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+/** Plan the sloppy-mode fixes for the cells of a JavaScript export, in pipeline order. */
+export function planSloppy(sources: readonly string[]): SloppyPlan {
+  const declared = new Set<string>();
+  const primitives = new Set<string>();
+  const globals = sources.map((code) => {
+    const syntax = cellSyntax(code, "javascript");
+    for (const name of syntax.declaredNames) declared.add(name);
+    collectPrimitives(syntax.sourceFile, primitives);
+    const implicit = globalAssignments(syntax.sourceFile).filter((n) => !declared.has(n));
+    for (const name of implicit) declared.add(name);
+    return implicit;
+  });
+  return { globals, primitives };
 }
 
-/** The kind of primitive a literal is, or undefined for anything else. */
-function primitiveKind(node: ts.Expression | undefined): string | undefined {
-  if (node === undefined) return undefined;
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return "string";
-  if (ts.isTemplateExpression(node)) return "string";
-  if (ts.isNumericLiteral(node)) return "number";
-  if (ts.isBigIntLiteral(node)) return "bigint";
-  if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword)
-    return "boolean";
-  return undefined;
+/** The statements that create a cell's implicit globals, as the sloppy notebook's first assignment did. */
+export function implicitGlobalsText(names: readonly string[]): string {
+  return names
+    .map((name) => {
+      const key = JSON.stringify(name);
+      return `if (!(${key} in globalThis)) globalThis[${key}] = undefined; // assigned without a declaration: a global, as in the notebook's sloppy script`;
+    })
+    .join("\n");
 }
 
-/** Names given only primitive literals (top-level declarations) and names given anything else. */
-function collectValues(
-  file: ts.SourceFile,
-  primitive: Map<string, string>,
-  other: Set<string>,
-): void {
-  const give = (name: string, value: ts.Expression | undefined): void => {
-    const kind = primitiveKind(value);
-    if (kind === undefined || (primitive.has(name) && primitive.get(name) !== kind))
-      other.add(name);
-    else primitive.set(name, kind);
+/** An edit of the cell's text, as transform.ts applies them. */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The edits that send a cell's property writes on possibly primitive names through `__sloppy`:
+ * `s.k = v` becomes `__sloppy("o[k] = v", s, "k", v)`, keeping the key's and the value's text in
+ * place (so other edits inside them still apply). Writes inside functions and classes are left
+ * as they are: what the name holds when they run is not known here.
+ */
+export function primitiveWriteEdits(file: ts.SourceFile, primitives: ReadonlySet<string>): Edit[] {
+  const edits: Edit[] = [];
+  if (primitives.size === 0) return edits;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    const write = propertyWrite(node, primitives);
+    if (write !== undefined) edits.push(...writeEdits(file, write));
+    ts.forEachChild(node, visit);
   };
+  visit(file);
+  return edits;
+}
+
+interface PropertyWrite {
+  node: ts.Expression;
+  target: ts.PropertyAccessExpression | ts.ElementAccessExpression;
+  /** The assignment operator (`=`, `+=`, `||=`...), or `++`/`--` for an update. */
+  operator: string;
+  /** The assigned value; undefined for `++`/`--`. */
+  value: ts.Expression | undefined;
+  prefix: boolean;
+}
+
+/** NODE as a write to a property of a name in PRIMITIVES, or undefined. */
+function propertyWrite(node: ts.Node, primitives: ReadonlySet<string>): PropertyWrite | undefined {
+  const onPrimitive = (e: ts.Expression): e is PropertyWrite["target"] =>
+    (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) &&
+    e.questionDotToken === undefined &&
+    ts.isIdentifier(e.expression) &&
+    primitives.has(e.expression.text);
+  if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+    if (!onPrimitive(node.left)) return undefined;
+    const operator = ts.tokenToString(node.operatorToken.kind) ?? "=";
+    return { node, target: node.left, operator, value: node.right, prefix: false };
+  }
+  const update =
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken ||
+      node.operator === ts.SyntaxKind.MinusMinusToken);
+  if (!update || !onPrimitive(node.operand)) return undefined;
+  const operator = node.operator === ts.SyntaxKind.PlusPlusToken ? "++" : "--";
+  const prefix = ts.isPrefixUnaryExpression(node);
+  return { node, target: node.operand, operator, value: undefined, prefix };
+}
+
+const LOGICAL = new Set(["&&=", "||=", "??="]);
+
+/** The edits for one write; see primitiveWriteEdits. */
+function writeEdits(file: ts.SourceFile, write: PropertyWrite): Edit[] {
+  const { node, target, operator, value } = write;
+  const owner = target.expression;
+  // A logical assignment evaluates its value only when it assigns: the value becomes a thunk.
+  const lazy = value !== undefined && LOGICAL.has(operator);
+  const awaits = lazy && containsAwait(value);
+  const read = awaits ? "await v()" : "v()";
+  const form =
+    value === undefined
+      ? write.prefix
+        ? `${operator}o[k]`
+        : `o[k]${operator}`
+      : `o[k] ${operator} ${lazy ? read : "v"}`;
+  const open = `${awaits ? "(await " : ""}__sloppy(${JSON.stringify(form)}, `;
+  const close = awaits ? "))" : ")";
+  const edits: Edit[] = [{ start: node.getStart(file), end: owner.getStart(file), text: open }];
+  const keyEnd = ts.isPropertyAccessExpression(target) ? target.end : target.argumentExpression.end;
+  if (ts.isPropertyAccessExpression(target)) {
+    edits.push({
+      start: owner.end,
+      end: target.end,
+      text: `, ${JSON.stringify(target.name.text)}`,
+    });
+  } else {
+    const key = target.argumentExpression;
+    edits.push({ start: owner.end, end: key.getStart(file), text: ", " });
+  }
+  const thunk = lazy ? (awaits ? "async () => " : "() => ") : "";
+  const rest = value === undefined ? close : `, ${thunk}`;
+  edits.push({
+    start: keyEnd,
+    end: value === undefined ? node.end : value.getStart(file),
+    text: rest,
+  });
+  if (value !== undefined) edits.push({ start: node.end, end: node.end, text: close });
+  return edits;
+}
+
+/** True when EXPRESSION awaits outside any function of its own. */
+function containsAwait(expression: ts.Expression): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isAwaitExpression(node)) found = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return found;
+}
+
+/**
+ * `__sloppy` for pipeline.ts: one function per form, compiled once as sloppy code. Written
+ * into the pipeline only when some cell needs it, so other exports stay as they were.
+ */
+export const SLOPPY_HELPER = `
+/**
+ * A property write as the notebook's sloppy JavaScript made it: on a primitive it does nothing
+ * (this module is strict, where it would throw). FORM is the write over o (owner), k (key) and
+ * v (value); a Function body is sloppy unless it says otherwise.
+ */
+const __sloppyForms = new Map<string, (o: unknown, k: unknown, v: unknown) => unknown>();
+function __sloppy(form: string, o: unknown, k: unknown, v?: unknown): unknown {
+  let write = __sloppyForms.get(form);
+  if (write === undefined) {
+    const maker = form.includes("await ") ? (async () => {}).constructor as FunctionConstructor : Function;
+    write = maker("o", "k", "v", \`return \${form};\`) as (o: unknown, k: unknown, v: unknown) => unknown;
+    __sloppyForms.set(form, write);
+  }
+  return write(o, k, v);
+}
+`;
+
+/** True for a string, number, bigint or boolean literal. */
+function isPrimitiveLiteral(node: ts.Expression | undefined): boolean {
+  if (node === undefined) return false;
+  return (
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isTemplateExpression(node) ||
+    ts.isNumericLiteral(node) ||
+    ts.isBigIntLiteral(node) ||
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword
+  );
+}
+
+/**
+ * Names a cell gives a primitive literal: declared at top level or assigned anywhere. Sending
+ * a write on such a name through `__sloppy` when it holds an object changes nothing (sloppy and
+ * strict writes differ only where strict code throws), so one primitive literal is enough.
+ */
+function collectPrimitives(file: ts.SourceFile, primitives: Set<string>): void {
   for (const statement of file.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const d of statement.declarationList.declarations)
-      if (ts.isIdentifier(d.name)) give(d.name.text, d.initializer);
+      if (ts.isIdentifier(d.name) && isPrimitiveLiteral(d.initializer)) primitives.add(d.name.text);
   }
   const visit = (node: ts.Node): void => {
-    if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left)) {
-      const assigns = node.operatorToken.kind === ts.SyntaxKind.EqualsToken;
-      if (assigns) give(node.left.text, node.right);
-      else if (isAssignment(node.operatorToken.kind)) other.add(node.left.text);
-    }
+    const assigns =
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(node.left);
+    if (assigns && isPrimitiveLiteral(node.right)) primitives.add(node.left.text);
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -72,28 +217,4 @@ function collectValues(
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-}
-
-/** The first `name.prop = ...` outside any function where name holds a primitive. */
-function primitiveWrite(
-  file: ts.SourceFile,
-  primitive: Map<string, string>,
-): { target: string; kind: string } | undefined {
-  let found: { target: string; kind: string } | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
-      const left = node.left;
-      const owner =
-        ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)
-          ? left.expression
-          : undefined;
-      const kind =
-        owner !== undefined && ts.isIdentifier(owner) ? primitive.get(owner.text) : undefined;
-      if (kind !== undefined) found = { target: left.getText(file), kind };
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return found;
 }

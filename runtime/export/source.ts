@@ -4,9 +4,6 @@
  * ExportSource, so the generator has one input.
  */
 import { basename } from "node:path";
-import ts from "../compiler/typescript.cjs";
-import { globalAssignments } from "../compiler/const-checks.js";
-import { declaredNames } from "./transform.js";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
 import { parseMagic } from "../magics/registry.js";
@@ -101,7 +98,7 @@ export function fromNotebook(
     language,
     notebookDir,
     seed,
-    cells: refuseImplicitGlobals(dropMagics(cells), language),
+    cells: dropMagics(cells),
     lineage,
     timeZone: text(replab.timeZone),
     locale: text(replab.locale),
@@ -139,7 +136,7 @@ export function fromEngine(
     };
   });
   const { language, notebookDir } = engine;
-  const exported = refuseImplicitGlobals(dropMagics(cells), language);
+  const exported = dropMagics(cells);
   return { name, language, notebookDir, seed: lineage.seed, cells: exported, lineage };
 }
 
@@ -242,29 +239,4 @@ export function inputFiles(cells: ExportCell[]): DataFile[] {
 /** Magic cells (`%lineage`, `%repro ...`) talk to the kernel; a plain script has none. */
 function dropMagics(cells: ExportCell[]): ExportCell[] {
   return cells.filter((c) => parseMagic(c.source) === undefined);
-}
-
-/**
- * JavaScript cells run as sloppy scripts, where `x = 5` without a declaration creates a
- * global; pipeline.mjs is a module, always strict, where it throws. Refuse, naming the cell.
- */
-function refuseImplicitGlobals(cells: ExportCell[], language: Language): ExportCell[] {
-  if (language !== "javascript") return cells;
-  const declared = new Set(cells.flatMap((c) => declaredNames(c.source)));
-  for (const cell of cells) {
-    const file = ts.createSourceFile(
-      "cell.js",
-      cell.source,
-      ts.ScriptTarget.ES2022,
-      true,
-      ts.ScriptKind.JS,
-    );
-    const implicit = globalAssignments(file).find((name) => !declared.has(name));
-    if (implicit === undefined) continue;
-    throw new ReplabError(
-      "export-failed",
-      `cell ${cell.id} assigns ${implicit}, which no cell declares: the notebook's sloppy JavaScript allows that, the exported pipeline (a strict module) does not; declare it with let in that cell`,
-    );
-  }
-  return cells;
 }

@@ -1,0 +1,50 @@
+/**
+ * Sloppy JavaScript notebooks export as they ran (issue 8, item 7): the replab-js kernel runs
+ * cells as sloppy scripts, the pipeline is a strict module. An undeclared global and writes to
+ * a primitive's properties, which a strict module throws on, must give the notebook's outputs.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { replab } from "../cli/helpers.js";
+import { runAndExport, runPipeline } from "./run-export.js";
+
+const CELLS = [
+  // Before any cell assigns it, the global does not exist: typeof and `in` must say so.
+  'console.log(typeof total, typeof globalThis.total, "total" in globalThis);',
+  "total = 10;\nconsole.log(total);",
+  "total++;\ntotal += 5;\nconsole.log(total, globalThis.total);",
+  // Assigned inside a function that runs later: still the global, read by name outside it.
+  'function bump() {\n  total *= 2;\n  hits = (typeof hits === "number" ? hits : 0) + 1;\n}\nbump();\nbump();\nconsole.log(total, hits);',
+  // Writes to primitives' properties: sloppy mode ignores them, the values say so.
+  'var label = "run";\nvar n = 7;\nlabel.count = 1;\nlabel.count += 1;\nlabel["tag"] ||= "x";\nlabel.length++;\nn.unit = "kg";\nlabel.later ??= await Promise.resolve("late");\nconsole.log(label.count, label.tag, label.later, label.length, n.unit, n + 1);',
+  // A cell whose result is a write to a primitive: the notebook showed the assigned value.
+  "label.last = total + hits",
+  // A later declaration of the implicit global: the notebook's one variable, not a new one.
+  "let total = total + 1;\nconsole.log(total, globalThis.total);",
+];
+
+it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook printed, cell by cell, and verifies", () => {
+  const { exported, perCell, printed, out } = runAndExport("sloppy-hostile", CELLS, "replab-js");
+  // What sloppy JavaScript gives (as Node runs these cells as scripts), seen in the notebook.
+  expect(perCell).toEqual([
+    "undefined undefined false\n",
+    "10\n",
+    "16 16\n",
+    "64 2\n",
+    "undefined undefined undefined 3 undefined 8\n",
+    "",
+    "65 65\n",
+  ]);
+  expect(exported.stderr).toMatch(/^replab: exported [^\n]*\n$/);
+  expect(exported.code).toBe(0);
+  expect(runPipeline(out)).toEqual({ stdout: printed, stderr: "", status: 0 });
+  // verify compares each cell's stdout and displayed result (cell 6 showed 66) with the lock.
+  const verified = replab(["verify", out]);
+  expect(verified.stderr).toMatch(/verified/);
+  expect(verified.code).toBe(0);
+  const lock = JSON.parse(readFileSync(join(out, "repro.lock.json"), "utf8")) as {
+    cells: unknown[];
+  };
+  expect(lock.cells).toHaveLength(CELLS.length);
+});
