@@ -10,7 +10,7 @@ import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { refuseStale } from "./stale.js";
-import { findProjectRoot, importedPackages, packageFiles } from "./packages.js";
+import { importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
 import { inputFiles, type ExportSource } from "./source.js";
@@ -47,7 +47,7 @@ export async function exportFiles(
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
   const packages = packageFiles(
-    findProjectRoot(source.notebookDir),
+    source.notebookDir,
     `${slug || "notebook"}-pipeline`,
     importedPackages([...source.cells.map((c) => c.source), ...modules.map((m) => m.content)]),
   );
@@ -59,10 +59,11 @@ export async function exportFiles(
     ["package-lock.json", packages.packageLock],
     ["repro.lock.json", reproLock(source, includeData, node, platform)],
     ["tsconfig.json", TSCONFIG],
-    ["Dockerfile", dockerfile(source, node)],
+    ["Dockerfile", dockerfile(source, node, [...packages.tarballs.keys()])],
     [".dockerignore", DOCKERIGNORE],
     ["README.md", readme(source, includeData, node)],
   ]);
+  for (const [path, bytes] of packages.tarballs) files.set(join(...path.split("/")), bytes);
   if (includeData) addData(files, source);
   for (const module of modules) addModule(files, module);
   return files;

@@ -76,14 +76,22 @@ function lockModules(source: ExportSource): DataFile[] {
 const sha256Text = (text: string): string =>
   createHash("sha256").update(text, "utf8").digest("hex");
 
-/** The Dockerfile: Node pinned to the version that ran the notebook, UTC, a fixed locale. */
-export function dockerfile(source: ExportSource, nodeVersion: string): string {
+/**
+ * The Dockerfile: Node pinned to the version that ran the notebook, UTC, a fixed locale;
+ * `tarballs` (the export's carried package tarballs) are copied before `npm ci` installs them.
+ */
+export function dockerfile(
+  source: ExportSource,
+  nodeVersion: string,
+  tarballs: string[] = [],
+): string {
+  const copyTarballs = tarballs.map((t) => `COPY ${JSON.stringify([t, t])}\n`).join("");
   return `# Reproduces ${source.name} (exported by replab). Build: docker build -t pipeline .
 FROM node:${nodeVersion}-bookworm-slim
 ENV TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NODE_ENV=production
 WORKDIR /pipeline
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
+${copyTarballs}RUN npm ci --omit=dev
 COPY . .
 CMD ["node", "pipeline.mjs"]
 `;

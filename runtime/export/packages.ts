@@ -1,12 +1,13 @@
 /**
  * package.json and package-lock.json of an export: every package the cells import, with
- * its transitive dependencies, copied from the notebook project's own lockfile (the nearest
- * package-lock.json above the notebook), so `npm ci` installs exactly what the notebook ran
- * with and no network is needed to produce them.
+ * its transitive dependencies, copied from the lockfile of the project the kernel loaded it
+ * from (the project whose node_modules holds it, as Node resolves it from the notebook), so
+ * `npm ci` installs exactly what the notebook ran with and no network is needed to produce
+ * them. Packages installed from a local tarball travel with the export (./tarballs.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import ts from "../compiler/typescript.cjs";
 import { ReplabError } from "../errors.js";
 import { closure, type LockEntry, type Lockfile } from "./lockfile.js";
@@ -15,6 +16,7 @@ import {
   PIPELINE_DEV_DEPENDENCIES,
   withPipelinePackages,
 } from "./pipeline-lock.js";
+import { CarriedTarballs, carriedSpec } from "./tarballs.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -69,57 +71,176 @@ export function findProjectRoot(dir: string): string | undefined {
   }
 }
 
-/** The project's lockfile and package.json; none is fine for a notebook that imports no package. */
-function readProject(
-  projectRoot: string | undefined,
-  notebookPackages: string[],
-): { lock: Lockfile; manifest: Record<string, unknown> } {
-  if (projectRoot === undefined) {
-    if (notebookPackages.length > 0) {
-      throw new ReplabError(
-        "export-failed",
-        `the notebook imports ${notebookPackages.join(", ")}, but there is no package-lock.json in its directory or above it: install them with npm (npm install ${notebookPackages.join(" ")}) so their exact versions can be pinned`,
-      );
-    }
-    return { lock: { packages: {} }, manifest: {} };
+/**
+ * The directory whose package-lock.json pins `pkg` for a notebook in `notebookDir`: the
+ * project whose node_modules Node loads it from (the first node_modules/PKG up from the
+ * notebook), or the nearest lockfile above the notebook when that project has none.
+ */
+export function pinningRoot(notebookDir: string, pkg: string): string | undefined {
+  const loadedFrom = installedIn(notebookDir, pkg);
+  return loadedFrom !== undefined && existsSync(join(loadedFrom, "package-lock.json"))
+    ? loadedFrom
+    : findProjectRoot(notebookDir);
+}
+
+/** The first directory at or above `dir` whose node_modules holds `pkg`: where Node loads it from. */
+function installedIn(dir: string, pkg: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, "node_modules", pkg))) return d;
+    if (dirname(d) === d) return undefined;
   }
-  const read = (file: string): unknown => JSON.parse(readFileSync(join(projectRoot, file), "utf8"));
-  const manifestPath = join(projectRoot, "package.json");
+}
+
+/** An npm project an export pins packages from: where it is, its lockfile and its package.json. */
+interface Project {
+  root: string;
+  lock: Lockfile;
+  manifest: Record<string, unknown>;
+}
+
+function readProject(root: string): Project {
+  const read = (file: string): unknown => JSON.parse(readFileSync(join(root, file), "utf8"));
+  const manifestPath = join(root, "package.json");
   return {
+    root,
     lock: read("package-lock.json") as Lockfile,
     manifest: existsSync(manifestPath) ? (read("package.json") as Record<string, unknown>) : {},
   };
 }
 
+/** The notebook's packages grouped by the project that pins each; a package no lockfile can pin is refused. */
+function pinningProjects(notebookDir: string, notebookPackages: string[]): Map<Project, string[]> {
+  const byRoot = new Map<string, string[]>();
+  const unpinned: string[] = [];
+  for (const pkg of notebookPackages) {
+    const root = pinningRoot(notebookDir, pkg);
+    if (root === undefined) unpinned.push(pkg);
+    else byRoot.set(root, [...(byRoot.get(root) ?? []), pkg]);
+  }
+  if (unpinned.length > 0) {
+    throw new ReplabError(
+      "export-failed",
+      `the notebook imports ${unpinned.join(", ")}, but there is no package-lock.json in its directory or above it: install them with npm (npm install ${unpinned.join(" ")}) so their exact versions can be pinned`,
+    );
+  }
+  const projects = new Map<Project, string[]>();
+  for (const [root, pkgs] of [...byRoot].sort(byKey)) {
+    projects.set(readProject(root), pkgs);
+  }
+  return projects;
+}
+
+/** The pipeline's own packages: the nearest project's pins where it has them, else replab's. */
+function pipelineProject(notebookDir: string): Project {
+  const nearest = findProjectRoot(notebookDir);
+  const project =
+    nearest === undefined
+      ? { root: notebookDir, lock: { packages: {} }, manifest: {} }
+      : readProject(nearest);
+  return { ...project, lock: withPipelinePackages(project.lock) };
+}
+
+/** One lock entry of the export, from the project whose lockfile pins it. */
+interface Placed {
+  entry: LockEntry;
+  from: string;
+  prod: boolean;
+}
+
+/**
+ * The export's package tree: the closures of packages from several projects' lockfiles, each
+ * at its path. Two lockfiles may share a package only if they pin it the same.
+ */
+class ExportTree {
+  readonly placed = new Map<string, Placed>();
+  readonly overrides = new Map<string, { spec: unknown; from: string }>();
+  readonly tarballs = new CarriedTarballs();
+
+  /** Add `roots` and what they depend on, as `project` pins them. */
+  add(project: Project, roots: string[], prod: boolean): void {
+    const paths = closure(project.lock, roots);
+    for (const path of [...paths].sort()) {
+      const source = project.lock.packages[path] as LockEntry;
+      const entry = this.tarballs.carry(source, packageOfPath(path), project.root);
+      const earlier = this.placed.get(path);
+      if (earlier === undefined) {
+        this.placed.set(path, { entry, from: project.root, prod });
+        continue;
+      }
+      if (identity(earlier.entry) !== identity(entry))
+        throw new ReplabError(
+          "export-failed",
+          `the notebook's packages are pinned by two lockfiles that disagree on ${path} (${describe(earlier.entry)} in ${join(earlier.from, "package-lock.json")}, ${describe(entry)} in ${join(project.root, "package-lock.json")}): install them in one project, then export`,
+        );
+      earlier.prod ||= prod;
+    }
+    const included = new Set([...paths].map(packageOfPath));
+    for (const [pkg, spec] of Object.entries(relevantOverrides(project.manifest, included))) {
+      const earlier = this.overrides.get(pkg);
+      if (earlier !== undefined && JSON.stringify(earlier.spec) !== JSON.stringify(spec))
+        throw new ReplabError(
+          "export-failed",
+          `${join(earlier.from, "package.json")} and ${join(project.root, "package.json")} override ${pkg} differently: override it the same in both, then export`,
+        );
+      this.overrides.set(pkg, { spec, from: project.root });
+    }
+  }
+
+  /** The package.json spec of root package `pkg`: its exact version, alias or carried tarball. */
+  spec(pkg: string): string {
+    return pinnedSpec(this.placed.get(`node_modules/${pkg}`)?.entry, pkg);
+  }
+}
+
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number =>
+  a < b ? -1 : a > b ? 1 : 0;
+
+const identity = (e: LockEntry): string =>
+  JSON.stringify([e.name, e.version, e.resolved, e.integrity, e.link]);
+
+const describe = (e: LockEntry): string =>
+  `${e.name ?? ""}${e.name === undefined ? "" : "@"}${e.version ?? "no version"}`;
+
 export interface PackageFiles {
   packageJson: string;
   packageLock: string;
+  /** Tarballs the notebook's packages were installed from, by their path in the export. */
+  tarballs: Map<string, Uint8Array>;
 }
 
-/** Build package.json and package-lock.json for the given notebook packages. */
+/**
+ * Build package.json and package-lock.json for the packages a notebook in `notebookDir`
+ * imports, each pinned by the project it is loaded from.
+ */
 export function packageFiles(
-  projectRoot: string | undefined,
+  notebookDir: string,
   name: string,
   notebookPackages: string[],
 ): PackageFiles {
-  const { lock: projectLock, manifest: project } = readProject(projectRoot, notebookPackages);
+  const tree = new ExportTree();
   // What the notebook imports must be pinned by its own project; only the pipeline's
-  // packages may come from replab's pins.
-  for (const pkg of notebookPackages) exactVersion(projectLock, pkg);
-  const lock = withPipelinePackages(projectLock);
+  // packages may come from replab's pins. A linked folder is refused as such first.
+  for (const [project, pkgs] of pinningProjects(notebookDir, notebookPackages)) {
+    tree.add(project, pkgs, true);
+    for (const pkg of pkgs) pinnedSpec(project.lock.packages[`node_modules/${pkg}`], pkg);
+  }
   const prodRoots = [...new Set([...notebookPackages, ...PIPELINE_DEPENDENCIES])].sort();
   const devRoots = PIPELINE_DEV_DEPENDENCIES.filter((d) => !prodRoots.includes(d));
-  const prod = closure(lock, prodRoots);
-  const dev = closure(lock, devRoots);
-  const version = (pkg: string): string => exactVersion(lock, pkg);
-  const dependencies = Object.fromEntries(prodRoots.map((p) => [p, version(p)]));
-  const devDependencies = Object.fromEntries(devRoots.map((p) => [p, version(p)]));
-  const overrides = relevantOverrides(project, new Set([...prod, ...dev].map(packageOfPath)));
+  const pipeline = pipelineProject(notebookDir);
+  tree.add(
+    pipeline,
+    PIPELINE_DEPENDENCIES.filter((p) => !notebookPackages.includes(p)),
+    true,
+  );
+  tree.add(pipeline, devRoots, false);
+  const dependencies = Object.fromEntries(prodRoots.map((p) => [p, tree.spec(p)]));
+  const devDependencies = Object.fromEntries(devRoots.map((p) => [p, tree.spec(p)]));
   const root = { name, version: "1.0.0", dependencies, devDependencies };
   const packages: Record<string, unknown> = { "": root };
-  for (const path of [...new Set([...prod, ...dev])].sort()) {
-    packages[path] = lockEntry(lock.packages[path] as LockEntry, path, !prod.has(path));
+  for (const [path, placed] of [...tree.placed].sort(byKey)) {
+    packages[path] = lockEntry(placed.entry, path, !placed.prod);
   }
+  const overrides = Object.fromEntries([...tree.overrides].map(([pkg, o]) => [pkg, o.spec]));
   const packageJson = {
     name,
     version: "1.0.0",
@@ -132,19 +253,25 @@ export function packageFiles(
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
   };
   const packageLock = { name, version: "1.0.0", lockfileVersion: 3, requires: true, packages };
-  return { packageJson: json(packageJson), packageLock: json(packageLock) };
+  return {
+    packageJson: json(packageJson),
+    packageLock: json(packageLock),
+    tarballs: tree.tarballs.files,
+  };
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-function exactVersion(lock: Lockfile, pkg: string): string {
-  const entry = lock.packages[`node_modules/${pkg}`];
+/** How package.json names the pinned `entry` of `pkg`; a package the lockfile does not pin is refused. */
+function pinnedSpec(entry: LockEntry | undefined, pkg: string): string {
   if (entry?.version === undefined) {
     throw new ReplabError(
       "export-failed",
       `the notebook imports ${pkg}, which is not in the project's package-lock.json: install it with npm so its exact version can be pinned`,
     );
   }
+  const carried = carriedSpec(entry);
+  if (carried !== undefined) return carried;
   return entry.name !== undefined && entry.name !== pkg
     ? `npm:${entry.name}@${entry.version}`
     : entry.version;

@@ -13,6 +13,10 @@
  *   one line saying why (a module outside the notebook's directory, a sloppy JavaScript global,
  *   a package not in the lockfile), never a pipeline that
  *   crashes. The notebook's own modules are carried, so local-modules exports and verifies.
+ *   The corpus copy is an npm project of its own (harness.ts copyCorpus npm-installs the
+ *   tarball of test/corpus/packages/tsc-greeter): cjs-package's export carries that tarball and
+ *   pins it from the copy's lockfile, and the packages loaded from the repository's node_modules
+ *   (danfojs-node, tfjs) from the repository's, so neither is refused.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -221,6 +225,8 @@ describe("the corpus exported", () => {
     expect(running).toContain("local-modules");
     expect(exports).not.toContain("refused local-modules");
     expect(exports).not.toContain("refused rejected-promise");
+    expect(running).toContain("cjs-package");
+    expect(exports).not.toContain("refused cjs-package");
     expect(problems).toEqual([]);
     expect(running.length).toBeGreaterThanOrEqual(30);
   }, 1_800_000);

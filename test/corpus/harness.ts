@@ -4,7 +4,7 @@
  * `jupyter nbconvert --execute` from the venv, `replab run` over many notebooks in one
  * process, and each cell's outputs read back from the executed notebooks.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, ROOT, scratch, type CliResult } from "../cli/helpers.js";
@@ -87,13 +87,34 @@ export function writeNotebookJson(path: string, notebook: Notebook): void {
   writeFileSync(path, `${JSON.stringify(notebook, null, 1)}\n`);
 }
 
-/** A fresh copy of the corpus project in a scratch directory inside the repository. */
+/**
+ * A fresh copy of the corpus project in a scratch directory inside the repository, with the
+ * packages of test/corpus/packages installed as a user installs them: `npm pack`ed, then
+ * `npm install`ed from the tarballs, so the copy's package.json and package-lock.json pin them
+ * (and its exports carry them). The other packages load from the repository's node_modules.
+ */
 export function copyCorpus(name: string): string {
   const dir = scratch(name);
   cpSync(CORPUS, dir, { recursive: true, filter: (src) => !src.endsWith(".out.ipynb") });
-  // Packages the notebooks import by name, installed as npm would (node_modules is not committed).
-  cpSync(join(ROOT, "test/corpus/packages"), join(dir, "node_modules"), { recursive: true });
+  const vendor = join(dir, "vendor");
+  mkdirSync(vendor);
+  const sources = join(ROOT, "test/corpus/packages");
+  const tarballs = readdirSync(sources)
+    .sort()
+    .map((pkg) => npm(["pack", join(sources, pkg), "--pack-destination", vendor], dir).trim());
+  // A local tarball with no dependencies needs no registry, so this works with an empty cache.
+  npm(["install", ...tarballs.map((t) => join(vendor, t))], dir);
   return dir;
+}
+
+/** Run npm offline in DIR and return its stdout; a failure is the harness's, with npm's stderr. */
+function npm(args: string[], dir: string): string {
+  const result = spawnSync("npm", [...args, "--offline", "--no-audit", "--no-fund"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`npm ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
 }
 
 /**

@@ -2,13 +2,23 @@
  * The export's package.json and lockfile for a notebook that loads a package with a deep
  * dependency tree and an npm override (danfojs-node, whose native tfjs-node the project
  * swaps for the pure-JS @tensorflow/tfjs): `npm ci` must install it offline in a clean copy.
+ * Packages are pinned by the project they load from, which is not always the nearest one, and
+ * a package installed from a local tarball travels with the export.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, replab, scratch } from "../cli/helpers.js";
+import { ROOT, replab, scratch, writeNotebook as writeCells } from "../cli/helpers.js";
 
 const CELL =
   'import * as dfd from "danfojs-node";\nconst df = new dfd.DataFrame([{ a: 1 }, { a: 2 }]);\nconsole.log(df.shape.join("x"));';
@@ -168,5 +178,175 @@ describe("the pins an installed replab ships", () => {
     for (const [path, entry] of Object.entries(shipped.packages)) {
       expect(entry, path).toEqual(own.packages[path]);
     }
+  });
+});
+
+/** Run npm as a user would, offline (the tarballs are local; the cache holds the rest). */
+function npm(args: string[], cwd: string): void {
+  const result = spawnSync("npm", [...args, "--offline", "--no-audit", "--no-fund"], {
+    cwd,
+    encoding: "utf8",
+  });
+  expect(result.status, `npm ${args.join(" ")}: ${result.stderr}`).toBe(0);
+}
+
+/** The source folder of a tiny CommonJS package, tiny-greeter, that is on no registry. */
+function greeterFolder(dir: string, greeting = "hello"): string {
+  const folder = join(dir, "tiny-greeter");
+  mkdirSync(folder);
+  writeFileSync(
+    join(folder, "package.json"),
+    JSON.stringify({ name: "tiny-greeter", version: "1.0.0", main: "index.js" }),
+  );
+  writeFileSync(join(folder, "index.js"), `exports.hello = (name) => "${greeting}, " + name;\n`);
+  writeFileSync(
+    join(folder, "index.d.ts"),
+    "export declare function hello(name: string): string;\n",
+  );
+  return folder;
+}
+
+/** A project in DIR (its own package.json and lockfile) with tiny-greeter installed from `npm pack`'s tarball. */
+function projectWithTarball(dir: string): string {
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "analysis", private: true }));
+  mkdirSync(join(dir, "vendor"));
+  npm(["pack", greeterFolder(dir), "--pack-destination", join(dir, "vendor")], dir);
+  const tarball = join(dir, "vendor", "tiny-greeter-1.0.0.tgz");
+  npm(["install", tarball], dir);
+  return tarball;
+}
+
+const GREET = 'import { hello } from "tiny-greeter";\nconsole.log(hello("tarball"));';
+
+type Lock = { packages: Record<string, Record<string, unknown>> };
+const readLock = (path: string): Lock => JSON.parse(readFileSync(path, "utf8")) as Lock;
+const readPackage = (path: string): Record<string, Record<string, string>> =>
+  JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, string>>;
+
+/** Copy the export to a clean directory outside the repository, `npm ci` it offline, run and verify it. */
+function installAndVerify(out: string, expected: string): void {
+  const clean = mkdtempSync(join(tmpdir(), "replab-carried-"));
+  cpSync(out, clean, { recursive: true });
+  npm(["ci", "--omit=dev"], clean);
+  const run = spawnSync(process.execPath, ["pipeline.mjs"], { cwd: clean, encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(run.stdout).toBe(expected);
+  const verified = replab(["verify", clean]);
+  expect(verified.code, verified.stderr).toBe(0);
+  rmSync(clean, { recursive: true });
+}
+
+describe("an export that loads a package installed from a local tarball", () => {
+  it("carries the tarball, so npm ci installs it offline and the export verifies", () => {
+    const dir = scratch("tarball");
+    const tarball = projectWithTarball(dir);
+    writeCells(join(dir, "greet.ipynb"), [GREET]);
+    const ran = replab(["run", "greet.ipynb", "--inplace"], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(0);
+    const exported = replab(["export", "greet.ipynb", "-o", "out"], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const carried = join(dir, "out/packages/tiny-greeter-1.0.0.tgz");
+    expect(readFileSync(carried).equals(readFileSync(tarball))).toBe(true);
+    expect(readPackage(join(dir, "out/package.json"))["dependencies"]).toEqual({
+      seedrandom: "3.0.5",
+      "tiny-greeter": "file:packages/tiny-greeter-1.0.0.tgz",
+    });
+    const own = readLock(join(dir, "package-lock.json")).packages["node_modules/tiny-greeter"];
+    expect(
+      readLock(join(dir, "out/package-lock.json")).packages["node_modules/tiny-greeter"],
+    ).toEqual({
+      version: "1.0.0",
+      resolved: "file:packages/tiny-greeter-1.0.0.tgz",
+      integrity: own?.["integrity"],
+    });
+    expect(readFileSync(join(dir, "out/Dockerfile"), "utf8")).toContain(
+      'COPY ["packages/tiny-greeter-1.0.0.tgz","packages/tiny-greeter-1.0.0.tgz"]\nRUN npm ci',
+    );
+    // The export no longer needs the project: its tarball may be gone.
+    rmSync(join(dir, "vendor"), { recursive: true });
+    installAndVerify(join(dir, "out"), "hello, tarball\n");
+  });
+
+  it("refuses a tarball changed since npm installed it, naming it", () => {
+    const dir = scratch("tarball-edited");
+    const tarball = projectWithTarball(dir);
+    writeCells(join(dir, "greet.ipynb"), [GREET]);
+    expect(replab(["run", "greet.ipynb", "--inplace"], { cwd: dir }).code).toBe(0);
+    npm(
+      [
+        "pack",
+        greeterFolder(join(dir, "vendor"), "bye"),
+        "--pack-destination",
+        join(dir, "vendor"),
+      ],
+      dir,
+    );
+    const exported = replab(["export", "greet.ipynb", "-o", "out"], { cwd: dir });
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toBe(
+      `replab: ${tarball}, the tarball tiny-greeter was installed from, has changed since (its package-lock.json integrity no longer matches): npm install it again, then export\n`,
+    );
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
+describe("an export whose packages come from two projects", () => {
+  it("pins each package from the lockfile of the node_modules it loads from", () => {
+    // The notebook's project pins only tiny-greeter; danfojs-node loads from the repository's
+    // node_modules, which the repository's lockfile pins (the nearest lockfile does not).
+    const dir = scratch("two-locks");
+    projectWithTarball(dir);
+    writeCells(join(dir, "both.ipynb"), [
+      'import * as dfd from "danfojs-node";\nimport { hello } from "tiny-greeter";',
+      'const df = new dfd.DataFrame([{ a: 1 }, { a: 2 }]);\nconsole.log(hello(df.shape.join("x")));',
+    ]);
+    const ran = replab(["run", "both.ipynb", "--inplace"], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(0);
+    const exported = replab(["export", "both.ipynb", "-o", "out"], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const pkg = readPackage(join(dir, "out/package.json"));
+    expect(pkg["dependencies"]).toEqual({
+      "danfojs-node": "1.2.0",
+      seedrandom: "3.0.5",
+      "tiny-greeter": "file:packages/tiny-greeter-1.0.0.tgz",
+    });
+    expect(pkg["overrides"]).toMatchObject({
+      "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs@4.22.0",
+    });
+    const lock = readLock(join(dir, "out/package-lock.json")).packages;
+    const repo = readLock(join(ROOT, "package-lock.json")).packages;
+    const project = readLock(join(dir, "package-lock.json")).packages;
+    for (const path of ["node_modules/danfojs-node", "node_modules/@tensorflow/tfjs-node"]) {
+      expect(lock[path]?.["integrity"], path).toBe(repo[path]?.["integrity"]);
+    }
+    expect(lock["node_modules/tiny-greeter"]?.["integrity"]).toBe(
+      project["node_modules/tiny-greeter"]?.["integrity"],
+    );
+    installAndVerify(join(dir, "out"), "hello, 2x1\n");
+  });
+});
+
+describe("an export that loads a package linked from a folder", () => {
+  it("refuses it in one line naming the package, the folder and what to do", () => {
+    const dir = scratch("linked");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "analysis", private: true }));
+    const folder = greeterFolder(dir);
+    npm(["install", folder], dir);
+    expect(
+      readLock(join(dir, "package-lock.json")).packages["node_modules/tiny-greeter"],
+    ).toMatchObject({
+      link: true,
+    });
+    writeCells(join(dir, "greet.ipynb"), [GREET]);
+    const ran = replab(["run", "greet.ipynb", "--inplace"], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(0);
+    const exported = replab(["export", "greet.ipynb", "-o", "out"], { cwd: dir });
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toBe(
+      `replab: tiny-greeter is installed from the folder ${folder}, which no lockfile pins: run \`npm pack\` in that folder, \`npm install\` the tarball it writes, then export again\n`,
+    );
+    expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
