@@ -12,6 +12,8 @@
 import ts from "../compiler/typescript.cjs";
 import { globalAssignments } from "../compiler/const-checks.js";
 import { cellSyntax } from "../compiler/syntax.js";
+import { sliceToTarget } from "./slice.js";
+import type { ExportSource } from "./source.js";
 
 /** What the pipeline does for the sloppy JavaScript cells it runs as one strict module. */
 export interface SloppyPlan {
@@ -34,6 +36,46 @@ export function planSloppy(sources: readonly string[]): SloppyPlan {
     return implicit;
   });
   return { globals, primitives };
+}
+
+/**
+ * A `--target` slice with the cells it needs for the undeclared globals its cells use: the
+ * slice follows the lineage's var edges, which do not record such globals, so a kept cell
+ * that mentions one would run without the earlier cells that assign it (a ReferenceError, or
+ * another value). Each such cell comes back with its own upstream slice, until none is missing.
+ */
+export function withSloppyUpstream(full: ExportSource, sliced: ExportSource): ExportSource {
+  if (full.language !== "javascript" || sliced.cells.length === full.cells.length) return sliced;
+  const implicit = new Set(planSloppy(full.cells.map((c) => c.source)).globals.flat());
+  if (implicit.size === 0) return sliced;
+  const kept = new Set(sliced.cells.map((c) => c.id));
+  for (;;) {
+    const missing = missingAssigners(full, kept, implicit);
+    if (missing.length === 0) break;
+    for (const id of missing) for (const cell of sliceToTarget(full, id).cells) kept.add(cell.id);
+  }
+  return { ...sliced, cells: full.cells.filter((c) => kept.has(c.id)) };
+}
+
+/** Cells left out of KEPT that assign an implicit global a kept cell after them mentions. */
+function missingAssigners(
+  full: ExportSource,
+  kept: ReadonlySet<string>,
+  implicit: ReadonlySet<string>,
+): string[] {
+  const assigners = new Map<string, string[]>();
+  const missing = new Set<string>();
+  for (const cell of full.cells) {
+    const syntax = cellSyntax(cell.source, "javascript");
+    if (kept.has(cell.id)) {
+      for (const name of syntax.mentionedNames)
+        for (const id of assigners.get(name) ?? []) if (!kept.has(id)) missing.add(id);
+    }
+    for (const name of globalAssignments(syntax.sourceFile)) {
+      if (implicit.has(name)) assigners.set(name, [...(assigners.get(name) ?? []), cell.id]);
+    }
+  }
+  return [...missing];
 }
 
 /** The statements that create a cell's implicit globals, as the sloppy notebook's first assignment did. */

@@ -4,7 +4,7 @@
  * a primitive's properties, which a strict module throws on, must give the notebook's outputs.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { expect, it } from "vitest";
 import { replab } from "../cli/helpers.js";
 import { runAndExport, runPipeline } from "./run-export.js";
@@ -47,4 +47,27 @@ it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook
     cells: unknown[];
   };
   expect(lock.cells).toHaveLength(CELLS.length);
+});
+
+it("exports a --target slice with the cells that assign the undeclared globals it uses, which the lineage does not record", () => {
+  const { perCell, out } = runAndExport(
+    "sloppy-slice",
+    [
+      'label = "sloppy";',
+      'console.log("unrelated");',
+      "count = 2;\nconsole.log(count);",
+      "console.log(label.toUpperCase(), count * 2);",
+    ],
+    "replab-js",
+  );
+  const sliced = join(dirname(out), "sliced");
+  const exported = replab(["export", "sloppy-slice.ipynb", "-o", "sliced", "--target", "c4"], {
+    cwd: dirname(out),
+  });
+  expect(exported.stderr).toMatch(/^replab: exported [^\n]*\n$/);
+  expect(exported.code).toBe(0);
+  // c1 and c3 assign what c4 reads; c2 is not upstream of c4 and stays out.
+  const expected = [perCell[0], perCell[2], perCell[3]].join("");
+  expect(runPipeline(sliced)).toEqual({ stdout: expected, stderr: "", status: 0 });
+  expect(replab(["verify", sliced]).code).toBe(0);
 });
