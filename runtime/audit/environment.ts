@@ -1,12 +1,12 @@
 /**
- * The packages a notebook imports, with the exact version and integrity its project's
- * package-lock.json pins (the same lockfile `replab export` copies from), and how many
- * packages they bring in.
+ * The packages a notebook imports, with the exact version and integrity the package-lock.json
+ * of the project each loads from pins (the same lockfile `replab export` copies from,
+ * pinningRoot), and how many packages they bring in.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { closure, type Lockfile } from "../export/lockfile.js";
-import { findProjectRoot, importedPackages } from "../export/packages.js";
+import { importedPackages, pinningRoot } from "../export/packages.js";
 
 /** One imported package. version/integrity are null when no lockfile pins it. */
 export interface PackageRow {
@@ -18,10 +18,10 @@ export interface PackageRow {
   closure: number;
 }
 
-/** The packages `sources` import, as the nearest lockfile above `notebookDir` pins them. */
+/** The packages `sources` import, as the lockfile of the project each loads from pins them. */
 export function packageRows(sources: string[], notebookDir: string): PackageRow[] {
-  const lock = readLock(notebookDir);
   return importedPackages(sources).map((name) => {
+    const lock = readLock(pinningRoot(notebookDir, name));
     const entry = lock?.packages[`node_modules/${name}`];
     const text = (v: unknown): string | null => (typeof v === "string" ? v : null);
     return {
@@ -34,8 +34,7 @@ export function packageRows(sources: string[], notebookDir: string): PackageRow[
   });
 }
 
-function readLock(notebookDir: string): Lockfile | undefined {
-  const root = findProjectRoot(notebookDir);
+function readLock(root: string | undefined): Lockfile | undefined {
   const path = root === undefined ? undefined : join(root, "package-lock.json");
   if (path === undefined || !existsSync(path)) return undefined;
   try {

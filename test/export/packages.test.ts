@@ -325,6 +325,17 @@ describe("an export whose packages come from two projects", () => {
       project["node_modules/tiny-greeter"]?.["integrity"],
     );
     installAndVerify(join(dir, "out"), "hello, 2x1\n");
+
+    // The audit report names the same pins as the export.
+    const report = replab(["report", "both.ipynb", "--format", "md"], { cwd: dir });
+    expect(report.code, report.stderr).toBe(0);
+    for (const [pkg, version, pinned] of [
+      ["danfojs-node", "1.2.0", repo],
+      ["tiny-greeter", "1.0.0", project],
+    ] as const) {
+      const integrity = String(pinned[`node_modules/${pkg}`]?.["integrity"]);
+      expect(report.stdout).toContain(`| \`${pkg}\` | ${version} | \`${integrity}\` |`);
+    }
   });
 });
 
