@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook as writeCells } from "../cli/helpers.js";
 
@@ -223,11 +223,32 @@ const readLock = (path: string): Lock => JSON.parse(readFileSync(path, "utf8")) 
 const readPackage = (path: string): Record<string, Record<string, string>> =>
   JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, string>>;
 
-/** Copy the export to a clean directory outside the repository, `npm ci` it offline, run and verify it. */
-function installAndVerify(out: string, expected: string): void {
+/**
+ * Install the export in a clean directory outside the repository as its Dockerfile does:
+ * only what the Dockerfile copies before `RUN npm ci`, then `npm ci` offline, then the rest
+ * (`COPY . .`); run the pipeline and verify it.
+ */
+async function installAndVerify(out: string, expected: string): Promise<void> {
+  const dockerfile = readFileSync(join(out, "Dockerfile"), "utf8");
+  const { validate } = await import("dockerfile-utils");
+  expect(validate(dockerfile)).toEqual([]);
   const clean = mkdtempSync(join(tmpdir(), "replab-carried-"));
-  cpSync(out, clean, { recursive: true });
+  const steps = dockerfile.split("\n");
+  for (const step of steps.slice(
+    0,
+    steps.findIndex((l) => l.startsWith("RUN npm ci")),
+  )) {
+    if (!step.startsWith("COPY ")) continue;
+    const args = step.slice(5);
+    const paths = args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(" ");
+    const to = paths.pop() ?? "";
+    for (const from of paths) {
+      const target = to.endsWith("/") ? join(clean, to, basename(from)) : join(clean, to);
+      cpSync(join(out, from), target, { recursive: true });
+    }
+  }
   npm(["ci", "--omit=dev"], clean);
+  cpSync(out, clean, { recursive: true });
   const run = spawnSync(process.execPath, ["pipeline.mjs"], { cwd: clean, encoding: "utf8" });
   expect(run.stderr).toBe("");
   expect(run.stdout).toBe(expected);
@@ -237,7 +258,7 @@ function installAndVerify(out: string, expected: string): void {
 }
 
 describe("an export that loads a package installed from a local tarball", () => {
-  it("carries the tarball, so npm ci installs it offline and the export verifies", () => {
+  it("carries the tarball, so npm ci installs it offline and the export verifies", async () => {
     const dir = scratch("tarball");
     const tarball = projectWithTarball(dir);
     writeCells(join(dir, "greet.ipynb"), [GREET]);
@@ -265,7 +286,7 @@ describe("an export that loads a package installed from a local tarball", () => 
     );
     // The export no longer needs the project: its tarball may be gone.
     rmSync(join(dir, "vendor"), { recursive: true });
-    installAndVerify(join(dir, "out"), "hello, tarball\n");
+    await installAndVerify(join(dir, "out"), "hello, tarball\n");
   });
 
   it("refuses a tarball changed since npm installed it, naming it", () => {
@@ -292,7 +313,7 @@ describe("an export that loads a package installed from a local tarball", () => 
 });
 
 describe("an export whose packages come from two projects", () => {
-  it("pins each package from the lockfile of the node_modules it loads from", () => {
+  it("pins each package from the lockfile of the node_modules it loads from", async () => {
     // The notebook's project pins only tiny-greeter; danfojs-node loads from the repository's
     // node_modules, which the repository's lockfile pins (the nearest lockfile does not).
     const dir = scratch("two-locks");
@@ -324,7 +345,7 @@ describe("an export whose packages come from two projects", () => {
     expect(lock["node_modules/tiny-greeter"]?.["integrity"]).toBe(
       project["node_modules/tiny-greeter"]?.["integrity"],
     );
-    installAndVerify(join(dir, "out"), "hello, 2x1\n");
+    await installAndVerify(join(dir, "out"), "hello, 2x1\n");
 
     // The audit report names the same pins as the export.
     const report = replab(["report", "both.ipynb", "--format", "md"], { cwd: dir });
