@@ -68,8 +68,33 @@ function installInto(prefix: string): void {
   }
 }
 
+/** What a test may set up beyond the notebooks. */
+export interface LabOptions {
+  /**
+   * JupyterLab user settings per plugin id (`"@jupyterlab/completer-extension:manager"` ->
+   * `{ showDocumentationPanel: true }`), as a user's Settings Editor would save them.
+   */
+  settings?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Writes each plugin's settings where JupyterLab reads a user's (`JUPYTERLAB_SETTINGS_DIR`):
+ * `<dir>/<package>/<plugin>.jupyterlab-settings`.
+ */
+function writeUserSettings(dir: string, settings: Record<string, Record<string, unknown>>): void {
+  for (const [id, values] of Object.entries(settings)) {
+    const [pkg, plugin] = id.split(":");
+    if (!pkg || !plugin) throw new Error(`settings key ${id} is not "package:plugin"`);
+    mkdirSync(join(dir, pkg), { recursive: true });
+    writeFileSync(join(dir, pkg, `${plugin}.jupyterlab-settings`), JSON.stringify(values));
+  }
+}
+
 /** Starts JupyterLab on a free loopback port and waits until it answers. */
-export async function startLab(notebooks: Record<string, unknown>): Promise<Lab> {
+export async function startLab(
+  notebooks: Record<string, unknown>,
+  options: LabOptions = {},
+): Promise<Lab> {
   const base = mkdtempSync(join(tmpdir(), "replab-viewer-"));
   const prefix = join(base, "prefix");
   const config = join(base, "config");
@@ -83,6 +108,8 @@ export async function startLab(notebooks: Record<string, unknown>): Promise<Lab>
       disabledExtensions: { "@jupyterlab/apputils-extension:announcements": true },
     }),
   );
+  const settings = join(base, "settings");
+  writeUserSettings(settings, options.settings ?? {});
   installInto(prefix);
   for (const [name, nb] of Object.entries(notebooks)) {
     writeFileSync(join(nbDir, name), JSON.stringify(nb, null, 1));
@@ -96,6 +123,8 @@ export async function startLab(notebooks: Record<string, unknown>): Promise<Lab>
     JUPYTER_CONFIG_DIR: config,
     JUPYTER_RUNTIME_DIR: join(base, "runtime"),
     JUPYTER_PLATFORM_DIRS: "1",
+    // A fresh settings dir: no setting of the machine's user reaches the test.
+    JUPYTERLAB_SETTINGS_DIR: settings,
     REPLAB_SEED: "42",
   };
   const proc: ChildProcess = spawn(
@@ -336,4 +365,51 @@ export function exportProject(): Record<string, unknown> {
       packages: { "": { name: project.name, version: project.version, dependencies }, ...packages },
     },
   };
+}
+
+/** What the panel's export dialog is filled in with (unset boxes: force on, data off). */
+export interface ExportChoice {
+  dir: string;
+  force?: boolean;
+  includeData?: boolean;
+  target?: string;
+}
+
+/** The lineage panel's status line (what the last export or command said). */
+export function panelStatus(page: Page): Locator {
+  return page.locator("#replab-lineage-panel .rl-status");
+}
+
+/**
+ * Opens the export dialog from the panel's button, fills it in and accepts it, as a user does;
+ * returns what the panel's status line says once the export has finished.
+ */
+export async function exportFromPanel(page: Page, options: ExportChoice): Promise<string> {
+  await page.locator("#replab-lineage-panel .rl-export").click();
+  const dialog = page.locator(".jp-Dialog");
+  await dialog.waitFor();
+  await dialog.locator('input[name="dir"]').fill(options.dir);
+  await dialog.locator('input[name="force"]').setChecked(options.force ?? true);
+  await dialog.locator('input[name="include-data"]').setChecked(options.includeData ?? false);
+  await dialog.locator('input[name="target"]').fill(options.target ?? "");
+  await dialog.locator(".jp-mod-accept").click();
+  await dialog.waitFor({ state: "detached" });
+  const status = panelStatus(page);
+  await poll(async () => (await status.textContent()) ?? "", 120_000).not.toMatch(/^(Exporting|$)/);
+  return (await status.textContent()) ?? "";
+}
+
+/** Runs a command by its label through the command palette, as a user finds it. */
+export async function runFromPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press("Control+Shift+c");
+  const input = page.locator(".lm-CommandPalette-input");
+  await input.waitFor();
+  await input.fill(label);
+  await page.locator(".lm-CommandPalette-item", { hasText: label }).first().click();
+}
+
+/** Run > Run All Cells from the menu bar. */
+export async function runAllCells(page: Page): Promise<void> {
+  await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
 }

@@ -11,18 +11,22 @@ import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  exportFromPanel,
   exportProject,
   notebook,
   openNotebook,
   OUTPUT,
   panelNode,
+  panelStatus,
   poll,
   ROOT,
+  runFromPalette,
   settleKernel,
   showLineagePanel,
   startBrowser,
   startLab,
   widenLeftSidebar,
+  type ExportChoice,
   type Lab,
 } from "./harness.js";
 
@@ -67,7 +71,7 @@ const idle = async (): Promise<void> => {
     /\|\s*Idle/.test((await page.locator("#jp-main-statusbar").textContent()) ?? ""),
   ).toBe(true);
 };
-const status = () => page.locator("#replab-lineage-panel .rl-status");
+const status = () => panelStatus(page);
 const banner = () => page.locator("#replab-lineage-panel .rl-banner");
 
 /** Clicks a cell's prompt, so it is the active cell in command mode. */
@@ -75,14 +79,8 @@ async function activate(i: number): Promise<void> {
   await cell(i).locator(".jp-InputPrompt").click();
 }
 
-/** Runs a command by its label through the command palette, as a user finds it. */
-async function palette(label: string): Promise<void> {
-  await page.keyboard.press("Control+Shift+c");
-  const input = page.locator(".lm-CommandPalette-input");
-  await input.waitFor();
-  await input.fill(label);
-  await page.locator(".lm-CommandPalette-item", { hasText: label }).first().click();
-}
+/** Runs a command by its label through the command palette. */
+const palette = (label: string): Promise<void> => runFromPalette(page, label);
 
 /** Replaces a cell's source by typing, as a user does (not run). */
 async function edit(i: number, source: string): Promise<void> {
@@ -92,27 +90,8 @@ async function edit(i: number, source: string): Promise<void> {
   await page.keyboard.press("Escape");
 }
 
-/** Opens the export dialog from the panel's button and fills it in. */
-async function exportWith(options: {
-  dir: string;
-  force?: boolean;
-  includeData?: boolean;
-  target?: string;
-}): Promise<string> {
-  await page.locator("#replab-lineage-panel .rl-export").click();
-  const dialog = page.locator(".jp-Dialog");
-  await dialog.waitFor();
-  await dialog.locator('input[name="dir"]').fill(options.dir);
-  await dialog.locator('input[name="force"]').setChecked(options.force ?? true);
-  await dialog.locator('input[name="include-data"]').setChecked(options.includeData ?? false);
-  await dialog.locator('input[name="target"]').fill(options.target ?? "");
-  await dialog.locator(".jp-mod-accept").click();
-  await dialog.waitFor({ state: "detached" });
-  await poll(async () => (await status().textContent()) ?? "", 120_000).not.toMatch(
-    /^(Exporting|$)/,
-  );
-  return (await status().textContent()) ?? "";
-}
+/** Exports through the panel's dialog; what the status line then says. */
+const exportWith = (options: ExportChoice): Promise<string> => exportFromPanel(page, options);
 
 describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () => {
   beforeAll(async () => {
@@ -281,13 +260,15 @@ describe("marks at the cells and acting on them", { timeout: LIVE_TIMEOUT }, () 
     const wrong = await exportWith({ dir: "export/marks", target: "nosuch" });
     expect(wrong).toContain("Nothing is called “nosuch”");
     const sliced = await exportWith({ dir: "export/y", target: "y", includeData: true });
-    expect(sliced).toMatch(/^exported \d+ cells? to export\/y/);
+    // y is m2's, which needs m1's x: two cells, said in the plural.
+    expect(sliced).toMatch(/^exported 2 cells to export\/y \(\d+ files\)$/);
     const lock = JSON.parse(
       readFileSync(join(lab.notebooks, "export", "y", "repro.lock.json"), "utf8"),
     ) as { cells: { id: string }[] };
     expect(lock.cells.map((c) => c.id)).toEqual(["m1", "m2"]);
     const data = await exportWith({ dir: "export/data", target: "text", includeData: true });
-    expect(data).toMatch(/^exported \d+ cells? to export\/data/);
+    // text is m4's alone: one cell, said in the singular ("exported 1 cells" was issue 13).
+    expect(data).toMatch(/^exported 1 cell to export\/data \(\d+ files\)$/);
     const dataLock = JSON.parse(
       readFileSync(join(lab.notebooks, "export", "data", "repro.lock.json"), "utf8"),
     ) as { cells: { id: string }[] };
