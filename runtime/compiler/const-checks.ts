@@ -98,13 +98,18 @@ function isGlobalReference(identifier: ts.Identifier): boolean {
 
 /** Names the cell assigns as notebook globals (`x = 1` where nothing in the cell binds x). */
 export function globalAssignments(file: ts.SourceFile): string[] {
-  const names = new Set<string>();
+  return [...new Set(globalAssignmentTargets(file).map((t) => t.text))];
+}
+
+/** The identifiers of globalAssignments, in source order (export/sloppy.ts rewrites them). */
+export function globalAssignmentTargets(file: ts.SourceFile): ts.Identifier[] {
+  const targets: ts.Identifier[] = [];
   const visit = (node: ts.Node): void => {
     for (const target of assignedIdentifiers(node)) {
-      if (isGlobalReference(target)) names.add(target.text);
+      if (isGlobalReference(target)) targets.push(target);
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
-  return [...names];
+  return targets;
 }

@@ -9,7 +9,7 @@
 import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
-import { SLOPPY_HELPER, implicitGlobalsText, planSloppy, type SloppyPlan } from "./sloppy.js";
+import { SLOPPY_HELPER, createdGlobalsText, planSloppy, type SloppyPlan } from "./sloppy.js";
 import { transformCell } from "./transform.js";
 import { posixLocale } from "../runner/run-locale.js";
 import { PIPELINE_CHILD_SEED } from "../trace/child-seed-pipeline.js";
@@ -19,25 +19,29 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
   const sources = source.cells.map((c) => c.source);
   const plan = planRebinding(sources);
   const sloppy: SloppyPlan =
-    source.language === "javascript" ? planSloppy(sources) : { globals: [], primitives: new Set() };
+    source.language === "javascript"
+      ? planSloppy(sources)
+      : { globals: [], created: [], primitives: new Set() };
   const declared = new Set<string>();
   const openers: string[] = [];
   const cells = source.cells.map((cell, i) => {
     const rebound = plan.rebound[i] ?? new Set<string>();
     for (const name of rebound) declared.delete(name);
     // An implicit global is the name's binding from here on: a later `let` of it assigns it.
-    const globals = sloppy.globals[i] ?? [];
+    const globals = sloppy.globals[i] ?? new Set<string>();
     for (const name of globals) declared.add(name);
     const specifiers = source.modules?.specifiers;
+    const sloppyNames = { globals, primitives: sloppy.primitives };
     const transformed = transformCell(
       cell.source,
       declared,
       plan.assigned,
       specifiers,
-      sloppy.primitives,
+      sloppyNames,
     );
+    const created = sloppy.created[i] ?? [];
     const code =
-      globals.length === 0 ? transformed : `${implicitGlobalsText(globals)}\n${transformed}`;
+      created.length === 0 ? transformed : `${createdGlobalsText(created)}\n${transformed}`;
     if (rebound.size === 0) return cellBlock(cell, code, "");
     openers.push(cell.id);
     const names = [...rebound].join(", ");

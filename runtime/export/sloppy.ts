@@ -1,41 +1,56 @@
 /**
  * JavaScript cells run as sloppy scripts; pipeline.mjs is a module, always strict. Two things
  * sloppy cells do would throw there, so the pipeline reproduces them instead:
- * - `x = 5` with no declaration creates a global. Before the first cell that assigns such a
- *   name the pipeline creates the global property, so the bare name resolves to it as it did in
- *   the notebook (a strict module throws ReferenceError only for a name with no binding at all).
+ * - `x = 5` with no declaration creates a global. The pipeline writes such a name as
+ *   `globalThis.x`, from the first cell that assigns it on, so the global appears when the
+ *   notebook's did (`typeof x`, `"x" in globalThis` before it still say it does not exist) and
+ *   bare reads of x resolve to it. A later `let x` of it assigns the same global, as in the
+ *   kernel; before such a cell the global is created if it is not there yet, as the kernel's
+ *   hoisted `var` did.
  * - Setting a property on a primitive (`var s = "text"; s.extra = 1`) is ignored. A property
  *   write on a name that is given a primitive literal goes through `__sloppy`, which makes the
  *   write in code compiled as sloppy (a `Function` body is not strict unless it says so).
  * Both read the cell's one analysis (compiler/syntax.ts cellSyntax), not a parse of their own.
  */
 import ts from "../compiler/typescript.cjs";
-import { globalAssignments } from "../compiler/const-checks.js";
+import { globalAssignmentTargets, globalAssignments } from "../compiler/const-checks.js";
 import { cellSyntax } from "../compiler/syntax.js";
 import { sliceToTarget } from "./slice.js";
 import type { ExportSource } from "./source.js";
 
 /** What the pipeline does for the sloppy JavaScript cells it runs as one strict module. */
 export interface SloppyPlan {
-  /** Per cell index: the undeclared names it assigns first, to create as globals before it. */
-  globals: string[][];
+  /** Per cell index: the names assigned without a declaration by it or an earlier cell. */
+  globals: ReadonlySet<string>[];
+  /** Per cell index: such globals it declares, to create before it when not there yet. */
+  created: string[][];
   /** Names some cell gives a primitive literal: their property writes go through `__sloppy`. */
+  primitives: ReadonlySet<string>;
+}
+
+/** What transform.ts rewrites in one cell (export/sloppy.ts `sloppyEdits`). */
+export interface SloppyNames {
+  globals: ReadonlySet<string>;
   primitives: ReadonlySet<string>;
 }
 
 /** Plan the sloppy-mode fixes for the cells of a JavaScript export, in pipeline order. */
 export function planSloppy(sources: readonly string[]): SloppyPlan {
   const declared = new Set<string>();
+  const owned = new Set<string>();
   const primitives = new Set<string>();
-  const globals = sources.map((code) => {
+  const globals: ReadonlySet<string>[] = [];
+  const created: string[][] = [];
+  for (const code of sources) {
     const syntax = cellSyntax(code, "javascript");
+    created.push([...syntax.declaredNames].filter((n) => owned.has(n)));
     for (const name of syntax.declaredNames) declared.add(name);
     collectPrimitives(syntax.sourceFile, primitives);
-    const implicit = globalAssignments(syntax.sourceFile).filter((n) => !declared.has(n));
-    for (const name of implicit) declared.add(name);
-    return implicit;
-  });
-  return { globals, primitives };
+    for (const name of globalAssignments(syntax.sourceFile))
+      if (!declared.has(name)) owned.add(name);
+    globals.push(new Set(owned));
+  }
+  return { globals, created, primitives };
 }
 
 /**
@@ -46,7 +61,7 @@ export function planSloppy(sources: readonly string[]): SloppyPlan {
  */
 export function withSloppyUpstream(full: ExportSource, sliced: ExportSource): ExportSource {
   if (full.language !== "javascript" || sliced.cells.length === full.cells.length) return sliced;
-  const implicit = new Set(planSloppy(full.cells.map((c) => c.source)).globals.flat());
+  const implicit = planSloppy(full.cells.map((c) => c.source)).globals.at(-1) ?? new Set();
   if (implicit.size === 0) return sliced;
   const kept = new Set(sliced.cells.map((c) => c.id));
   for (;;) {
@@ -78,12 +93,12 @@ function missingAssigners(
   return [...missing];
 }
 
-/** The statements that create a cell's implicit globals, as the sloppy notebook's first assignment did. */
-export function implicitGlobalsText(names: readonly string[]): string {
+/** The statements that create the globals a cell declares again (SloppyPlan.created). */
+export function createdGlobalsText(names: readonly string[]): string {
   return names
     .map((name) => {
       const key = JSON.stringify(name);
-      return `if (!(${key} in globalThis)) globalThis[${key}] = undefined; // assigned without a declaration: a global, as in the notebook's sloppy script`;
+      return `if (!(${key} in globalThis)) globalThis[${key}] = undefined; // declared here, assigned without a declaration before: one global, as in the notebook`;
     })
     .join("\n");
 }
@@ -95,13 +110,31 @@ interface Edit {
   text: string;
 }
 
+/** The edits of one cell for sloppy mode: its implicit globals' writes and its primitives' property writes. */
+export function sloppyEdits(file: ts.SourceFile, names: SloppyNames): Edit[] {
+  return [...globalWriteEdits(file, names.globals), ...primitiveWriteEdits(file, names.primitives)];
+}
+
+/** `x = 5` (x a global no declaration binds) becomes `globalThis.x = 5`; `({ x } = o)`, `({ x: globalThis.x } = o)`. */
+function globalWriteEdits(file: ts.SourceFile, globals: ReadonlySet<string>): Edit[] {
+  if (globals.size === 0) return [];
+  return globalAssignmentTargets(file)
+    .filter((target) => globals.has(target.text))
+    .map((target) => {
+      const shorthand = ts.isShorthandPropertyAssignment(target.parent);
+      const global = `globalThis.${target.text}`;
+      const text = shorthand ? `${target.text}: ${global}` : global;
+      return { start: target.getStart(file), end: target.end, text };
+    });
+}
+
 /**
  * The edits that send a cell's property writes on possibly primitive names through `__sloppy`:
  * `s.k = v` becomes `__sloppy("o[k] = v", s, "k", v)`, keeping the key's and the value's text in
  * place (so other edits inside them still apply). Writes inside functions and classes are left
  * as they are: what the name holds when they run is not known here.
  */
-export function primitiveWriteEdits(file: ts.SourceFile, primitives: ReadonlySet<string>): Edit[] {
+function primitiveWriteEdits(file: ts.SourceFile, primitives: ReadonlySet<string>): Edit[] {
   const edits: Edit[] = [];
   if (primitives.size === 0) return edits;
   const visit = (node: ts.Node): void => {

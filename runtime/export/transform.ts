@@ -12,7 +12,7 @@ import ts from "../compiler/typescript.cjs";
 import { ES_MODULE_VIEW } from "../compiler/interop.js";
 import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
 import { lastExpressionEdits } from "./last-expression.js";
-import { primitiveWriteEdits } from "./sloppy.js";
+import { sloppyEdits, type SloppyNames } from "./sloppy.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -33,14 +33,14 @@ export function declaredNames(code: string): string[] {
 /**
  * Rewrite a cell. `declared` holds names earlier cells declared (updated in place);
  * `redeclaredLater` the names some later cell declares again (their `const` becomes `let`);
- * `primitives` the names whose property writes go through `__sloppy` (export/sloppy.ts).
+ * `sloppy` the JavaScript cell's implicit globals and primitives (export/sloppy.ts).
  */
 export function transformCell(
   code: string,
   declared: Set<string>,
   redeclaredLater: Set<string>,
   local: ReadonlyMap<string, string> = new Map(),
-  primitives: ReadonlySet<string> = new Set(),
+  sloppy: SloppyNames = { globals: new Set(), primitives: new Set() },
 ): string {
   const file = parse(code);
   const edits: Edit[] = [];
@@ -65,7 +65,7 @@ export function transformCell(
   edits.push(...lastExpressionEdits(file));
   edits.push(...notebookRequires(file, local));
   // After lastExpressionEdits: an insertion there must come before `__sloppy(` at the same place.
-  edits.push(...primitiveWriteEdits(file, primitives));
+  edits.push(...sloppyEdits(file, sloppy));
   return applyEdits(code, edits).trim();
 }
 

@@ -22,6 +22,13 @@ const CELLS = [
   "label.last = total + hits",
   // A later declaration of the implicit global: the notebook's one variable, not a new one.
   "let total = total + 1;\nconsole.log(total, globalThis.total);",
+  // The global appears when the assignment runs, not before: code may ask.
+  'if (!("cache" in globalThis)) cache = {};\ncache.hits = 1;\nconsole.log(Object.keys(cache), Object.hasOwn(globalThis, "cache"));',
+  // Assigned in a function not yet called, then declared: one global, which the call resets.
+  'function reset() {\n  late = 0;\n}\nconsole.log(typeof reset, "late" in globalThis);',
+  "let late = 3;\nconsole.log(late, globalThis.late);",
+  "reset();\nconsole.log(late);",
+  "[first, second] = [1, 2];\n({ third } = { third: 3 });\nconsole.log(first + second + third);",
 ];
 
 it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook printed, cell by cell, and verifies", () => {
@@ -35,6 +42,11 @@ it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook
     "undefined undefined undefined 3 undefined 8\n",
     "",
     "65 65\n",
+    "[ 'hits' ] true\n",
+    "function false\n",
+    "3 3\n",
+    "0\n",
+    "6\n",
   ]);
   expect(exported.stderr).toMatch(/^replab: exported [^\n]*\n$/);
   expect(exported.code).toBe(0);
