@@ -10,6 +10,8 @@ import ts from "./typescript.cjs";
 
 interface Entry {
   mtimeMs: number;
+  /** `disk:<mtimeMs>`, made once: the service asks for it per file per program. */
+  version: string;
   snapshot: ts.IScriptSnapshot | undefined;
   checked: boolean;
 }
@@ -19,7 +21,7 @@ export class DiskFiles {
 
   /** The version the language service compares; changes when the file's mtime does. */
   version(fileName: string): string {
-    return `disk:${this.entry(fileName).mtimeMs}`;
+    return this.entry(fileName).version;
   }
 
   /** The file's text, read once per version. */
@@ -43,6 +45,7 @@ export class DiskFiles {
     const text = mtimeMs < 0 ? undefined : ts.sys.readFile(fileName);
     const entry: Entry = {
       mtimeMs,
+      version: `disk:${mtimeMs}`,
       snapshot: text === undefined ? undefined : ts.ScriptSnapshot.fromString(text),
       checked: true,
     };

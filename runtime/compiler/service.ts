@@ -112,6 +112,8 @@ export class CellTypeChecker {
       // An import may name a package installed since the last cell: look at the disk again.
       this.disk.revalidate();
       this.resolutions.clear();
+      // The disk may differ now: the service must compare every file's version again.
+      this.version++;
     }
     const before = this.store.snapshot();
     const names = syntax.declaredNames;
@@ -309,7 +311,7 @@ export class CellTypeChecker {
     syntax: CellSyntax,
     wanted: (name: string) => boolean = () => false,
   ): string | undefined {
-    for (const f of this.cellImportFiles) this.files.delete(f);
+    for (const f of this.cellImportFiles) this.deleteFile(f);
     const imports = syntax.imports.filter((i) => i.bindings.length > 0);
     const files = imports.length > 0 ? importFiles(this.cellImportsBase, imports) : [];
     for (const f of files) this.setFile(f.fileName, f.text);
@@ -361,7 +363,7 @@ export class CellTypeChecker {
     const declarationFiles = new Map<string, number>();
     for (const id of ids) {
       declarationFiles.set(this.store.declarationFileOf(id), id);
-      for (const name of this.importFilesOf.get(id) ?? []) this.files.delete(name);
+      for (const name of this.importFilesOf.get(id) ?? []) this.deleteFile(name);
       const files: VirtualFile[] = this.store.importFilesOf(id);
       for (const f of files) this.setFile(f.fileName, f.text);
       if (files.length > 0)
@@ -373,7 +375,7 @@ export class CellTypeChecker {
     }
     for (const [fileName, id] of declarationFiles) {
       const text = this.store.declarationText(id);
-      if (text === "") this.files.delete(fileName);
+      if (text === "") this.deleteFile(fileName);
       else this.setFile(fileName, text);
     }
   }
@@ -384,6 +386,11 @@ export class CellTypeChecker {
     this.files.set(fileName, { text, version: ++this.version });
   }
 
+  /** A file gone is a change too: the service's list of files differs (see getProjectVersion). */
+  private deleteFile(fileName: string): void {
+    if (this.files.delete(fileName)) this.version++;
+  }
+
   private host(): ts.LanguageServiceHost {
     // getModuleResolutionCache is read by the language service (it hands the cache's
     // package.json lookups to each program) but missing from the public typings. Without it
@@ -391,6 +398,10 @@ export class CellTypeChecker {
     // cell's check time. If a TypeScript release drops it, checks only get slower.
     const host: ts.LanguageServiceHost & { getModuleResolutionCache(): ts.ModuleResolutionCache } =
       {
+        // Every change a program could see bumps `version` (a file set or deleted, the disk
+        // looked at again), so while it stands the service skips comparing each of the ~160
+        // files' versions: it did so on every call, three per cell checked.
+        getProjectVersion: () => String(this.version),
         getScriptFileNames: () => [...this.files.keys()],
         getScriptVersion: (f) => {
           const entry = this.files.get(f);

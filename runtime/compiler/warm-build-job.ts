@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkOptions } from "./options.js";
+import { checkOptions, transpileOptions } from "./options.js";
 import { ownTypeRoot } from "./service.js";
 import { cacheDir, snapshotPaths, typescriptPath, type WarmManifest } from "../warm/snapshot.js";
 
@@ -52,6 +52,7 @@ function buildInto(folder: string): WarmManifest {
     options,
     dir: notebookDir,
     manifest: manifestFile,
+    transpile: transpileOptions(),
   };
   writeFileSync(join(folder, "config.json"), JSON.stringify(config));
   // The compiled entry refers to `exports`, which the snapshot builder does not define.

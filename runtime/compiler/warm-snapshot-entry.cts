@@ -31,6 +31,8 @@
     dir: string;
     /** Where to write the list of declaration files and their content hashes. */
     manifest: string;
+    /** The options a cell is transpiled with (transpileOptions in options.ts). */
+    transpile: import("typescript").CompilerOptions;
   }
 
   /** The state a kernel started from the snapshot picks up (warm-compiler.cts reads it). */
@@ -41,6 +43,20 @@
   }
 
   const WARM_KEY = Symbol.for("replab.warmCompiler");
+
+  /**
+   * A cell as the checker's cell file holds one (its declarations exported, see cellTail in
+   * service.ts), with what first cells do: declare, annotate, call, index, a class, a closure.
+   */
+  const WARM_UP_CELL = [
+    "const answer: number = 6 * 7;",
+    "function twice(x: number): string { return String(x * 2); }",
+    "class Point { constructor(readonly x = 1) {} norm() { return Math.abs(this.x); } }",
+    "const xs = [1, 2, 3].map((v) => v + answer).filter((v) => v > 0);",
+    'const table: Record<string, number> = { a: 1 }; table["a"] = xs.length;',
+    "console.log(twice(answer), new Point().norm(), Math.max(...xs), `${answer}`);",
+    "export { answer, twice, Point, xs, table };",
+  ].join("\n");
 
   function loadCompiler(file: string): TS {
     const source = fs.readFileSync(file, "utf8");
@@ -64,14 +80,17 @@
     registry: import("typescript").DocumentRegistry,
   ): string[] {
     const root = path.join(config.dir, "__replab_warm.ts");
+    let rootText = "";
+    let rootVersion = 1;
     const host: import("typescript").LanguageServiceHost = {
       getScriptFileNames: () => [root],
       // The same version string runtime/compiler/disk-files.ts gives a file on disk, so the
       // kernel's language service finds these parses in the registry instead of redoing them.
-      getScriptVersion: (f) => (f === root ? "1" : `disk:${fs.statSync(f).mtimeMs}`),
+      getScriptVersion: (f) =>
+        f === root ? String(rootVersion) : `disk:${fs.statSync(f).mtimeMs}`,
       getScriptSnapshot: (f) =>
         f === root
-          ? ts.ScriptSnapshot.fromString("")
+          ? ts.ScriptSnapshot.fromString(rootText)
           : fs.existsSync(f)
             ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, "utf8"))
             : undefined,
@@ -79,7 +98,7 @@
       getCompilationSettings: () => config.options,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => f === root || ts.sys.fileExists(f),
-      readFile: (f) => (f === root ? "" : ts.sys.readFile(f)),
+      readFile: (f) => (f === root ? rootText : ts.sys.readFile(f)),
       readDirectory: ts.sys.readDirectory,
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
@@ -90,6 +109,19 @@
     // Diagnostics build the program (parse) and its checker (bind every file).
     service.getSemanticDiagnostics(root);
     const files = service.getProgram()?.getSourceFiles() ?? [];
+    // Node keeps the bytecode of every function that ran here in the snapshot; the checker,
+    // declaration emit and transpiler paths a first cell takes then start compiled, which
+    // took ~18 ms of CPU of a warm kernel's first cell (bench/RESULTS.md, "Profile").
+    rootText = WARM_UP_CELL;
+    rootVersion++;
+    service.getSyntacticDiagnostics(root);
+    service.getSemanticDiagnostics(root);
+    service.getEmitOutput(root, true);
+    ts.transpileModule(WARM_UP_CELL, {
+      compilerOptions: config.transpile,
+      fileName: "cell.ts",
+      reportDiagnostics: false,
+    });
     return files.map((f) => f.fileName).filter((f) => f !== root);
   }
 

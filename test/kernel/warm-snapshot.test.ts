@@ -107,6 +107,36 @@ function tmpfs(options: string): string {
   return dir;
 }
 
+/**
+ * Checks and compiles a series of first cells with the built compiler (warm when Node started
+ * from the blob) and prints each cell's diagnostics and JavaScript, as JSON.
+ */
+const CELLS_SCRIPT = `
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+const compiler = await import(${JSON.stringify(join(ROOT, "dist", "runtime", "compiler", "index.js"))});
+const checker = new compiler.CellTypeChecker(mkdtempSync(join(tmpdir(), "replab-warm-nb-")));
+const cells = [
+  "const answer: number = 6 * 7; answer",
+  "function twice(x: number): string { return String(x * 2); }",
+  "twice(answer).length",
+  'const wrong: string = twice(answer) + 1 - 1;',
+  "class Point { constructor(readonly x = 1) {} norm() { return Math.abs(this.x); } }",
+  "new Point().y",
+  'const table: Record<string, number> = { a: 1 }; table["a"] = answer;',
+  "\`\${answer}\`.padStart(4)",
+];
+const out = cells.map((code) => {
+  const checked = checker.check(code);
+  if (!checked.ok) return { diagnostics: checked.diagnostics };
+  checked.commit();
+  return { js: compiler.compileCell(code, "typescript").script };
+});
+const warm = globalThis[Symbol.for("replab.warmCompiler")] !== undefined;
+process.stdout.write(JSON.stringify({ warm, cells: out }));
+`;
+
 describe("the warm-compiler snapshot", () => {
   const cache = mkdtempSync(join(tmpdir(), "replab-warm-cache-"));
   let manifest: WarmManifest;
@@ -219,6 +249,30 @@ describe("the warm-compiler snapshot", () => {
     expect(result.status).toBe(1);
     expect(String(result.stderr)).toMatch(/^replab: warm-compiler snapshot not built: /);
     expect(readdirSync(join(full, "replab"))).toEqual([]);
+  }, 120_000);
+
+  it("checks and compiles cells from the snapshot as a cold compiler does", () => {
+    // The build ran a warm-up cell through the checker, declaration emit and transpiler (so
+    // their bytecode is in the blob); nothing of it may show in what a kernel answers.
+    const script = join(mkdtempSync(join(tmpdir(), "replab-warm-cells-")), "cells.mjs");
+    writeFileSync(script, CELLS_SCRIPT);
+    const answers = (env: NodeJS.ProcessEnv, args: string[]): unknown => {
+      const out = execFileSync(process.execPath, [...args, script], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
+      return JSON.parse(out) as unknown;
+    };
+    const blob = withEnv({ XDG_CACHE_HOME: cache }, () => usableSnapshot());
+    expect(blob).toHaveProperty("blob");
+    const warm = answers({ XDG_CACHE_HOME: cache }, [
+      "--snapshot-blob",
+      String(Reflect.get(blob, "blob")),
+    ]);
+    const cold = answers({ REPLAB_WARM: "0" }, []);
+    expect(warm).toMatchObject({ warm: true });
+    expect(cold).toMatchObject({ warm: false });
+    expect(Reflect.get(warm as object, "cells")).toEqual(Reflect.get(cold as object, "cells"));
   }, 120_000);
 
   it("starts a kernel warm that still reports type errors before the cell runs", async () => {
