@@ -385,6 +385,14 @@ export function panelStatus(page: Page): Locator {
  * returns what the panel's status line says once the export has finished.
  */
 export async function exportFromPanel(page: Page, options: ExportChoice): Promise<string> {
+  await startExportFromPanel(page, options);
+  const status = panelStatus(page);
+  await poll(async () => (await status.textContent()) ?? "", 120_000).not.toMatch(/^(Exporting|$)/);
+  return (await status.textContent()) ?? "";
+}
+
+/** Opens the export dialog from the panel's button, fills it in and accepts it (no waiting). */
+export async function startExportFromPanel(page: Page, options: ExportChoice): Promise<void> {
   await page.locator("#replab-lineage-panel .rl-export").click();
   const dialog = page.locator(".jp-Dialog");
   await dialog.waitFor();
@@ -394,9 +402,6 @@ export async function exportFromPanel(page: Page, options: ExportChoice): Promis
   await dialog.locator('input[name="target"]').fill(options.target ?? "");
   await dialog.locator(".jp-mod-accept").click();
   await dialog.waitFor({ state: "detached" });
-  const status = panelStatus(page);
-  await poll(async () => (await status.textContent()) ?? "", 120_000).not.toMatch(/^(Exporting|$)/);
-  return (await status.textContent()) ?? "";
 }
 
 /** Runs a command by its label through the command palette, as a user finds it. */

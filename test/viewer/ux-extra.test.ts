@@ -7,12 +7,13 @@
 // launcher logos, plural forms, and an export error that does not outlive its notebook.
 // Screenshots in test-output/viewer/.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   exportFromPanel,
+  exportProject,
   notebook,
   openNotebook,
   OUTPUT,
@@ -23,6 +24,7 @@ import {
   settleKernel,
   showLineagePanel,
   startBrowser,
+  startExportFromPanel,
   startLab,
   type Lab,
 } from "./harness.js";
@@ -128,7 +130,8 @@ describe(
     beforeAll(async () => {
       mkdirSync(OUTPUT, { recursive: true });
       lab = await startLab(
-        { "extra.ipynb": extra, "other.ipynb": other },
+        // A project export can pin (seedrandom, typescript), for the exports that succeed.
+        { "extra.ipynb": extra, "other.ipynb": other, ...exportProject() },
         {
           settings: { "@jupyterlab/completer-extension:manager": { showDocumentationPanel: true } },
         },
@@ -282,7 +285,7 @@ describe(
       await poll(() => summary.textContent()).toMatch(/ · 1 file · /);
     });
 
-    it("an export error goes when the user switches notebooks, and after a restart", async () => {
+    it("an export error goes when the user switches to another notebook and back", async () => {
       const failed = await exportFromPanel(page, { dir: "export/extra", target: "nosuch" });
       expect(failed).toMatch(/^Export failed: Nothing is called “nosuch”/);
       await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
@@ -294,6 +297,24 @@ describe(
       await page.locator(".lm-TabBar-tab", { hasText: "extra.ipynb" }).click();
       await poll(() => cells().count()).toBe(IDS.length + 1);
       expect(await panelStatus(page).textContent()).toBe("");
+    });
+
+    it("an export that ends after the user switched notebooks says nothing in the other's panel", async () => {
+      await startExportFromPanel(page, { dir: "export/race", target: "helper" });
+      await page.locator(".lm-TabBar-tab", { hasText: "other.ipynb" }).click();
+      // The notification says the export finished, wherever the user is.
+      const done = page.locator(".Toastify__toast", {
+        hasText: /^exported 1 cell to export\/race/,
+      });
+      await done.waitFor({ timeout: 120_000 });
+      expect(existsSync(join(lab.notebooks, "export", "race", "repro.lock.json"))).toBe(true);
+      // The panel shows other.ipynb: the words were about extra.ipynb.
+      expect(await panelStatus(page).textContent()).toBe("");
+      await page.locator(".lm-TabBar-tab", { hasText: "extra.ipynb" }).click();
+      await poll(() => cells().count()).toBe(IDS.length + 1);
+    });
+
+    it("an export error goes after a restart", async () => {
       expect(await exportFromPanel(page, { dir: "export/extra", target: "nosuch" })).toMatch(
         /^Export failed/,
       );

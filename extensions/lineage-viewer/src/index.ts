@@ -116,16 +116,21 @@ function addExportCommand(app: JupyterFrontEnd, tracker: INotebookTracker, panel
       last.set(path, options);
       // A fresh kernel exports the run stored in the notebook file: save it so the file has it.
       if (panel.model.source !== "live" && nb.context.model.dirty) await nb.context.save();
-      panel.model.setStatus(`Exporting to ${options.dir}…`);
+      // The panel's status line is about the notebook it shows: an export that ends after the
+      // user moved to another notebook is told by its notification only.
+      const say = (text: string): void => {
+        if (panel.notebook === nb) panel.model.setStatus(text);
+      };
+      say(`Exporting to ${options.dir}…`);
       try {
         const result = await runExport(kernel, options);
         const message = result.ok ? result.message : friendlyExportError(result.message, options);
-        panel.model.setStatus(result.ok ? message : `Export failed: ${message}`);
+        say(result.ok ? message : `Export failed: ${message}`);
         if (result.ok) Notification.success(message, { autoClose: 8000 });
         else Notification.error(`Export failed: ${message}`, { autoClose: 8000 });
       } catch (e) {
         const message = friendlyExportError(e instanceof Error ? e.message : String(e), options);
-        panel.model.setStatus(`Export failed: ${message}`);
+        say(`Export failed: ${message}`);
         Notification.error(`Export failed: ${message}`, { autoClose: 8000 });
       }
     },
