@@ -97,8 +97,10 @@ export function chartSpec(data: unknown, options: ChartOptions): VegaLiteSpec {
     return out;
   };
   const values = records.map(pick);
-  const xType = axisType(values.map((v) => v[x]));
+  const xs = values.map((v) => v[x]);
+  const xType = axisType(xs);
   const mark = options.mark ?? (xType === "nominal" ? "bar" : "line");
+  const xEncoding = { field: x, type: xType, ...integerAxis(xs) };
   const spec: VegaLiteSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     ...(options.title === undefined ? {} : { title: options.title }),
@@ -109,18 +111,27 @@ export function chartSpec(data: unknown, options: ChartOptions): VegaLiteSpec {
   };
   if (ys.length === 1) {
     spec["encoding"] = {
-      x: { field: x, type: xType },
+      x: xEncoding,
       y: { field: ys[0], type: "quantitative" },
     };
   } else {
     spec["transform"] = [{ fold: ys, as: ["series", "value"] }];
     spec["encoding"] = {
-      x: { field: x, type: xType },
+      x: xEncoding,
       y: { field: "value", type: "quantitative" },
       color: { field: "series", type: "nominal" },
     };
   }
   return spec;
+}
+
+/**
+ * Whole-number x values (epochs, steps, the row number) get whole-number ticks: vega's default
+ * for 0..3 is 0.0, 0.2, ... 3.0, which reads as if there were an epoch 0.2.
+ */
+function integerAxis(xs: unknown[]): { axis?: { tickMinStep: number; format: string } } {
+  const whole = xs.length > 0 && xs.every((v) => typeof v === "number" && Number.isInteger(v));
+  return whole ? { axis: { tickMinStep: 1, format: "d" } } : {};
 }
 
 /** Dates (ISO strings or Date objects) are a time axis, other strings categories, numbers a scale. */

@@ -156,12 +156,16 @@ describe(
     it("%repro help, %lsmagic and %repro alone print the magics' help, not an error", async () => {
       for (const id of ["help", "lsmagic", "bare"]) {
         const out = output(id);
-        expect(await out.locator(".jp-OutputArea-output[data-mime-type*='error']").count()).toBe(0);
+        // A cell error is stderr text in JupyterLab; help is a Markdown table of the magics.
         expect(
           await out
             .locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
             .count(),
         ).toBe(0);
+        const firstColumn = await out
+          .locator(".jp-RenderedMarkdown table tbody tr td:first-child")
+          .allTextContents();
+        expect(firstColumn, id).toContain("%repro status");
         const text = (await out.textContent()) ?? "";
         expect(text, id).toContain("replab magics");
         for (const usage of ["%repro export DIR", "%repro status", "%lineage", "%lsmagic"]) {
@@ -276,7 +280,12 @@ describe(
         { epoch: 2, loss: 0.25 },
         { epoch: 3, loss: 0.125 },
       ]);
-      expect(String(data["image/svg+xml"])).toContain(">loss by epoch<");
+      const svg = String(data["image/svg+xml"]);
+      expect(svg).toContain(">loss by epoch<");
+      // Whole epochs get whole ticks (vega's default labelled 0.2, 0.4, ... between them).
+      const xAxis = svg.slice(svg.indexOf('aria-label="X-axis'), svg.indexOf('aria-label="Y-axis'));
+      const labels = [...xAxis.matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]);
+      expect(labels).toEqual(["0", "1", "2", "3", "epoch"]);
     });
 
     it("the panel counts one file as 1 file", async () => {
