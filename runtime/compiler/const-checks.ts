@@ -88,7 +88,7 @@ function patternTargets(target: ts.Node): ts.Identifier[] {
 }
 
 /** True when no enclosing function or block of the cell binds the identifier's name. */
-function isGlobalReference(identifier: ts.Identifier): boolean {
+export function isGlobalReference(identifier: ts.Identifier): boolean {
   for (let node: ts.Node = identifier.parent; !ts.isSourceFile(node); node = node.parent) {
     const names = ts.isFunctionLike(node) ? functionScoped(node) : blockScoped(node);
     if (names?.has(identifier.text) === true) return false;

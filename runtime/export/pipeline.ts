@@ -9,7 +9,13 @@
 import ts from "../compiler/typescript.cjs";
 import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
-import { SLOPPY_HELPER, createdGlobalsText, planSloppy, type SloppyPlan } from "./sloppy.js";
+import {
+  NO_SLOPPY_PLAN,
+  SLOPPY_HELPER,
+  createdGlobalsText,
+  planSloppy,
+  sloppyNames,
+} from "./sloppy.js";
 import { transformCell } from "./transform.js";
 import { posixLocale } from "../runner/run-locale.js";
 import { PIPELINE_CHILD_SEED } from "../trace/child-seed-pipeline.js";
@@ -18,10 +24,9 @@ import { PIPELINE_CHILD_SEED } from "../trace/child-seed-pipeline.js";
 export function pipelineTs(source: ExportSource, dataIncluded: boolean): string {
   const sources = source.cells.map((c) => c.source);
   const plan = planRebinding(sources);
-  const sloppy: SloppyPlan =
-    source.language === "javascript"
-      ? planSloppy(sources)
-      : { globals: [], created: [], primitives: new Set() };
+  const sloppy = source.language === "javascript" ? planSloppy(sources) : NO_SLOPPY_PLAN;
+  // A name a cell deletes is assigned undefined there, so its first declaration cannot be const.
+  const mutable = new Set([...plan.assigned, ...sloppy.deleted]);
   const declared = new Set<string>();
   const openers: string[] = [];
   const cells = source.cells.map((cell, i) => {
@@ -31,24 +36,18 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
     const globals = sloppy.globals[i] ?? new Set<string>();
     for (const name of globals) declared.add(name);
     const specifiers = source.modules?.specifiers;
-    const sloppyNames = { globals, primitives: sloppy.primitives };
-    const transformed = transformCell(
-      cell.source,
-      declared,
-      plan.assigned,
-      specifiers,
-      sloppyNames,
-    );
+    const names = sloppyNames(sloppy, i);
+    const transformed = transformCell(cell.source, declared, mutable, specifiers, names);
     const created = sloppy.created[i] ?? [];
     const code =
       created.length === 0 ? transformed : `${createdGlobalsText(created)}\n${transformed}`;
     if (rebound.size === 0) return cellBlock(cell, code, "");
     openers.push(cell.id);
-    const names = [...rebound].join(", ");
+    const again = [...rebound].join(", ");
     return cellBlock(
       cell,
       code,
-      `{ // ${names} declared again: new bindings for this and every later cell\n`,
+      `{ // ${again} declared again: new bindings for this and every later cell\n`,
     );
   });
   if (openers.length > 0) {
@@ -61,7 +60,7 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
       ? "// @ts-nocheck: the notebook's cells are JavaScript.\n"
       : "";
   const local = source.modules === undefined ? "" : LOCAL_MODULE_LOADER;
-  const helper = cells.some((c) => c.includes("__sloppy(")) ? SLOPPY_HELPER : "";
+  const helper = cells.some((c) => /__sloppy(This)?\(/.test(c)) ? SLOPPY_HELPER : "";
   return `${nocheck}${header(source, dataIncluded)}${local}${helper}\n${cells.join("\n\n")}\n`;
 }
 

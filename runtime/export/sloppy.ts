@@ -10,10 +10,21 @@
  * - Setting a property on a primitive (`var s = "text"; s.extra = 1`) is ignored. A property
  *   write on a name that is given a primitive literal goes through `__sloppy`, which makes the
  *   write in code compiled as sloppy (a `Function` body is not strict unless it says so).
+ * - `this` outside functions is the global object, and in a sloppy function called without a
+ *   receiver too (a strict one gets undefined): it becomes `globalThis` and `__sloppyThis(this)`.
+ * - `delete x` of a plain name is a SyntaxError in strict code. The kernel's top-level names are
+ *   properties of the global object, which delete removes: for a global it becomes `delete
+ *   globalThis.x`, for a variable of the pipeline `(x = undefined, true)` (what reading it
+ *   after gave, the kernel threw on), for a function's own variable `false`.
+ * Class bodies were strict in the notebook too and stay as they are.
  * Both read the cell's one analysis (compiler/syntax.ts cellSyntax), not a parse of their own.
  */
 import ts from "../compiler/typescript.cjs";
-import { globalAssignmentTargets, globalAssignments } from "../compiler/const-checks.js";
+import {
+  globalAssignmentTargets,
+  globalAssignments,
+  isGlobalReference,
+} from "../compiler/const-checks.js";
 import { cellSyntax } from "../compiler/syntax.js";
 import { sliceToTarget } from "./slice.js";
 import type { ExportSource } from "./source.js";
@@ -26,19 +37,47 @@ export interface SloppyPlan {
   created: string[][];
   /** Names some cell gives a primitive literal: their property writes go through `__sloppy`. */
   primitives: ReadonlySet<string>;
+  /** Names the cells declare that are not such globals: the pipeline module's own variables. */
+  bindings: ReadonlySet<string>;
+  /** Top-level names some cell deletes: they must stay assignable (`const` becomes `let`). */
+  deleted: ReadonlySet<string>;
 }
 
 /** What transform.ts rewrites in one cell (export/sloppy.ts `sloppyEdits`). */
 export interface SloppyNames {
   globals: ReadonlySet<string>;
   primitives: ReadonlySet<string>;
+  bindings: ReadonlySet<string>;
 }
+
+/** For a TypeScript export: nothing to plan. */
+export const NO_SLOPPY_PLAN: SloppyPlan = {
+  globals: [],
+  created: [],
+  primitives: new Set(),
+  bindings: new Set(),
+  deleted: new Set(),
+};
+
+/** What transform.ts rewrites in cell I of the plan. */
+export function sloppyNames(plan: SloppyPlan, i: number): SloppyNames {
+  const globals = plan.globals[i] ?? new Set<string>();
+  return { globals, primitives: plan.primitives, bindings: plan.bindings };
+}
+
+/** For a TypeScript cell: nothing to rewrite. */
+export const NO_SLOPPY: SloppyNames = {
+  globals: new Set(),
+  primitives: new Set(),
+  bindings: new Set(),
+};
 
 /** Plan the sloppy-mode fixes for the cells of a JavaScript export, in pipeline order. */
 export function planSloppy(sources: readonly string[]): SloppyPlan {
   const declared = new Set<string>();
   const owned = new Set<string>();
   const primitives = new Set<string>();
+  const deleted = new Set<string>();
   const globals: ReadonlySet<string>[] = [];
   const created: string[][] = [];
   for (const code of sources) {
@@ -46,11 +85,14 @@ export function planSloppy(sources: readonly string[]): SloppyPlan {
     created.push([...syntax.declaredNames].filter((n) => owned.has(n)));
     for (const name of syntax.declaredNames) declared.add(name);
     collectPrimitives(syntax.sourceFile, primitives);
+    for (const node of deletedNames(syntax.sourceFile))
+      if (isGlobalReference(node)) deleted.add(node.text);
     for (const name of globalAssignments(syntax.sourceFile))
       if (!declared.has(name)) owned.add(name);
     globals.push(new Set(owned));
   }
-  return { globals, created, primitives };
+  const bindings = new Set([...declared].filter((n) => !owned.has(n)));
+  return { globals, created, primitives, bindings, deleted };
 }
 
 /**
@@ -112,7 +154,70 @@ interface Edit {
 
 /** The edits of one cell for sloppy mode: its implicit globals' writes and its primitives' property writes. */
 export function sloppyEdits(file: ts.SourceFile, names: SloppyNames): Edit[] {
-  return [...globalWriteEdits(file, names.globals), ...primitiveWriteEdits(file, names.primitives)];
+  return [
+    ...globalWriteEdits(file, names.globals),
+    ...primitiveWriteEdits(file, names.primitives),
+    ...thisEdits(file),
+    ...deleteEdits(file, names.bindings),
+  ];
+}
+
+/**
+ * `this` where the notebook's sloppy code had the global object or a boxed receiver: outside
+ * any function (the cell ran inside an arrow in a script) and in functions that are not class
+ * members. An arrow's `this` is its enclosing one's, so arrows are looked through.
+ */
+function thisEdits(file: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: ts.Node, inFunction: boolean): void => {
+    if (ts.isClassLike(node)) return;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      const text = inFunction ? "__sloppyThis(this)" : "globalThis";
+      edits.push({ start: node.getStart(file), end: node.end, text });
+      return;
+    }
+    const inner = inFunction || (ts.isFunctionLike(node) && !ts.isArrowFunction(node));
+    ts.forEachChild(node, (child) => visit(child, inner));
+  };
+  visit(file, false);
+  return edits;
+}
+
+/** `delete x`: what the notebook's sloppy code did (see the file's comment). */
+function deleteEdits(file: ts.SourceFile, bindings: ReadonlySet<string>): Edit[] {
+  return deletedNames(file).map((operand) => {
+    const name = operand.text;
+    const node = deleteOf(operand);
+    const text = !isGlobalReference(operand)
+      ? "false"
+      : bindings.has(name)
+        ? `(${name} = undefined, true)`
+        : `delete globalThis.${name}`;
+    return { start: node.getStart(file), end: node.end, text };
+  });
+}
+
+/** The plain names `delete` is applied to (`delete x`, `delete (x)`), outside class bodies. */
+function deletedNames(file: ts.SourceFile): ts.Identifier[] {
+  const found: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isClassLike(node)) return;
+    if (ts.isDeleteExpression(node)) {
+      let operand: ts.Expression = node.expression;
+      while (ts.isParenthesizedExpression(operand)) operand = operand.expression;
+      if (ts.isIdentifier(operand)) return void found.push(operand);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** The delete expression around a (parenthesized) operand. */
+function deleteOf(operand: ts.Node): ts.Node {
+  let node = operand.parent;
+  while (ts.isParenthesizedExpression(node)) node = node.parent;
+  return node;
 }
 
 /** `x = 5` (x a global no declaration binds) becomes `globalThis.x = 5`; `({ x } = o)`, `({ x: globalThis.x } = o)`. */
@@ -131,14 +236,13 @@ function globalWriteEdits(file: ts.SourceFile, globals: ReadonlySet<string>): Ed
 /**
  * The edits that send a cell's property writes on possibly primitive names through `__sloppy`:
  * `s.k = v` becomes `__sloppy("o[k] = v", s, "k", v)`, keeping the key's and the value's text in
- * place (so other edits inside them still apply). Writes inside functions and classes are left
- * as they are: what the name holds when they run is not known here.
+ * place (so other edits inside them still apply). Class bodies are left alone (strict there too).
  */
 function primitiveWriteEdits(file: ts.SourceFile, primitives: ReadonlySet<string>): Edit[] {
   const edits: Edit[] = [];
   if (primitives.size === 0) return edits;
   const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isClassLike(node)) return;
     const write = propertyWrite(node, primitives);
     if (write !== undefined) edits.push(...writeEdits(file, write));
     ts.forEachChild(node, visit);
@@ -159,14 +263,18 @@ interface PropertyWrite {
 
 /** NODE as a write to a property of a name in PRIMITIVES, or undefined. */
 function propertyWrite(node: ts.Node, primitives: ReadonlySet<string>): PropertyWrite | undefined {
+  // The notebook's name, not a parameter or local of the same name.
   const onPrimitive = (e: ts.Expression): e is PropertyWrite["target"] =>
     (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) &&
     e.questionDotToken === undefined &&
     ts.isIdentifier(e.expression) &&
-    primitives.has(e.expression.text);
+    primitives.has(e.expression.text) &&
+    isGlobalReference(e.expression);
   if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
     if (!onPrimitive(node.left)) return undefined;
     const operator = ts.tokenToString(node.operatorToken.kind) ?? "=";
+    // A thunk cannot yield for its generator: such a write stays as it is.
+    if (LOGICAL.has(operator) && contains(node.right, ts.isYieldExpression)) return undefined;
     return { node, target: node.left, operator, value: node.right, prefix: false };
   }
   const update =
@@ -187,7 +295,7 @@ function writeEdits(file: ts.SourceFile, write: PropertyWrite): Edit[] {
   const owner = target.expression;
   // A logical assignment evaluates its value only when it assigns: the value becomes a thunk.
   const lazy = value !== undefined && LOGICAL.has(operator);
-  const awaits = lazy && containsAwait(value);
+  const awaits = lazy && contains(value, ts.isAwaitExpression);
   const read = awaits ? "await v()" : "v()";
   const form =
     value === undefined
@@ -220,12 +328,12 @@ function writeEdits(file: ts.SourceFile, write: PropertyWrite): Edit[] {
   return edits;
 }
 
-/** True when EXPRESSION awaits outside any function of its own. */
-function containsAwait(expression: ts.Expression): boolean {
+/** True when EXPRESSION has a node of the kind outside any function of its own (await, yield). */
+function contains(expression: ts.Expression, kind: (node: ts.Node) => boolean): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
-    if (ts.isAwaitExpression(node)) found = true;
+    if (kind(node)) found = true;
     ts.forEachChild(node, visit);
   };
   visit(expression);
@@ -233,8 +341,9 @@ function containsAwait(expression: ts.Expression): boolean {
 }
 
 /**
- * `__sloppy` for pipeline.ts: one function per form, compiled once as sloppy code. Written
- * into the pipeline only when some cell needs it, so other exports stay as they were.
+ * `__sloppy` and `__sloppyThis` for pipeline.ts (`__sloppy` compiles one function per form,
+ * once, as sloppy code). Written into the pipeline only when some cell uses them, so other
+ * exports stay as they were.
  */
 export const SLOPPY_HELPER = `
 /**
@@ -251,6 +360,11 @@ function __sloppy(form: string, o: unknown, k: unknown, v?: unknown): unknown {
     __sloppyForms.set(form, write);
   }
   return write(o, k, v);
+}
+
+/** A sloppy function's \`this\`: the global object for none, an object for a primitive. */
+function __sloppyThis(value: unknown): unknown {
+  return value === undefined || value === null ? globalThis : Object(value);
 }
 `;
 

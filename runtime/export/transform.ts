@@ -12,7 +12,7 @@ import ts from "../compiler/typescript.cjs";
 import { ES_MODULE_VIEW } from "../compiler/interop.js";
 import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
 import { lastExpressionEdits } from "./last-expression.js";
-import { sloppyEdits, type SloppyNames } from "./sloppy.js";
+import { NO_SLOPPY, sloppyEdits, type SloppyNames } from "./sloppy.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -40,10 +40,23 @@ export function transformCell(
   declared: Set<string>,
   redeclaredLater: Set<string>,
   local: ReadonlyMap<string, string> = new Map(),
-  sloppy: SloppyNames = { globals: new Set(), primitives: new Set() },
+  sloppy: SloppyNames = NO_SLOPPY,
 ): string {
   const file = parse(code);
   const edits: Edit[] = [];
+  // Edits inside expressions; a declaration rewritten whole carries those inside it.
+  const inner = [...notebookRequires(file, local), ...sloppyEdits(file, sloppy)];
+  const render = (node: ts.Node): string =>
+    applyEdits(
+      code.slice(node.getStart(file), node.end),
+      inner
+        .filter((e) => e.start >= node.getStart(file) && e.end <= node.end)
+        .map((e) => ({
+          ...e,
+          start: e.start - node.getStart(file),
+          end: e.end - node.getStart(file),
+        })),
+    );
   for (const statement of file.statements) {
     const start = statement.getStart(file);
     if (ts.isImportDeclaration(statement)) {
@@ -59,13 +72,12 @@ export function transformCell(
     if (ts.isFunctionDeclaration(statement))
       functionEdits(statement, file, declared, redeclaredLater, edits);
     if (ts.isVariableStatement(statement))
-      variableEdits(statement, file, declared, redeclaredLater, edits);
+      variableEdits(statement, file, { declared, redeclaredLater, render }, edits);
     else for (const name of valueNames(statement)) declared.add(name);
   }
   edits.push(...lastExpressionEdits(file));
-  edits.push(...notebookRequires(file, local));
   // After lastExpressionEdits: an insertion there must come before `__sloppy(` at the same place.
-  edits.push(...sloppyEdits(file, sloppy));
+  edits.push(...inner);
   return applyEdits(code, edits).trim();
 }
 
@@ -128,11 +140,17 @@ function parse(code: string): ts.SourceFile {
   return ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
 }
 
+/** What variableEdits needs: the names so far, and a node's text with the edits inside it made. */
+interface Declarations {
+  declared: Set<string>;
+  redeclaredLater: Set<string>;
+  render: (node: ts.Node) => string;
+}
+
 function variableEdits(
   statement: ts.VariableStatement,
   file: ts.SourceFile,
-  declared: Set<string>,
-  redeclaredLater: Set<string>,
+  { declared, redeclaredLater, render }: Declarations,
   edits: Edit[],
 ): void {
   const declarations = statement.declarationList.declarations;
@@ -142,10 +160,10 @@ function variableEdits(
   if (names.some((n) => declared.has(n))) {
     // Declared by an earlier execution: assign instead, as re-running the cell did.
     const parts = declarations.map((d) => {
-      const init = d.initializer === undefined ? "undefined" : d.initializer.getText(file);
+      const init = d.initializer === undefined ? "undefined" : render(d.initializer);
       return ts.isIdentifier(d.name)
         ? `${d.name.text} = ${init};`
-        : `(${d.name.getText(file)} = ${init});`;
+        : `(${render(d.name)} = ${init});`;
     });
     const newNames = names.filter((n) => !declared.has(n));
     const hoist = newNames.length > 0 ? `let ${newNames.join(", ")};\n` : "";
@@ -228,6 +246,8 @@ function applyEdits(text: string, edits: Edit[]): string {
   let out = "";
   let cursor = 0;
   for (const edit of sorted) {
+    // Inside a range already replaced: its text was rendered with this edit (variableEdits).
+    if (edit.start < cursor && edit.end <= cursor) continue;
     out += text.slice(cursor, edit.start) + edit.text;
     cursor = Math.max(cursor, edit.end);
   }

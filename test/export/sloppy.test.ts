@@ -1,7 +1,8 @@
 /**
  * Sloppy JavaScript notebooks export as they ran (issue 8, item 7): the replab-js kernel runs
  * cells as sloppy scripts, the pipeline is a strict module. An undeclared global and writes to
- * a primitive's properties, which a strict module throws on, must give the notebook's outputs.
+ * a primitive's properties, `this` in plain functions and `delete` of a plain name, which a
+ * strict module throws on (or gives another value), must give the notebook's outputs.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -29,6 +30,12 @@ const CELLS = [
   "let late = 3;\nconsole.log(late, globalThis.late);",
   "reset();\nconsole.log(late);",
   "[first, second] = [1, 2];\n({ third } = { third: 3 });\nconsole.log(first + second + third);",
+  // `this`: the global object at the top and in a plain call, a boxed primitive in a call on one.
+  "console.log(this === globalThis);\nfunction whoAmI() {\n  return this === globalThis;\n}\nconsole.log(whoAmI(), typeof function () {\n  return this;\n}.call(5));",
+  // A write to a primitive inside a function, and delete of plain names (a SyntaxError if strict).
+  'var word = "hi";\nfunction tag() {\n  word.seen = true;\n  return word.seen;\n}\nconsole.log(tag());',
+  // The kernel's top-level names are deletable globals; a function's own variables are not.
+  "temp = 1;\nconst big = [1, 2];\nfunction keep(local) {\n  return delete local;\n}\nconsole.log(delete temp, delete big, typeof temp, typeof big, keep(1));",
 ];
 
 it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook printed, cell by cell, and verifies", () => {
@@ -47,6 +54,9 @@ it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook
     "3 3\n",
     "0\n",
     "6\n",
+    "true\ntrue object\n",
+    "undefined\n",
+    "true true undefined undefined false\n",
   ]);
   expect(exported.stderr).toMatch(/^replab: exported [^\n]*\n$/);
   expect(exported.code).toBe(0);
