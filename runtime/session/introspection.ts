@@ -49,7 +49,9 @@ export function complete(
   const prefix = IDENTIFIER_TAIL.exec(code.slice(0, position))?.[0] ?? "";
   const start = position - prefix.length;
   const all =
-    checker !== undefined ? typeCompletions(checker, code, position) : liveCompletions(code, start);
+    checker !== undefined
+      ? typeCompletions(checker, code, position, start)
+      : liveCompletions(code, start);
   const byName = new Map<string, Candidate>();
   for (const c of all) if (c.name.startsWith(prefix) && !byName.has(c.name)) byName.set(c.name, c);
   const candidates = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -103,9 +105,21 @@ function kindName(kind: string): string {
   }
 }
 
-function typeCompletions(checker: CellTypeChecker, code: string, position: number): Candidate[] {
+/**
+ * The checker's entries as candidates. An entry that must rewrite text before the word
+ * (`Math.` offers `Symbol` as `Math[Symbol]`, `o.` a quoted key as `o["my-key"]`) is left out:
+ * a Jupyter reply replaces from one cursor_start for every match, so it would insert
+ * `Math.Symbol`, which the checker then rejects.
+ */
+function typeCompletions(
+  checker: CellTypeChecker,
+  code: string,
+  position: number,
+  wordStart: number,
+): Candidate[] {
   const info = checker.completions(code, position);
   return (info?.entries ?? [])
+    .filter((e) => e.replacementSpan === undefined || e.replacementSpan.start >= wordStart)
     .filter((e) => e.kind !== ts.ScriptElementKind.keyword || !info?.isMemberCompletion)
     .filter((e) => !/^__(replab|m\d|d\d)/.test(e.name))
     .map((e) => ({ name: e.name, type: kindName(e.kind) }));
