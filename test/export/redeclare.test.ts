@@ -121,3 +121,20 @@ it("exports a sloppy JavaScript write to a primitive's property, which the noteb
   expect(runPipeline(onObject.out).stdout).toBe(onObject.printed);
   expect(replab(["verify", onObject.out]).code).toBe(0);
 });
+
+it("exports a JavaScript declaration made again as an assignment with what is inside it rewritten (require of the notebook module)", () => {
+  const { exported, printed, out } = runAndExport(
+    "redeclare-require",
+    [
+      "var nb = 1;\nfunction kind() {\n  return typeof nb.display;\n}",
+      'var nb = require("tslab");\nconsole.log(kind());',
+    ],
+    "replab-js",
+  );
+  expect(printed).toBe("object\n");
+  expect(exported.code).toBe(0);
+  // Outside this repository there is no tslab package: the pipeline must use its own shim.
+  expect(readFileSync(join(out, "pipeline.mjs"), "utf8")).not.toMatch(/require\("tslab"\)/);
+  expect(runPipeline(out)).toEqual({ stdout: printed, stderr: "", status: 0 });
+  expect(replab(["verify", out]).code).toBe(0);
+});
