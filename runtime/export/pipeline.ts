@@ -36,7 +36,7 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
     const globals = sloppy.globals[i] ?? new Set<string>();
     for (const name of globals) declared.add(name);
     const specifiers = source.modules?.specifiers;
-    const names = sloppyNames(sloppy, i);
+    const names = source.language === "javascript" ? sloppyNames(sloppy, i) : undefined;
     const transformed = transformCell(cell.source, declared, mutable, specifiers, names);
     const created = sloppy.created[i] ?? [];
     const code =

@@ -65,13 +65,6 @@ export function sloppyNames(plan: SloppyPlan, i: number): SloppyNames {
   return { globals, primitives: plan.primitives, bindings: plan.bindings };
 }
 
-/** For a TypeScript cell: nothing to rewrite. */
-export const NO_SLOPPY: SloppyNames = {
-  globals: new Set(),
-  primitives: new Set(),
-  bindings: new Set(),
-};
-
 /** Plan the sloppy-mode fixes for the cells of a JavaScript export, in pipeline order. */
 export function planSloppy(sources: readonly string[]): SloppyPlan {
   const declared = new Set<string>();

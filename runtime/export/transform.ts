@@ -12,7 +12,7 @@ import ts from "../compiler/typescript.cjs";
 import { ES_MODULE_VIEW } from "../compiler/interop.js";
 import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
 import { lastExpressionEdits } from "./last-expression.js";
-import { NO_SLOPPY, sloppyEdits, type SloppyNames } from "./sloppy.js";
+import { sloppyEdits, type SloppyNames } from "./sloppy.js";
 
 const NOTEBOOK_MODULES = new Set(["replab", "tslab"]);
 
@@ -33,19 +33,22 @@ export function declaredNames(code: string): string[] {
 /**
  * Rewrite a cell. `declared` holds names earlier cells declared (updated in place);
  * `redeclaredLater` the names some later cell declares again (their `const` becomes `let`);
- * `sloppy` the JavaScript cell's implicit globals and primitives (export/sloppy.ts).
+ * `sloppy`, for a JavaScript cell only, what sloppy mode did that the module must redo (export/sloppy.ts).
  */
 export function transformCell(
   code: string,
   declared: Set<string>,
   redeclaredLater: Set<string>,
   local: ReadonlyMap<string, string> = new Map(),
-  sloppy: SloppyNames = NO_SLOPPY,
+  sloppy?: SloppyNames,
 ): string {
   const file = parse(code);
   const edits: Edit[] = [];
   // Edits inside expressions; a declaration rewritten whole carries those inside it.
-  const inner = [...notebookRequires(file, local), ...sloppyEdits(file, sloppy)];
+  const inner = [
+    ...notebookRequires(file, local),
+    ...(sloppy === undefined ? [] : sloppyEdits(file, sloppy)),
+  ];
   const render = (node: ts.Node): string =>
     applyEdits(
       code.slice(node.getStart(file), node.end),

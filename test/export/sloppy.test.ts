@@ -4,10 +4,11 @@
  * a primitive's properties, `this` in plain functions and `delete` of a plain name, which a
  * strict module throws on (or gives another value), must give the notebook's outputs.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect, it } from "vitest";
-import { replab } from "../cli/helpers.js";
+import { ROOT, replab } from "../cli/helpers.js";
 import { runAndExport, runPipeline } from "./run-export.js";
 
 const CELLS = [
@@ -92,4 +93,26 @@ it("exports a --target slice with the cells that assign the undeclared globals i
   const expected = [perCell[0], perCell[2], perCell[3]].join("");
   expect(runPipeline(sliced)).toEqual({ stdout: expected, stderr: "", status: 0 });
   expect(replab(["verify", sliced]).code).toBe(0);
+});
+
+it("leaves TypeScript cells' this as it is, so pipeline.ts still type-checks: only JavaScript cells are rewritten", () => {
+  const { exported, printed, out } = runAndExport(
+    "sloppy-typescript",
+    [
+      'const greeter = { name: "ts", greet() {\n  return this.name.toUpperCase();\n} };\nconsole.log(greeter.greet());',
+    ],
+    "replab",
+  );
+  expect(printed).toBe("TS\n");
+  expect(exported.code).toBe(0);
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", out],
+    {
+      encoding: "utf8",
+    },
+  );
+  expect(tsc.stdout).toBe("");
+  expect(tsc.status).toBe(0);
+  expect(runPipeline(out)).toEqual({ stdout: printed, stderr: "", status: 0 });
 });
