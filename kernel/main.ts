@@ -8,7 +8,8 @@ import { basename, dirname, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
 import { banner, languageInfo } from "../runtime/session/info.js";
-import type { Session } from "../runtime/session/session.js";
+import type { Session, SessionOptions } from "../runtime/session/session.js";
+import { resolveSeed } from "../runtime/session/seed-source.js";
 import type { Language, OutputSink } from "../runtime/session/types.js";
 import { reportError } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
@@ -88,35 +89,38 @@ export async function main(args: string[]): Promise<number> {
   }
   // A usable warm-compiler snapshot: the kernel runs in a child started from it (unless
   // Node started from it already; a JavaScript kernel starts cold: docs/startup.md).
-  const { relaunchWarm } = await import("./warm-launch.js");
+  const { adoptStartSnapshot, relaunchWarm } = await import("./warm-launch.js");
   const relaunched = await relaunchWarm(language === "javascript");
   if (relaunched !== undefined) return relaunched;
   const notebook = notebookLocation();
-  const seed = seedFor(notebook.path);
-  const { createSession } = await import("../runtime/session/session.js");
-  const session = await createSession({
-    language,
-    notebookDir: notebook.dir,
-    seed,
-    notebookName: notebook.name,
-  });
-  // The journal names the notebook; what ran before a crash or restart is recovered from it.
-  if (notebook.name !== undefined) session.recorder.serveNotebook(notebook.name);
+  const seed = resolveSeed(seedFor(notebook.path), (message) => process.stderr.write(message));
+  const interruptFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const data: ProtocolData = {
     connection,
     languageInfo: languageInfo(language),
-    banner: banner(language, session.seed),
+    banner: banner(language, seed),
     implementationVersion: version(),
-    interruptFlag: session.interruptFlag,
+    interruptFlag,
   };
+  // The protocol thread first: its isolate and sockets take ~100 ms to come up, the time
+  // this thread spends hashing the snapshot's typings and loading the session's modules, so
+  // kernel_info is answered that much sooner (bench/RESULTS.md, "Profile").
   const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
-  const engine = new EngineHost(session, worker);
+  const engine = new EngineHost(worker);
   // Node's default SIGINT handler would end the kernel; here SIGINT means "interrupt the cell".
-  process.on("SIGINT", () => session.interrupt());
+  process.on("SIGINT", () => engine.session?.interrupt());
   process.on("SIGTERM", () => void engine.stop());
   watchParent(() => {
     log("the process that launched this kernel is gone: shutting down");
     void engine.stop();
+  });
+  adoptStartSnapshot();
+  const session = await startSession(engine, {
+    language,
+    notebookDir: notebook.dir,
+    seed,
+    notebookName: notebook.name,
+    interruptFlag,
   });
   // Load TypeScript after the sockets are up, so start-up answers kernel_info at once.
   setTimeout(
@@ -128,6 +132,22 @@ export async function main(args: string[]): Promise<number> {
     0,
   );
   return engine.finished;
+}
+
+/** The session, handed to `engine` once made; a session that cannot be made stops the kernel. */
+async function startSession(engine: EngineHost, options: SessionOptions): Promise<Session> {
+  try {
+    const { createSession } = await import("../runtime/session/session.js");
+    const session = await createSession(options);
+    // The journal names the notebook; what ran before a crash or restart is recovered from it.
+    if (options.notebookName !== undefined) session.recorder.serveNotebook(options.notebookName);
+    engine.serve(session);
+    return session;
+  } catch (error) {
+    // The protocol thread would keep the process up with its sockets open.
+    await engine.stop();
+    throw error;
+  }
 }
 
 /** The notebook the kernel serves: Jupyter Server passes its path in JPY_SESSION_NAME. */
@@ -166,9 +186,16 @@ function version(): string {
 /** How long stop() waits for the protocol thread to close its sockets before terminating it. */
 const STOP_GRACE_MS = 2_000;
 
-/** Serves the protocol thread's engine calls on the main thread. */
+/**
+ * Serves the protocol thread's engine calls on the main thread. It listens from the worker's
+ * start; calls that come before the session exists wait for it (serve), in order.
+ */
 class EngineHost {
   readonly finished: Promise<number>;
+  /** The session, once serve() has it. */
+  session: Session | undefined;
+  private readonly ready: Promise<Session>;
+  private resolveReady: (session: Session) => void = () => undefined;
   private readonly inputs = new Map<
     number,
     { resolve: (v: string) => void; reject: (e: Error) => void }
@@ -179,15 +206,22 @@ class EngineHost {
   /** Stops the lineage push; set while a frontend holds a lineage comm. */
   private unwatchLineage: (() => void) | undefined;
 
-  constructor(
-    private readonly session: Session,
-    private readonly worker: Worker,
-  ) {
-    worker.on("message", (message: ToEngine) => void this.handle(message));
+  constructor(private readonly worker: Worker) {
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    worker.on("message", (message: ToEngine) => {
+      if (message.kind === "shutdown") {
+        // Needs no session: a kernel stopped while it starts ends all the same.
+        this.exitCode = message.exitCode;
+        void this.worker.terminate();
+      } else if (this.session !== undefined) {
+        // The hot path stays synchronous once the session is there.
+        void this.handle(this.session, message);
+      } else void this.ready.then((session) => this.handle(session, message));
+    });
     worker.on("error", (error) => log(`protocol thread failed: ${error.stack ?? error.message}`));
     this.finished = new Promise((resolveExit) => {
       worker.on("exit", () => {
-        void session.dispose().finally(() => {
+        void (this.session?.dispose() ?? Promise.resolve()).finally(() => {
           resolveExit(this.exitCode);
           // Timers a cell left behind must not keep a shut-down kernel alive.
           setImmediate(() => process.exit(this.exitCode));
@@ -196,9 +230,15 @@ class EngineHost {
     });
   }
 
+  /** Start answering engine calls with `session` (those that came first, in their order). */
+  serve(session: Session): void {
+    this.session = session;
+    this.resolveReady(session);
+  }
+
   /**
    * End the kernel without a shutdown_request. The protocol thread closes its sockets first
-   * and answers "shutdown" (then handle() terminates it): a worker terminated with zeromq
+   * and answers "shutdown" (then the message listener terminates it): a worker terminated with zeromq
    * sockets open throws a Napi::Error from the addon's teardown, which aborts the process
    * (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'").
    */
@@ -211,7 +251,10 @@ class EngineHost {
     clearTimeout(timer);
   }
 
-  private async handle(message: ToEngine): Promise<void> {
+  private async handle(
+    session: Session,
+    message: Exclude<ToEngine, { kind: "shutdown" }>,
+  ): Promise<void> {
     if (message.kind === "input_reply" || message.kind === "input_refused") {
       const waiting = this.inputs.get(message.id);
       this.inputs.delete(message.id);
@@ -219,18 +262,13 @@ class EngineHost {
       else waiting?.reject(new ReplabError("stdin-not-allowed", message.message));
       return;
     }
-    if (message.kind === "shutdown") {
-      this.exitCode = message.exitCode;
-      await this.worker.terminate();
-      return;
-    }
     if (message.kind === "watch_lineage") {
-      this.watchLineage(message.watching);
+      this.watchLineage(session, message.watching);
       return;
     }
     try {
       if (message.kind === "execute") phaseBegin("engine", message.id);
-      const result = await this.answer(message);
+      const result = await this.answer(session, message);
       phase("execute", message.id);
       this.post({ kind: "reply", id: message.id, result });
       phaseEnd("post", message.id);
@@ -242,30 +280,33 @@ class EngineHost {
   }
 
   /** Building and cloning the graph grows with the notebook: do it only for a listening frontend. */
-  private watchLineage(watching: boolean): void {
+  private watchLineage(session: Session, watching: boolean): void {
     this.unwatchLineage?.();
     this.unwatchLineage = watching
-      ? this.session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }))
+      ? session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }))
       : undefined;
   }
 
-  private async answer(call: EngineCall): Promise<EngineResults[EngineCall["kind"]]> {
+  private async answer(
+    session: Session,
+    call: EngineCall,
+  ): Promise<EngineResults[EngineCall["kind"]]> {
     switch (call.kind) {
       case "execute": {
         const { code, cellId, silent, storeHistory, allowStdin, userExpressions } = call;
-        return this.session.execute(
+        return session.execute(
           { code, cellId, silent, storeHistory, allowStdin, userExpressions },
           this.sink(call.id, allowStdin),
         );
       }
       case "complete":
-        return this.session.complete(call.code, call.cursorPos);
+        return session.complete(call.code, call.cursorPos);
       case "inspect":
-        return this.session.inspect(call.code, call.cursorPos, call.detailLevel);
+        return session.inspect(call.code, call.cursorPos, call.detailLevel);
       case "is_complete":
-        return this.session.isComplete(call.code);
+        return session.isComplete(call.code);
       case "lineage":
-        return this.session.lineage();
+        return session.lineage();
     }
   }
 

@@ -30,17 +30,11 @@ const EARLY_FAILURE_MS = 5_000;
 
 /**
  * The child's exit status, or undefined when this process should run the kernel itself
- * (started from the snapshot already, a JavaScript kernel, no usable snapshot).
+ * (started from the snapshot already, a JavaScript kernel, no usable snapshot). A process
+ * Node started from the blob then calls adoptStartSnapshot before it touches the compiler.
  */
 export async function relaunchWarm(javascript = false): Promise<number | undefined> {
-  if (process.env[WARM_CHILD_ENV] === "1") return undefined;
-  if (startedFromSnapshot()) {
-    // Node started from the blob by itself (kernelArgv): keep it only if it is still right.
-    const dropped = adoptSnapshot();
-    if (dropped !== undefined)
-      log(`not using the warm-compiler snapshot (${dropped}): starting cold`);
-    return undefined;
-  }
+  if (process.env[WARM_CHILD_ENV] === "1" || startedFromSnapshot()) return undefined;
   if (javascript || !warmEnabled()) return undefined;
   const found = usableSnapshot();
   if (!("blob" in found)) return undefined;
@@ -75,6 +69,18 @@ export async function relaunchWarm(javascript = false): Promise<number | undefin
       resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
     });
   });
+}
+
+/**
+ * In a kernel Node started from the blob by itself (kernelArgv, no launcher that checked it):
+ * keep the snapshot only if it is still right (adoptSnapshot). Apart from relaunchWarm, so
+ * the protocol thread can start while the blob's typings are hashed.
+ */
+export function adoptStartSnapshot(): void {
+  if (process.env[WARM_CHILD_ENV] === "1") return;
+  const dropped = adoptSnapshot();
+  if (dropped !== undefined)
+    log(`not using the warm-compiler snapshot (${dropped}): starting cold`);
 }
 
 /**

@@ -56,7 +56,12 @@ export class Executor {
   /** Where cells' code runs; set by the session (replab run's attributes late output, capture.ts). */
   scope: CellScope = PLAIN_SCOPE;
   /** Nonzero asks the running cell's loops to stop; shared with whichever thread interrupts. */
-  readonly stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  readonly stop: Int32Array;
+
+  /** `flag`: the buffer `stop` views, when the caller shares it already (else a new one). */
+  constructor(flag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+    this.stop = new Int32Array(flag);
+  }
 
   /**
    * Run a script; resolves with the cell's value, rejects with what the cell threw.

@@ -27,6 +27,7 @@ import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
 import { evaluateUserExpressions, expressionSource } from "./user-expressions.js";
 import { phase } from "./phases.js";
+import { resolveSeed } from "./seed-source.js";
 import type {
   CellEngine,
   CellError,
@@ -63,6 +64,11 @@ export interface SessionOptions {
    * "Late output").
    */
   lateOutput?: "latest" | "origin" | undefined;
+  /**
+   * The interrupt flag (interruptFlag) to use, when the caller made it first: the kernel
+   * hands it to its protocol thread before the session's modules have loaded.
+   */
+  interruptFlag?: SharedArrayBuffer | undefined;
 }
 
 /** Create a session; cheap (the compiler loads on first use or on preload()). */
@@ -74,7 +80,7 @@ export class Session implements CellEngine {
   readonly language: Language;
   readonly notebookDir: string;
   private readonly router = new OutputRouter();
-  private readonly executor = new Executor();
+  private readonly executor: Executor;
   private readonly cells = new Map<string, CompiledCell>();
   /**
    * The script file of each distinct compiled script, named after its first execution, and
@@ -102,12 +108,13 @@ export class Session implements CellEngine {
   private readonly restorePrompt: () => void;
 
   constructor(options: SessionOptions) {
+    this.executor = new Executor(options.interruptFlag);
     this.language = options.language;
     this.notebookDir = options.notebookDir;
     this.notebookName = options.notebookName;
     this.recorder = new Recorder({
       notebookDir: options.notebookDir,
-      seed: options.seed ?? seedFromEnvironment() ?? 42,
+      seed: resolveSeed(options.seed, writeRealStderr),
       journal: options.journal ?? true,
       notebookName: options.notebookName,
       // Shown in the cell that hit it: the user learns lineage was not saved, the cell stands.
@@ -428,17 +435,6 @@ function installRequire(notebookDir: string, notebookModule: Record<string, unkn
     },
   );
   (globalThis as Record<string, unknown>)["require"] = cellRequire;
-}
-
-function seedFromEnvironment(): number | undefined {
-  const raw = process.env["REPLAB_SEED"];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) {
-    writeRealStderr(`replab: REPLAB_SEED=${raw} is not an integer; using the next seed source\n`);
-    return undefined;
-  }
-  return value;
 }
 
 /** Errors a cell's timers or promises throw later are shown, and the kernel lives on. */
