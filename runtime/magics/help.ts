@@ -20,8 +20,11 @@ const SUMMARIES: Record<string, { usage: string; summary: string }> = {
     usage: "%repro status",
     summary: "one row per cell: status, what it defines, files read and written, nondeterminism",
   },
-  runs: { usage: "%repro runs", summary: "the last recorded runs of this notebook" },
-  report: { usage: "%repro report [FILE]", summary: "an audit report of this session" },
+  runs: { usage: "%repro runs [N]", summary: "the last N (10) recorded runs of this notebook" },
+  report: {
+    usage: "%repro report [-o FILE] [--format html|md] [--verify DIR]",
+    summary: "the audit report of this session, shown or written to FILE",
+  },
   help: { usage: "%repro help", summary: "this help" },
 };
 
@@ -30,6 +33,15 @@ const LINEAGE = {
   summary: "the lineage graph of this session (SVG, and the panel's own view in JupyterLab)",
 };
 const LSMAGIC = { usage: "%lsmagic", summary: "list the magics" };
+
+/**
+ * The usage line of a `%repro` subcommand, as its help row shows it: a magic's own usage error
+ * quotes this, so help and error never disagree (help said `%repro report [FILE]`, which the
+ * parser refused).
+ */
+export function reproUsage(subcommand: string): string {
+  return SUMMARIES[subcommand]?.usage ?? `%repro ${subcommand}`;
+}
 
 /** The magic names a cell may start with. */
 export const MAGIC_NAMES = ["repro", "lineage", "lsmagic"] as const;
@@ -51,9 +63,15 @@ export function magicHelp(subcommands: readonly string[]): ExecuteResultValue {
     "",
     "| magic | what it does |",
     "|---|---|",
-    ...rows.map((r) => `| \`${r.usage}\` | ${r.summary} |`),
+    // A bare | would end the table cell (`html|md`); GFM reads \| as a pipe, in code too.
+    ...rows.map((r) => `| \`${cellText(r.usage)}\` | ${cellText(r.summary)} |`),
   ].join("\n");
   return { data: { "text/plain": text, "text/markdown": markdown }, metadata: {} };
+}
+
+/** Text for a Markdown table cell: its pipes escaped. */
+function cellText(text: string): string {
+  return text.replace(/\|/g, "\\|");
 }
 
 /**

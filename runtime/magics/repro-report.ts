@@ -10,10 +10,9 @@ import { renderReportHtml } from "../audit/render-html.js";
 import { renderReportMarkdown } from "../audit/render-md.js";
 import { ReplabError } from "../errors.js";
 import { writeFileAtomic } from "../notebook/write.js";
+import { reproUsage } from "./help.js";
 import type { ReproExportServices } from "./repro-export.js";
 import type { MagicHandler } from "./registry.js";
-
-const USAGE = "%repro report [-o FILE] [--format html|md] [--verify DIR]";
 
 interface ReportOptions {
   output: string | undefined;
@@ -49,7 +48,11 @@ function parseOptions(words: string[]): ReportOptions {
     else if ((word === "-f" || word === "--format") && (value === "html" || value === "md"))
       options.format = value;
     else if (word === "--verify" && value !== undefined) options.verify = value;
-    else throw new ReplabError("usage", `%repro report: cannot read '${word}'; use ${USAGE}`);
+    else
+      throw new ReplabError(
+        "usage",
+        `%repro report: cannot read '${word}'; use ${reproUsage("report")}`,
+      );
     i++;
   }
   return options;

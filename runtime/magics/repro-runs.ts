@@ -6,6 +6,7 @@ import { ReplabError } from "../errors.js";
 import type { ExecuteResultValue } from "../session/types.js";
 import { htmlTable, listHeaders, listMetrics, listRows, textTable } from "../tracking/render.js";
 import { readRecords } from "../tracking/store.js";
+import { reproUsage } from "./help.js";
 import type { MagicContext } from "./registry.js";
 
 /** Services the runs magic needs. */
@@ -22,7 +23,10 @@ export async function reproRuns(
   const raw = ctx.args[1];
   const count = raw === undefined ? 10 : Number(raw);
   if (!Number.isSafeInteger(count) || count < 1)
-    throw new ReplabError("usage", `%repro runs [N]: N must be a positive integer, got ${raw}`);
+    throw new ReplabError(
+      "usage",
+      `${reproUsage("runs")}: N must be a positive integer, got ${raw}`,
+    );
   const { notebookDir } = ctx.services.engine;
   // This session's own record is saved at most once a second: list it as it is now.
   ctx.services.engine.tracker?.flush();

@@ -31,7 +31,18 @@ import {
 
 // A cell id as JupyterLab makes one: %repro status must not print it.
 const GENERATED_ID = "0f8c2a4e-5b1d-4c3e-9a7f-2d6b8e1c3a90";
-const IDS = ["help", "lsmagic", "bare", "helper", "read", "vl", "frame", GENERATED_ID, "status"];
+const IDS = [
+  "help",
+  "lsmagic",
+  "bare",
+  "helper",
+  "read",
+  "vl",
+  "frame",
+  GENERATED_ID,
+  "status",
+  "report",
+];
 const extra = notebook([
   { id: "help", source: "%repro help" },
   { id: "lsmagic", source: "%lsmagic" },
@@ -67,6 +78,8 @@ const extra = notebook([
     source: 'console.log(Object.getOwnPropertyNames(Math).sort().join(" "));',
   },
   { id: "status", source: "%repro status" },
+  // As the help says to write a report to a file.
+  { id: "report", source: "%repro report -o audit.html" },
   { id: "scratch", source: "" },
 ]);
 const other = notebook([{ id: "o1", source: "const other = 1;" }], {
@@ -143,7 +156,7 @@ describe(
       page = await browser.context.newPage();
       await openNotebook(page, lab, "extra.ipynb");
       await runAllCells(page);
-      await cell("status")
+      await cell("report")
         .locator(".jp-InputPrompt", { hasText: /\[\d+\]/ })
         .waitFor({ timeout: 240_000 });
     }, TIMEOUT);
@@ -173,6 +186,16 @@ describe(
         }
       }
       await output("help").screenshot({ path: join(OUTPUT, "magic-help.png") });
+    });
+
+    it("a magic written as its help row says runs (%repro report -o FILE)", async () => {
+      const usages = await output("help")
+        .locator(".jp-RenderedMarkdown table tbody tr td:first-child")
+        .allTextContents();
+      expect(usages).toContain("%repro report [-o FILE] [--format html|md] [--verify DIR]");
+      expect(usages).toContain("%repro runs [N]");
+      expect((await output("report").textContent()) ?? "").toMatch(/^wrote audit\.html: /);
+      expect(readFileSync(join(lab.notebooks, "audit.html"), "utf8")).toContain("<html");
     });
 
     it("%repro status names cells as their prompts do and has a status column", async () => {
