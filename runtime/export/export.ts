@@ -10,7 +10,7 @@ import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { refuseStale } from "./stale.js";
-import { withSloppyUpstream } from "./sloppy.js";
+import { sloppyTarget, withSloppyUpstream } from "./sloppy.js";
 import { importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
@@ -33,7 +33,9 @@ export async function exportFiles(
   includeDataFlag: boolean,
 ): Promise<Map<string, ExportContent>> {
   const sliced =
-    target === undefined ? full : withSloppyUpstream(full, sliceToTarget(full, target));
+    target === undefined
+      ? full
+      : withSloppyUpstream(full, sliceToTarget(full, sloppyTarget(full, target)));
   refuseStale(sliced);
   const source = withLocalModules(sliced);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.

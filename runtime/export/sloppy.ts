@@ -89,6 +89,20 @@ export function planSloppy(sources: readonly string[]): SloppyPlan {
 }
 
 /**
+ * `--target NAME` for an undeclared global, which the lineage does not record as defined: the
+ * last cell that assigns it. Any other target is returned as it is, for slice.ts.
+ */
+export function sloppyTarget(source: ExportSource, target: string): string {
+  if (source.language !== "javascript") return target;
+  if (source.cells.some((c) => c.id === target || c.defines.includes(target))) return target;
+  const implicit = planSloppy(source.cells.map((c) => c.source)).globals.at(-1);
+  if (implicit?.has(target) !== true) return target;
+  const assigns = (code: string): boolean =>
+    globalAssignments(cellSyntax(code, "javascript").sourceFile).includes(target);
+  return source.cells.filter((c) => assigns(c.source)).at(-1)?.id ?? target;
+}
+
+/**
  * A `--target` slice with the cells it needs for the undeclared globals its cells use: the
  * slice follows the lineage's var edges, which do not record such globals, so a kept cell
  * that mentions one would run without the earlier cells that assign it (a ReferenceError, or

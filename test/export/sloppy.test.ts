@@ -72,7 +72,7 @@ it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook
   expect(lock.cells).toHaveLength(CELLS.length);
 });
 
-it("exports a --target slice with the cells that assign the undeclared globals it uses, which the lineage does not record", () => {
+it("exports a --target slice with the cells that assign the undeclared globals it uses, and one of such a global, which the lineage does not record", () => {
   const { perCell, out } = runAndExport(
     "sloppy-slice",
     [
@@ -93,6 +93,15 @@ it("exports a --target slice with the cells that assign the undeclared globals i
   const expected = [perCell[0], perCell[2], perCell[3]].join("");
   expect(runPipeline(sliced)).toEqual({ stdout: expected, stderr: "", status: 0 });
   expect(replab(["verify", sliced]).code).toBe(0);
+  // The global as the target: the cell that last assigned it, which the lineage does not name.
+  const byName = replab(["export", "sloppy-slice.ipynb", "-o", "by-name", "--target", "count"], {
+    cwd: dirname(out),
+  });
+  expect(byName.stderr).toMatch(/^replab: exported [^\n]*\n$/);
+  expect(byName.code).toBe(0);
+  const byNameDir = join(dirname(out), "by-name");
+  expect(runPipeline(byNameDir)).toEqual({ stdout: perCell[2], stderr: "", status: 0 });
+  expect(replab(["verify", byNameDir]).code).toBe(0);
 });
 
 it("leaves TypeScript cells' this as it is, so pipeline.ts still type-checks: only JavaScript cells are rewritten", () => {
