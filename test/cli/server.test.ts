@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/free-port.js";
 import { ROOT, nbformatErrors, readJson, replab, scratch, writeNotebook } from "./helpers.js";
 
 const JUPYTER = [
@@ -24,15 +24,6 @@ let dir = "";
 function runRemote(notebook: string, output: string): ReturnType<typeof replab> {
   return replab(["run", notebook, "-o", output, "--server", url, "--token", TOKEN, "--quiet"], {
     cwd: dir,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => done(typeof address === "object" && address !== null ? address.port : 0));
-    });
   });
 }
 

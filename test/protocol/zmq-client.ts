@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Dealer, Subscriber } from "zeromq";
+import { freePort } from "../support/free-port.js";
 
 export const DELIMITER = Buffer.from("<IDS|MSG>");
 
@@ -20,19 +20,8 @@ export interface Msg {
   content: Record<string, unknown>;
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
+/** A free port on 127.0.0.1 (test/support/free-port.ts), for the tests that import it from here. */
+export { freePort };
 
 /** HMAC-SHA256 hex over the four parts, as jupyter_client computes it. */
 export function sign(key: string, parts: readonly Buffer[]): string {

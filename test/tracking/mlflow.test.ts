@@ -8,11 +8,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { freePort } from "../support/free-port.js";
 
 const MLFLOW = join(ROOT, ".venv", "bin", "mlflow");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -31,17 +31,6 @@ const CELLS = [
 let server: ChildProcess | undefined;
 let uri: string;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Poll /health until the server answers; a hang guard, not a timing assertion. */
 async function waitForServer(url: string, limitMs: number): Promise<void> {
