@@ -10,7 +10,7 @@ import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { refuseStale } from "./stale.js";
-import { sloppyTarget, withSloppyUpstream } from "./sloppy.js";
+import { sloppyTarget, withSloppyUpstream } from "./sloppy-slice.js";
 import { importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";

@@ -1,6 +1,6 @@
 /**
- * JavaScript cells run as sloppy scripts; pipeline.mjs is a module, always strict. Two things
- * sloppy cells do would throw there, so the pipeline reproduces them instead:
+ * JavaScript cells run as sloppy scripts; pipeline.mjs is a module, always strict. What sloppy
+ * cells do that would throw there or give another value, the pipeline reproduces instead:
  * - `x = 5` with no declaration creates a global. The pipeline writes such a name as
  *   `globalThis.x`, from the first cell that assigns it on, so the global appears when the
  *   notebook's did (`typeof x`, `"x" in globalThis` before it still say it does not exist) and
@@ -16,8 +16,9 @@
  *   properties of the global object, which delete removes: for a global it becomes `delete
  *   globalThis.x`, for a variable of the pipeline `(x = undefined, true)` (what reading it
  *   after gave, the kernel threw on), for a function's own variable `false`.
- * Class bodies were strict in the notebook too and stay as they are.
- * Both read the cell's one analysis (compiler/syntax.ts cellSyntax), not a parse of their own.
+ * Class bodies were strict in the notebook too and stay as they are. The plan reads the cell's
+ * one analysis (compiler/syntax.ts cellSyntax); the edits, transform.ts's parse of the cell.
+ * `--target` slices and undeclared globals: export/sloppy-slice.ts.
  */
 import ts from "../compiler/typescript.cjs";
 import {
@@ -26,8 +27,6 @@ import {
   isGlobalReference,
 } from "../compiler/const-checks.js";
 import { cellSyntax } from "../compiler/syntax.js";
-import { sliceToTarget } from "./slice.js";
-import type { ExportSource } from "./source.js";
 
 /** What the pipeline does for the sloppy JavaScript cells it runs as one strict module. */
 export interface SloppyPlan {
@@ -86,60 +85,6 @@ export function planSloppy(sources: readonly string[]): SloppyPlan {
   }
   const bindings = new Set([...declared].filter((n) => !owned.has(n)));
   return { globals, created, primitives, bindings, deleted };
-}
-
-/**
- * `--target NAME` for an undeclared global, which the lineage does not record as defined: the
- * last cell that assigns it. Any other target is returned as it is, for slice.ts.
- */
-export function sloppyTarget(source: ExportSource, target: string): string {
-  if (source.language !== "javascript") return target;
-  if (source.cells.some((c) => c.id === target || c.defines.includes(target))) return target;
-  const implicit = planSloppy(source.cells.map((c) => c.source)).globals.at(-1);
-  if (implicit?.has(target) !== true) return target;
-  const assigns = (code: string): boolean =>
-    globalAssignments(cellSyntax(code, "javascript").sourceFile).includes(target);
-  return source.cells.filter((c) => assigns(c.source)).at(-1)?.id ?? target;
-}
-
-/**
- * A `--target` slice with the cells it needs for the undeclared globals its cells use: the
- * slice follows the lineage's var edges, which do not record such globals, so a kept cell
- * that mentions one would run without the earlier cells that assign it (a ReferenceError, or
- * another value). Each such cell comes back with its own upstream slice, until none is missing.
- */
-export function withSloppyUpstream(full: ExportSource, sliced: ExportSource): ExportSource {
-  if (full.language !== "javascript" || sliced.cells.length === full.cells.length) return sliced;
-  const implicit = planSloppy(full.cells.map((c) => c.source)).globals.at(-1) ?? new Set();
-  if (implicit.size === 0) return sliced;
-  const kept = new Set(sliced.cells.map((c) => c.id));
-  for (;;) {
-    const missing = missingAssigners(full, kept, implicit);
-    if (missing.length === 0) break;
-    for (const id of missing) for (const cell of sliceToTarget(full, id).cells) kept.add(cell.id);
-  }
-  return { ...sliced, cells: full.cells.filter((c) => kept.has(c.id)) };
-}
-
-/** Cells left out of KEPT that assign an implicit global a kept cell after them mentions. */
-function missingAssigners(
-  full: ExportSource,
-  kept: ReadonlySet<string>,
-  implicit: ReadonlySet<string>,
-): string[] {
-  const assigners = new Map<string, string[]>();
-  const missing = new Set<string>();
-  for (const cell of full.cells) {
-    const syntax = cellSyntax(cell.source, "javascript");
-    if (kept.has(cell.id)) {
-      for (const name of syntax.mentionedNames)
-        for (const id of assigners.get(name) ?? []) if (!kept.has(id)) missing.add(id);
-    }
-    for (const name of globalAssignments(syntax.sourceFile)) {
-      if (implicit.has(name)) assigners.set(name, [...(assigners.get(name) ?? []), cell.id]);
-    }
-  }
-  return [...missing];
 }
 
 /** The statements that create the globals a cell declares again (SloppyPlan.created). */
