@@ -82,7 +82,9 @@ function textTable(rows: string[][]): string {
 }
 
 function htmlTable(title: string, rows: string[][]): string {
-  const cell = (tag: string) => (c: string) => `<${tag}>${escapeXml(c)}</${tag}>`;
+  // Words and paths read from the left; JupyterLab right-aligns table cells (made for numbers).
+  const cell = (tag: string) => (c: string) =>
+    `<${tag} style="text-align: left">${escapeXml(c)}</${tag}>`;
   const head = `<tr>${HEADERS.map(cell("th")).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${r.map(cell("td")).join("")}</tr>`).join("");
   return `<p>${escapeXml(title)}</p><table><thead>${head}</thead><tbody>${body}</tbody></table>`;

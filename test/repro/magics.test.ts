@@ -72,7 +72,7 @@ test("%repro status lists cells, staleness, files with short hashes and nondeter
   );
   // No line is wider than the notebook: ids that the notebook generated are not shown.
   expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(100);
-  expect(result?.data["text/html"]).toContain(`<td>&lt; data.txt ${short}</td>`);
+  expect(result?.data["text/html"]).toContain(`>&lt; data.txt ${short}</td>`);
 });
 
 test("%repro seed prints, sets, and rejects what is not an integer", async () => {

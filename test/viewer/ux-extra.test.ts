@@ -214,7 +214,13 @@ describe(
       // JupyterLab's own 36-character id is left out: the prompt number names the cell.
       expect(byLabel.get(`[${await countOf(GENERATED_ID)}]`)?.[1]).toBe("ran");
       expect((await output("status").textContent()) ?? "").not.toContain(GENERATED_ID);
-      await output("status").screenshot({ path: join(OUTPUT, "magic-status.png") });
+      // Labels, names and paths line up on the left, as they are read.
+      const aligns = await table
+        .locator("th, td")
+        .evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).textAlign))]);
+      expect(aligns).toEqual(["left"]);
+      await table.scrollIntoViewIfNeeded();
+      await table.screenshot({ path: join(OUTPUT, "magic-status.png") });
     });
 
     it("magic names and %repro subcommands complete on Tab", async () => {
