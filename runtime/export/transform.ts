@@ -161,8 +161,11 @@ function variableEdits(
   const start = statement.getStart(file);
   const list = statement.declarationList;
   if (names.some((n) => declared.has(n))) {
-    // Declared by an earlier execution: assign instead, as re-running the cell did.
-    const parts = declarations.map((d) => {
+    // Declared by an earlier execution: assign instead, as re-running the cell did. A `var`
+    // without a value keeps the one it has (`var total;` after `total = 6` leaves 6).
+    const keeps = (list.flags & ts.NodeFlags.BlockScoped) === 0;
+    const assigned = declarations.filter((d) => d.initializer !== undefined || !keeps);
+    const parts = assigned.map((d) => {
       const init = d.initializer === undefined ? "undefined" : render(d.initializer);
       return ts.isIdentifier(d.name)
         ? `${d.name.text} = ${init};`

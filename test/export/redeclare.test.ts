@@ -138,3 +138,18 @@ it("exports a JavaScript declaration made again as an assignment with what is in
   expect(runPipeline(out)).toEqual({ stdout: printed, stderr: "", status: 0 });
   expect(replab(["verify", out]).code).toBe(0);
 });
+
+it("exports a JavaScript var declared again without a value, which keeps the value it had", () => {
+  const { exported, printed, out } = runAndExport(
+    "redeclare-var",
+    [
+      "let a = 5;\nvar b = 6;\nfunction show() {\n  return [a, b];\n}",
+      "let a;\nvar b;\nconsole.log(a, b, show());",
+    ],
+    "replab-js",
+  );
+  expect(printed).toBe("undefined 6 [ undefined, 6 ]\n");
+  expect(exported.code).toBe(0);
+  expect(runPipeline(out)).toEqual({ stdout: printed, stderr: "", status: 0 });
+  expect(replab(["verify", out]).code).toBe(0);
+});
