@@ -362,6 +362,16 @@ function carriedOver() {
   ];
 }
 
+/** The hand-written "## Profile" section of the last RESULTS.md, kept as it is (issue 12). */
+function profileNotes() {
+  const file = join(root, "bench", "RESULTS.md");
+  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const from = previous.indexOf("## Profile:");
+  if (from < 0) return [];
+  const next = previous.indexOf("\n## ", from + 1);
+  return [previous.slice(from, next < 0 ? undefined : next).trimEnd(), ""];
+}
+
 /** @type {(s: number | undefined) => string} */
 const ms = (s) =>
   s === undefined || Number.isNaN(s) ? "–" : `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms`;
@@ -509,6 +519,7 @@ if (profile !== undefined) {
     "",
   );
 }
+lines.push(...profileNotes());
 if (viewer !== undefined) {
   lines.push(
     "## Lineage viewer (JupyterLab 4.6.4 in Debian's Chromium, from the browser tests in this run)",

@@ -7,15 +7,16 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../paths.js";
-import { usableSnapshot, WARM_CHILD_ENV, warmEnabled } from "./snapshot.js";
+import { startedFromSnapshot, usableSnapshot, WARM_CHILD_ENV, warmEnabled } from "./snapshot.js";
 
 /** The build job's entry (runtime/compiler/warm-build-job.ts). */
 export const BUILD_JOB = join(PACKAGE_ROOT, "dist", "runtime", "compiler", "warm-build-job.js");
 
 /** Start the build unless a snapshot is usable, one is being built, or REPLAB_WARM=0. */
 export function scheduleWarmBuild(log: (line: string) => void): void {
-  // A kernel started from the snapshot knows it is usable.
-  if (!warmEnabled() || process.env[WARM_CHILD_ENV] === "1") return;
+  // A kernel started from the snapshot knows it is usable: its launcher checked it, or it
+  // kept it itself (adoptSnapshot), which would otherwise be hashed again here, ~15 ms of CPU.
+  if (!warmEnabled() || process.env[WARM_CHILD_ENV] === "1" || startedFromSnapshot()) return;
   const found = usableSnapshot();
   if ("blob" in found) return;
   try {
