@@ -1,3 +1,6 @@
+import { CHILD_PROCESS_CALLS, childSeedArgs } from "./child-seed-args.js";
+import { CHILD_RANDOM_VARIABLE } from "./child-seed-key.js";
+
 /**
  * The exported pipeline's side of child and Worker seeding (child-seed.ts, worker-seed.ts) and of late output
  * (executor/cell-context.ts), as TypeScript text its header includes: a child `node` process
@@ -17,35 +20,29 @@ const __childPreload = "data:text/javascript;base64," + Buffer.from(
   "import seedrandom from " + JSON.stringify(__url.pathToFileURL(require.resolve("seedrandom")).href) + ";\n" +
   "const key = process.env.REPLAB_CHILD_RANDOM;\nif (key) Math.random = seedrandom(key);\n",
 ).toString("base64");
+/**
+ * A child_process call's arguments with the seeding added; undefined when Node is not the
+ * program. It is replab's own rule as replab was built (JavaScript: its parameters take their
+ * types from this declaration, and args is whatever the cell passed).
+ */
+const __childSeedArgs: (name: string, args: any[], seeding: {
+  preloadHref: string; execPath: string; basename(path: string): string; variable: string; key: string; env: NodeJS.ProcessEnv;
+}) => unknown[] | undefined = ${childSeedArgs.toString()};
 {
   const childProcess = require("node:child_process") as Record<string, unknown>;
-  for (const name of ["spawn", "spawnSync", "execFile", "execFileSync", "fork"]) {
+  // Each call is the cell's next child, Node or not, as the kernel counts them.
+  for (const name of [${CHILD_PROCESS_CALLS.map((name) => JSON.stringify(name)).join(", ")}]) {
     const original = childProcess[name] as (...args: unknown[]) => unknown;
     childProcess[name] = function (this: unknown, ...args: unknown[]): unknown {
-      return original.apply(this, __seededChild(name, args) ?? args);
+      const key = __child.key + ":child:" + __child.count++;
+      const seeding = {
+        preloadHref: __childPreload, execPath: process.execPath, basename: __path.basename,
+        variable: ${JSON.stringify(CHILD_RANDOM_VARIABLE)}, key, env: process.env,
+      };
+      return original.apply(this, __childSeedArgs(name, args, seeding) ?? args);
     };
   }
   (require("node:module") as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
-}
-
-/** A child_process call's arguments with the seeding added; undefined when Node is not the program. */
-function __seededChild(name: string, args: unknown[]): unknown[] | undefined {
-  const program = args[0];
-  const node = typeof program === "string" && (program === process.execPath || __path.basename(program) === "node");
-  if (name !== "fork" && !node) return undefined;
-  const at = Array.isArray(args[1]) ? 2 : 1;
-  const given = args[at];
-  const isOptions = typeof given === "object" && given !== null;
-  if (!isOptions && given !== undefined && typeof given !== "function") return undefined;
-  const options = (isOptions ? given : {}) as { env?: NodeJS.ProcessEnv };
-  const env = options.env ?? process.env;
-  const nodeOptions = ((env["NODE_OPTIONS"] ?? "") + " --import=" + __childPreload).trim();
-  const key = __child.key + ":child:" + __child.count++;
-  const seeded = { ...options, env: { ...env, NODE_OPTIONS: nodeOptions, REPLAB_CHILD_RANDOM: key } };
-  const out = [...args];
-  if (isOptions || given === undefined) out[at] = seeded;
-  else out.splice(at, 0, seeded);
-  return out;
 }
 
 // Under replab verify, output a cell's timers print after the cell is marked as that cell's.

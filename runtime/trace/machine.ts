@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import workerThreads from "node:worker_threads";
 import type { TraceState } from "./cell-trace.js";
 import { seededChildArgs } from "./child-seed.js";
+import { CHILD_PROCESS_CALLS } from "./child-seed-args.js";
 import { seededWorkerArgs, workerExecArgv } from "./worker-seed.js";
 import { patchMethod, wrapMethod, type Unpatch } from "./patch.js";
 
@@ -28,7 +29,6 @@ const OS = [
   "networkInterfaces",
   "userInfo",
 ];
-const CHILDREN = ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"];
 
 /** Patch the machine and process sources; returns the undo. */
 export function traceMachine(state: TraceState): Unpatch {
@@ -44,7 +44,7 @@ export function traceMachine(state: TraceState): Unpatch {
   for (const name of PROCESS)
     undo.push(patchMethod(process, name, note(`machine:process.${name}`)));
   for (const name of OS) undo.push(patchMethod(os, name, note(`machine:os.${name}`)));
-  for (const name of CHILDREN) undo.push(traceChild(state, name));
+  for (const name of CHILD_PROCESS_CALLS) undo.push(traceChild(state, name));
   syncBuiltinESMExports();
   return () => {
     for (const u of undo.reverse()) u();
