@@ -7,12 +7,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { freePort } from "../support/free-port.js";
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,19 +29,6 @@ export function jupyterBin(): string {
     throw new Error(`no jupyter at ${bin}: run test/setup/prepare.sh (it makes .venv)`);
   }
   return bin;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() =>
-        typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** A running JupyterLab with its notebook directory. */
