@@ -10,7 +10,7 @@ import { CopiedFile, type ExportContent } from "./copied-file.js";
 import { DOCKERIGNORE, TSCONFIG, dockerfile, readme, reproLock } from "./files.js";
 import { withLocalModules, type CarriedModule } from "./local-modules.js";
 import { refuseStale } from "./stale.js";
-import { sloppyTarget, withSloppyUpstream } from "./sloppy-slice.js";
+import { withSloppyLineage } from "./sloppy-lineage.js";
 import { importedPackages, packageFiles } from "./packages.js";
 import { pipelineMjs, pipelineTs } from "./pipeline.js";
 import { sliceToTarget } from "./slice.js";
@@ -32,10 +32,9 @@ export async function exportFiles(
   target: string | undefined,
   includeDataFlag: boolean,
 ): Promise<Map<string, ExportContent>> {
-  const sliced =
-    target === undefined
-      ? full
-      : withSloppyUpstream(full, sliceToTarget(full, sloppyTarget(full, target)));
+  // A JavaScript notebook's undeclared globals, which the lineage misses, go into it first.
+  const whole = withSloppyLineage(full);
+  const sliced = target === undefined ? whole : sliceToTarget(whole, target);
   refuseStale(sliced);
   const source = withLocalModules(sliced);
   // With no file read there is no data/ to copy; the pipeline then reads from its working directory.
