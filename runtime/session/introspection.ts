@@ -277,7 +277,9 @@ function calleeAt(code: string, cursor: number): number | undefined {
 
 /** Whether a cell is ready to run: TypeScript's parser decides. */
 export function isComplete(code: string): IsCompleteResult {
-  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  // The cell's one parse (compiler/syntax.ts), which the execute that follows reuses; its
+  // parser diagnostics say where the text stops making sense.
+  const file = cellSyntax(code, "typescript").sourceFile;
   const errors = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
   if (errors.length === 0) return { status: "complete" };
   const atEnd = errors.every((d) => (d.start ?? 0) >= code.trimEnd().length);
