@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
 import { banner, languageInfo } from "../runtime/session/info.js";
 import type { Session, SessionOptions } from "../runtime/session/session.js";
-import { resolveSeed } from "../runtime/session/seed-source.js";
+import { sessionSeed } from "../runtime/session/seed-source.js";
 import type { Language, OutputSink } from "../runtime/session/types.js";
 import { reportError } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
@@ -93,7 +93,7 @@ export async function main(args: string[]): Promise<number> {
   const relaunched = await relaunchWarm(language === "javascript");
   if (relaunched !== undefined) return relaunched;
   const notebook = notebookLocation();
-  const seed = resolveSeed(seedFor(notebook.path), (message) => process.stderr.write(message));
+  const seed = sessionSeed(seedFor(notebook.path), (message) => process.stderr.write(message));
   const interruptFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const data: ProtocolData = {
     connection,

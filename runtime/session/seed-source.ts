@@ -5,7 +5,7 @@
  */
 
 /** The seed a session uses; `warn` hears why a REPLAB_SEED that is not an integer is skipped. */
-export function resolveSeed(seed: number | undefined, warn: (message: string) => void): number {
+export function sessionSeed(seed: number | undefined, warn: (message: string) => void): number {
   return seed ?? seedFromEnvironment(warn) ?? 42;
 }
 

@@ -27,7 +27,7 @@ import { parseMagic } from "../magics/registry.js";
 import { banner, languageInfo } from "./info.js";
 import { evaluateUserExpressions, expressionSource } from "./user-expressions.js";
 import { phase } from "./phases.js";
-import { resolveSeed } from "./seed-source.js";
+import { sessionSeed } from "./seed-source.js";
 import type {
   CellEngine,
   CellError,
@@ -114,7 +114,7 @@ export class Session implements CellEngine {
     this.notebookName = options.notebookName;
     this.recorder = new Recorder({
       notebookDir: options.notebookDir,
-      seed: resolveSeed(options.seed, writeRealStderr),
+      seed: sessionSeed(options.seed, writeRealStderr),
       journal: options.journal ?? true,
       notebookName: options.notebookName,
       // Shown in the cell that hit it: the user learns lineage was not saved, the cell stands.
