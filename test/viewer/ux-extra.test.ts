@@ -121,6 +121,17 @@ async function typeInScratch(text: string): Promise<void> {
 /** The text the completer lists, top to bottom (waits for the list to appear). */
 async function completerList(): Promise<string[]> {
   await poll(() => completerItems().count()).toBeGreaterThan(0);
+  // JupyterLab 4.6 draws a long list a chunk per animation frame, keeping the room for the
+  // rest as the last drawn item's bottom margin; the list is whole once that margin is gone.
+  await page.waitForFunction(
+    () => {
+      const list = document.querySelector(".jp-Completer:not(.lm-mod-hidden) .jp-Completer-list");
+      const last = list?.lastElementChild;
+      return last instanceof HTMLElement && last.style.marginBottom === "";
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   return completerItems().evaluateAll((items) =>
     items.map((i) => i.querySelector(".jp-Completer-match")?.textContent ?? ""),
   );
