@@ -17,7 +17,8 @@ import type { ExportSource } from "./source.js";
  * The source with its undeclared globals in the lineage: each cell that assigns one defines it;
  * a var edge goes to each cell that reads the name from each earlier cell that assigns it (what
  * a slice keeps), and to a cell that reads it without `typeof` before any cell assigns it, from
- * the later assigners: that cell read an execution the export no longer holds (refuseStale).
+ * the later assigners, when an execution before it is not in the export: that cell read one the
+ * export no longer holds (refuseStale names it).
  */
 export function withSloppyLineage(source: ExportSource): ExportSource {
   if (source.language !== "javascript") return source;
@@ -53,10 +54,21 @@ function edgesTo(source: ExportSource, uses: GlobalUses[], j: number, name: stri
   );
   const earlier = assigners.filter((i) => i < j);
   const own = uses[j]?.assigns.has(name) === true;
-  const stale = earlier.length === 0 && !own && uses[j]?.strictReads.has(name) === true;
+  const unassigned = earlier.length === 0 && !own && uses[j]?.strictReads.has(name) === true;
+  // With every execution before it in the export, what the cell read came from one of them
+  // (a guarded read, `if (typeof x !== "undefined") f(x)`): nothing it used was lost.
+  const stale = unassigned && lostBefore(source, j);
   const from = stale ? assigners : earlier;
   const to = source.cells[j]?.id ?? "";
   return from.map((i) => ({ from: source.cells[i]?.id ?? "", to, kind: "var", label: name }));
+}
+
+/** True when an execution before cell J's is not in the export (run again since, failed or a magic). */
+function lostBefore(source: ExportSource, j: number): boolean {
+  const counts = new Set(source.cells.map((c) => c.executionCount));
+  const count = source.cells[j]?.executionCount ?? 0;
+  for (let n = 1; n < count; n++) if (!counts.has(n)) return true;
+  return false;
 }
 
 /** What a cell assigns and reads of the undeclared globals in IMPLICIT. */

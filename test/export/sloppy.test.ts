@@ -13,7 +13,7 @@ import { runAndExport, runPipeline } from "./run-export.js";
 
 const CELLS = [
   // Before any cell assigns it, the global does not exist: typeof and `in` must say so.
-  'console.log(typeof total, typeof globalThis.total, "total" in globalThis);',
+  'console.log(typeof total, typeof globalThis.total, "total" in globalThis);\nif (typeof total !== "undefined") console.log(total);',
   "total = 10;\nconsole.log(total);",
   "total++;\ntotal += 5;\nconsole.log(total, globalThis.total);",
   // Assigned inside a function that runs later: still the global, read by name outside it.
