@@ -1,5 +1,6 @@
 import { CHILD_PROCESS_CALLS, childSeedArgs } from "./child-seed-args.js";
 import { CHILD_RANDOM_VARIABLE } from "./child-seed-key.js";
+import { workerExecArgv, workerSeedArgs } from "./worker-seed-args.js";
 
 /**
  * The exported pipeline's side of child and Worker seeding (child-seed.ts, worker-seed.ts) and of late output
@@ -68,6 +69,12 @@ if (__origin !== undefined) {
 // learnt from its refusal and left out.
 let __workers = 0;
 let __workerInherits: readonly string[] = process.execArgv;
+/** A Worker's constructor arguments with the seeding added (replab's rule, as for children). */
+const __workerSeedArgs: (args: any[], seeding: {
+  preload: string; variable: string; key: string; inherited: readonly string[]; env: NodeJS.ProcessEnv;
+}) => unknown[] | undefined = ${workerSeedArgs.toString()};
+/** The inherited options a Worker accepts, learnt from its refusal; undefined when it named none. */
+const __workerExecArgv: (refusal: any, execArgv: readonly string[]) => string[] | undefined = ${workerExecArgv.toString()};
 {
   const threads = require("node:worker_threads") as { Worker: new (...args: unknown[]) => object };
   const Original = threads.Worker;
@@ -76,17 +83,17 @@ let __workerInherits: readonly string[] = process.execArgv;
       const Target = newTarget === proxy ? target : newTarget;
       const build = (with_: unknown[]): object => Reflect.construct(target, with_, Target) as object;
       const key = __child.key + ":worker:" + __workers++;
-      const seeded = __seededWorker(args, key, __workerInherits);
+      const seeded = __seededWorker(args, key);
       if (seeded === undefined) return build(args);
       try {
         return build(seeded);
       } catch (refusal) {
-        const error = refusal as { code?: unknown; message?: unknown };
+        // The cell's own execArgv is passed on as given: a refusal of it is the cell's error.
         const own = (args[1] as { execArgv?: unknown } | undefined)?.execArgv;
-        if (own !== undefined || error.code !== "ERR_WORKER_INVALID_EXEC_ARGV") return build(args);
-        const listed = String(error.message).slice(String(error.message).indexOf(": ") + 2).split(", ");
-        __workerInherits = __workerInherits.filter((arg) => !listed.includes(arg));
-        return build(__seededWorker(args, key, __workerInherits) ?? args);
+        const kept = own === undefined ? __workerExecArgv(refusal, __workerInherits) : undefined;
+        if (kept === undefined) return build(args);
+        __workerInherits = kept;
+        return build(__seededWorker(args, key) ?? args);
       }
     },
   });
@@ -94,24 +101,20 @@ let __workerInherits: readonly string[] = process.execArgv;
   (require("node:module") as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
 }
 
-/** A Worker's arguments with the seeding added; undefined when its options do not allow it. */
-function __seededWorker(args: unknown[], key: string, inherited: readonly string[]): unknown[] | undefined {
-  const given = args[1];
-  if (given !== undefined && (typeof given !== "object" || given === null)) return undefined;
-  const options = (given ?? {}) as { execArgv?: string[]; env?: NodeJS.ProcessEnv | symbol };
-  if (typeof options.env === "symbol") return undefined;
+/** A Worker's arguments seeded with the preload file, written once; undefined when its options do not allow it. */
+function __seededWorker(args: unknown[], key: string): unknown[] | undefined {
   const code = "const seedrandom = require(" + JSON.stringify(require.resolve("seedrandom")) + ");\n" +
     "const key = process.env.REPLAB_CHILD_RANDOM;\nif (key) Math.random = seedrandom(key);\n";
   const name = "replab-worker-seed-" + __crypto.createHash("sha256").update(code).digest("hex").slice(0, 16) + ".cjs";
   const preload = __path.join((require("node:os") as { tmpdir(): string }).tmpdir(), name);
-  if (!__fs.existsSync(preload)) {
+  const variable = ${JSON.stringify(CHILD_RANDOM_VARIABLE)};
+  const seeded = __workerSeedArgs(args, { preload, variable, key, inherited: __workerInherits, env: process.env });
+  if (seeded !== undefined && !__fs.existsSync(preload)) {
     // Another pipeline may be writing it too: a whole file, renamed into place.
     __fs.writeFileSync(preload + "." + process.pid, code);
     __fs.renameSync(preload + "." + process.pid, preload);
   }
-  const execArgv = [...(options.execArgv ?? inherited), "--require", preload];
-  const env = { ...(options.env ?? process.env), REPLAB_CHILD_RANDOM: key };
-  return [args[0], { ...options, execArgv, env }, ...args.slice(2)];
+  return seeded;
 }
 
 /** A cell starts: its children's stream key, and (under verify) the cell its later output is. */

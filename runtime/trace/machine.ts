@@ -15,7 +15,8 @@ import workerThreads from "node:worker_threads";
 import type { TraceState } from "./cell-trace.js";
 import { seededChildArgs } from "./child-seed.js";
 import { CHILD_PROCESS_CALLS } from "./child-seed-args.js";
-import { seededWorkerArgs, workerExecArgv } from "./worker-seed.js";
+import { seededWorkerArgs } from "./worker-seed.js";
+import { workerExecArgv } from "./worker-seed-args.js";
 import { patchMethod, wrapMethod, type Unpatch } from "./patch.js";
 
 const PROCESS = ["uptime", "cpuUsage", "memoryUsage", "resourceUsage"];
