@@ -69,7 +69,7 @@ describe("the cell checker's program reuse", () => {
     // The series has passing and failing cells alike, so the comparison says something.
     expect(reused.filter((r) => r[0] === "ok").length).toBeGreaterThan(5);
     expect(reused.filter((r) => r[0] !== "ok").length).toBeGreaterThan(4);
-  }, 120_000);
+  }, 300_000);
 
   it("sees a package installed since the same import cell failed", () => {
     const dir = notebookDir();
