@@ -1,5 +1,6 @@
 /**
- * The example notebooks (notebooks/) as a user runs them: headless, exported with their
+ * The example notebooks (notebooks/) as a user runs them: as shipped they re-run to their
+ * saved outputs (--check); then headless, exported with their
  * data, and the export verified, which re-runs every cell in a fresh process and compares
  * its stdout and the data hashes with the notebook's run.
  */
@@ -16,6 +17,11 @@ describe.each(NOTEBOOKS)("notebooks/%s.ipynb", (name) => {
     // A copy next to its data, so the test never writes into notebooks/.
     cpSync(join(ROOT, "notebooks/data"), join(dir, "data"), { recursive: true });
     cpSync(join(ROOT, `notebooks/${name}.ipynb`), join(dir, `${name}.ipynb`));
+    // The notebook as shipped re-runs to the outputs it was saved with (a chart that changed
+    // since would show here first).
+    const shipped = replab(["run", `${name}.ipynb`, "--check", "--quiet"], { cwd: dir });
+    expect(shipped.stderr).toBe("");
+    expect(shipped.code).toBe(0);
     const run = replab(["run", `${name}.ipynb`, "--inplace", "--quiet"], { cwd: dir });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
