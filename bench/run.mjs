@@ -513,6 +513,7 @@ if (profile !== undefined) {
     `|   of which parsing declarations (share of program + bind wall time) | ${share(c.parseWallMs)} | reused from the snapshot |`,
     `|   of which binding them (share of program + bind wall time) | ${share(c.bindWallMs)} | reused from the snapshot |`,
     `| checking \`const answer: number = 6 * 7; answer\` | ${c.answerCheckMs} ms | ${w?.answerCheckMs ?? "–"} ms |`,
+    `| then its declaration emit and transpile | ${c.answerCommitCompileMs ?? "–"} ms | ${w?.answerCommitCompileMs ?? "–"} ms |`,
     `| total to the first checked cell | ${c.totalMs} ms | ${w?.totalMs ?? "–"} ms |`,
     "",
     `A parse that is cold is mostly V8 warming up: in one process, the second program over the same files costs a quarter of the first. The snapshot keeps the parsed and bound declarations, so a kernel started from it skips both; it costs the deserialization instead. Building the snapshot took ${snapshotBuildS.toFixed(1)} s (wall, once per Node/TypeScript/typings change, in the background at lowest priority).`,
