@@ -151,9 +151,28 @@ function executedCells(
 ): CellNode[] {
   let nodes = lineage.nodes.filter((n): n is CellNode => n.kind === "cell");
   if (nodes.length === 0 && fallback !== undefined) nodes = nodesFromCounts(fallback);
+  refuseFailedUpstream(nodes, lineage);
   return nodes
     .filter((n) => n.executionCount !== null && n.status === "ok")
     .sort((a, b) => (a.executionCount ?? 0) - (b.executionCount ?? 0));
+}
+
+/**
+ * Throw export-failed when a cell that ran used a variable from a cell whose last run failed:
+ * the export holds only cells that succeeded, so the pipeline would run it without what the
+ * failed cell had set before it threw (a ReferenceError, or another value).
+ */
+function refuseFailedUpstream(nodes: CellNode[], lineage: LineageGraph): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const edge of lineage.edges) {
+    const [from, to] = [byId.get(edge.from), byId.get(edge.to)];
+    if (edge.kind !== "var" || from === undefined || to === undefined) continue;
+    if (from.status !== "error" || to.status !== "ok" || to.executionCount === null) continue;
+    throw new ReplabError(
+      "export-failed",
+      `cell ${to.id} uses ${edge.label} from cell ${from.id}, whose last run failed: the pipeline runs only the cells that succeeded, so ${to.id} would not get it; fix ${from.id} and run it and ${to.id} again, then export`,
+    );
+  }
 }
 
 function nodesFromCounts(cells: Map<string, CodeCell>): CellNode[] {
