@@ -18,7 +18,7 @@
  *   after gave, the kernel threw on), for a function's own variable `false`.
  * Class bodies were strict in the notebook too and stay as they are. The plan reads the cell's
  * one analysis (compiler/syntax.ts cellSyntax); the edits, transform.ts's parse of the cell.
- * `--target` slices and undeclared globals: export/sloppy-slice.ts.
+ * Undeclared globals in the lineage (`--target`, stale cells): export/sloppy-lineage.ts.
  */
 import ts from "../compiler/typescript.cjs";
 import {
@@ -104,7 +104,7 @@ interface Edit {
   text: string;
 }
 
-/** The edits of one cell for sloppy mode: its implicit globals' writes and its primitives' property writes. */
+/** The edits of one cell for sloppy mode: its globals' writes, primitives' property writes, `this` and `delete`. */
 export function sloppyEdits(file: ts.SourceFile, names: SloppyNames): Edit[] {
   return [
     ...globalWriteEdits(file, names.globals),
