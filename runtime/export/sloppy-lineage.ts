@@ -10,7 +10,7 @@ import { globalAssignmentTargets, isGlobalReference } from "../compiler/const-ch
 import { cellSyntax } from "../compiler/syntax.js";
 import { isBindingName } from "../lineage/scopes.js";
 import type { LineageEdge } from "../lineage/types.js";
-import { planSloppy } from "./sloppy.js";
+import { namesVariable, planSloppy } from "./sloppy.js";
 import type { ExportSource } from "./source.js";
 
 /**
@@ -93,16 +93,7 @@ function globalUses(file: ts.SourceFile, implicit: ReadonlySet<string>): GlobalU
 
 /** True when the identifier reads the global: not a property's or a declaration's name, not shadowed. */
 function isRead(node: ts.Identifier): boolean {
-  const parent = node.parent;
-  const named =
-    (ts.isPropertyAccessExpression(parent) ||
-      ts.isPropertyAssignment(parent) ||
-      ts.isMethodDeclaration(parent) ||
-      ts.isGetAccessorDeclaration(parent) ||
-      ts.isSetAccessorDeclaration(parent) ||
-      ts.isPropertyDeclaration(parent)) &&
-    parent.name === node;
-  return !named && !isBindingName(parent, node) && isGlobalReference(node);
+  return namesVariable(node) && !isBindingName(node.parent, node) && isGlobalReference(node);
 }
 
 function isPlainWrite(target: ts.Identifier): boolean {

@@ -16,6 +16,9 @@
  *   properties of the global object, which delete removes: for a global it becomes `delete
  *   globalThis.x`, for a variable of the pipeline `(x = undefined, true)` (what reading it
  *   after gave, the kernel threw on), for a function's own variable `false`.
+ * - A word strict code reserves (`var package = ...`, `function f(public)`) is a SyntaxError in
+ *   the module: it becomes `__package` wherever it names a variable (property names stay), or
+ *   `globalThis.package` for an undeclared global.
  * Class bodies were strict in the notebook too and stay as they are. The plan reads the cell's
  * one analysis (compiler/syntax.ts cellSyntax); the edits, transform.ts's parse of the cell.
  * Undeclared globals in the lineage (`--target`, stale cells): export/sloppy-lineage.ts.
@@ -111,7 +114,59 @@ export function sloppyEdits(file: ts.SourceFile, names: SloppyNames): Edit[] {
     ...primitiveWriteEdits(file, names.primitives),
     ...thisEdits(file),
     ...deleteEdits(file, names.bindings),
+    ...reservedNameEdits(file, names.globals),
   ];
+}
+
+/** Words strict code reserves that sloppy code may use as names (ECMA-262, 13.1.1). */
+const STRICT_RESERVED = new Set([
+  "implements",
+  "interface",
+  "package",
+  "private",
+  "protected",
+  "public",
+  "static",
+]);
+
+/** Renames of the strict-reserved words a cell uses as names (see the file's comment). */
+function reservedNameEdits(file: ts.SourceFile, globals: ReadonlySet<string>): Edit[] {
+  // An undeclared global's assignments are globalThis.x already (globalWriteEdits).
+  const written = new Set(globalAssignmentTargets(file).filter((t) => globals.has(t.text)));
+  const edits: Edit[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isClassLike(node) || ts.isImportDeclaration(node)) return;
+    const reserved = ts.isIdentifier(node) && STRICT_RESERVED.has(node.text);
+    if (reserved && !written.has(node) && namesVariable(node)) {
+      const global = globals.has(node.text) && isGlobalReference(node);
+      const renamed = global ? `globalThis.${node.text}` : `__${node.text}`;
+      const parent = node.parent;
+      const shorthand =
+        ts.isShorthandPropertyAssignment(parent) ||
+        (ts.isBindingElement(parent) &&
+          parent.propertyName === undefined &&
+          ts.isObjectBindingPattern(parent.parent));
+      const text = shorthand ? `${node.text}: ${renamed}` : renamed;
+      edits.push({ start: node.getStart(file), end: node.end, text });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return edits;
+}
+
+/** False for an identifier that names a property (`o.x`, `{ x: 1 }`, a method, `{ x: y } = o`). */
+export function namesVariable(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  const property =
+    ts.isPropertyAccessExpression(parent) ||
+    ts.isPropertyAssignment(parent) ||
+    ts.isMethodDeclaration(parent) ||
+    ts.isGetAccessorDeclaration(parent) ||
+    ts.isSetAccessorDeclaration(parent) ||
+    ts.isPropertyDeclaration(parent);
+  if (property && parent.name === node) return false;
+  return !(ts.isBindingElement(parent) && parent.propertyName === node);
 }
 
 /**

@@ -168,7 +168,7 @@ function variableEdits(
     const parts = assigned.map((d) => {
       const init = d.initializer === undefined ? "undefined" : render(d.initializer);
       return ts.isIdentifier(d.name)
-        ? `${d.name.text} = ${init};`
+        ? `${render(d.name)} = ${init};`
         : `(${render(d.name)} = ${init});`;
     });
     const newNames = names.filter((n) => !declared.has(n));

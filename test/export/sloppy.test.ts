@@ -1,8 +1,9 @@
 /**
  * Sloppy JavaScript notebooks export as they ran (issue 8, item 7): the replab-js kernel runs
  * cells as sloppy scripts, the pipeline is a strict module. An undeclared global and writes to
- * a primitive's properties, `this` in plain functions and `delete` of a plain name, which a
- * strict module throws on (or gives another value), must give the notebook's outputs.
+ * a primitive's properties, `this` in plain functions, `delete` of a plain name and names strict
+ * code reserves, which a strict module throws on (or gives another value), must give the
+ * notebook's outputs.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -36,6 +37,8 @@ const CELLS = [
   // A write to a primitive inside a function, and delete of plain names (a SyntaxError if strict).
   'var word = "hi";\nfunction tag() {\n  word.seen = true;\n  return word.seen;\n}\nconsole.log(tag());',
   // The kernel's top-level names are deletable globals; a function's own variables are not.
+  // Words strict code reserves, as names: variables, a parameter, a default, a global.
+  'var package = { name: "p" };\nfunction show(public) {\n  return public + 1;\n}\nconst { interface = 2 } = {};\nstatic = 3;\nconsole.log(package.name, { package }.package.name, show(1), interface, static + 1);',
   "temp = 1;\nconst big = [1, 2];\nfunction keep(local) {\n  return delete local;\n}\nconsole.log(delete temp, delete big, typeof temp, typeof big, keep(1));",
 ];
 
@@ -57,6 +60,7 @@ it("exports a sloppy JavaScript notebook whose pipeline prints what the notebook
     "6\n",
     "true\ntrue object\n",
     "undefined\n",
+    "p p 2 2 4\n",
     "true true undefined undefined false\n",
   ]);
   expect(exported.stderr).toMatch(/^replab: exported [^\n]*\n$/);
