@@ -16,6 +16,7 @@ import {
   type VirtualFile,
 } from "./declarations.js";
 import { DiskFiles } from "./disk-files.js";
+import { sharingDeclarations } from "./document-registry.js";
 import { Resolutions } from "./resolution.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
@@ -98,8 +99,9 @@ export class CellTypeChecker {
     });
     this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
     this.setFile(this.cellFile, "");
-    // A kernel started warm (docs/startup.md) finds lib and @types parsed and bound in here.
-    const registry = warmRegistry() ?? ts.createDocumentRegistry();
+    // A kernel started warm (docs/startup.md) finds lib and @types parsed and bound in here,
+    // also under a tsconfig.json whose options only change how code is checked.
+    const registry = sharingDeclarations(warmRegistry() ?? ts.createDocumentRegistry());
     this.service = ts.createLanguageService(this.host(), registry);
   }
 
@@ -134,6 +136,16 @@ export class CellTypeChecker {
     const leavesFiles = syntax.declaredNames.size === 0 && syntax.imports.length === 0;
     this.lastPass = leavesFiles ? { code, version: this.version, result } : undefined;
     return result;
+  }
+
+  /** The declaration files (lib, @types, typings) of the last check's program, for tests and bench/. */
+  declarationFiles(): readonly ts.SourceFile[] {
+    return (
+      this.service
+        .getProgram()
+        ?.getSourceFiles()
+        .filter((f) => f.isDeclarationFile) ?? []
+    );
   }
 
   /** Completion entries at `position` (UTF-16 offset) in a cell that is not yet run. */
