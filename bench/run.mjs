@@ -234,7 +234,10 @@ function quickstartComparison() {
     .map((/** @type {{source: string | string[]}} */ c) =>
       Array.isArray(c.source) ? c.source.join("") : c.source,
     );
-  const plain = code.filter((c) => !c.startsWith("%") && !c.includes('from "replab"'));
+  // The replab-only cells: magics, the replab import and what calls its display (a chart).
+  const plain = code.filter(
+    (c) => !c.startsWith("%") && !c.includes('from "replab"') && !/\bdisplay\./.test(c),
+  );
   writeFileSync(join(dir, "quickstart.ts"), plain.join("\n\n"));
   const tslab = {
     ...notebook,
