@@ -10,7 +10,13 @@
  */
 import ts from "../compiler/typescript.cjs";
 import { ES_MODULE_VIEW } from "../compiler/interop.js";
-import { bindingNames, importOf, valueBindings, valueNames } from "../compiler/syntax.js";
+import {
+  bindingNames,
+  cellSyntax,
+  importOf,
+  valueBindings,
+  valueNames,
+} from "../compiler/syntax.js";
 import { lastExpressionEdits } from "./last-expression.js";
 import { sloppyEdits, type SloppyNames } from "./sloppy.js";
 
@@ -139,8 +145,13 @@ function notebookRequires(file: ts.SourceFile, local: ReadonlyMap<string, string
   return edits;
 }
 
+/**
+ * The cell's one parse (compiler/syntax.ts), as TypeScript for either language (as before):
+ * for a TypeScript cell the SourceFile its type check and lineage read, so the export edits
+ * what they saw, and a cell is not parsed again for each use.
+ */
 function parse(code: string): ts.SourceFile {
-  return ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return cellSyntax(code, "typescript").sourceFile;
 }
 
 /** What variableEdits needs: the names so far, and a node's text with the edits inside it made. */
