@@ -243,6 +243,9 @@ class EngineHost {
    * (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'").
    */
   async stop(): Promise<void> {
+    // Under load the sockets may take longer than the grace to close, and a terminated
+    // protocol thread aborts the process before dispose() runs: record a killed cell first.
+    this.session?.tracker?.endIfCellRunning();
     this.post({ kind: "close" });
     // A protocol thread that cannot answer still goes; the abort is then the lesser harm.
     const timer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);

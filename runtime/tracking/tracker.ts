@@ -221,6 +221,15 @@ export class RunTracker implements RunLog {
   }
 
   /**
+   * The process is going away (a kernel's SIGTERM, its launcher gone): a cell that is still
+   * running will not finish, so say "killed" now, synchronously, before the teardown that
+   * might not reach dispose(). An idle session is left for finish(), which also publishes.
+   */
+  endIfCellRunning(): void {
+    if (this.cellId !== undefined) this.end("killed");
+  }
+
+  /**
    * End the run and log it to MLflow at `mlflow` (else MLFLOW_TRACKING_URI, when set);
    * `notebook` is the executed notebook's JSON (an artifact). An unreachable server is a warning.
    */
