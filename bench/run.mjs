@@ -365,14 +365,23 @@ function carriedOver() {
   ];
 }
 
-/** The hand-written "## Profile" section of the last RESULTS.md, kept as it is (issue 12). */
-function profileNotes() {
+/**
+ * Sections of the last RESULTS.md that this script does not measure, kept as they are: the
+ * hand-written profile (issue 12) and the figures of bench/lineage-truth.mjs, lineage-cost.mjs
+ * and rss.py, which take long enough to be run on their own (issues 16 and 9).
+ */
+const KEPT_SECTIONS = ["## Profile:", "## bench/lineage-truth.mjs", "## bench/rss.py"];
+
+/** Each of KEPT_SECTIONS found in the last RESULTS.md, in that order. */
+function keptSections() {
   const file = join(root, "bench", "RESULTS.md");
   const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const from = previous.indexOf("## Profile:");
-  if (from < 0) return [];
-  const next = previous.indexOf("\n## ", from + 1);
-  return [previous.slice(from, next < 0 ? undefined : next).trimEnd(), ""];
+  return KEPT_SECTIONS.flatMap((heading) => {
+    const from = previous.indexOf(heading);
+    if (from < 0) return [];
+    const next = previous.indexOf("\n## ", from + 1);
+    return [previous.slice(from, next < 0 ? undefined : next).trimEnd(), ""];
+  });
 }
 
 /** @type {(s: number | undefined) => string} */
@@ -523,7 +532,7 @@ if (profile !== undefined) {
     "",
   );
 }
-lines.push(...profileNotes());
+lines.push(...keptSections());
 if (viewer !== undefined) {
   lines.push(
     "## Lineage viewer (JupyterLab 4.6.4 in Debian's Chromium, from the browser tests in this run)",
