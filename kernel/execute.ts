@@ -40,13 +40,21 @@ export async function execute(
   executions.count = outcome.executionCount;
   phase("engine", request);
   if (outcome.status === "ok") {
-    if (outcome.result !== undefined && !silent) {
-      const result = { execution_count: outcome.executionCount, ...outcome.result };
-      await kernel.publish("execute_result", result, message);
-      phase("result", request);
-    }
+    // The result goes out on iopub and the reply on shell, sockets whose relative order no
+    // client can rely on (idle, on iopub, still follows the result): the reply need not
+    // wait for the result's send.
+    const shown =
+      outcome.result !== undefined && !silent
+        ? kernel.publish(
+            "execute_result",
+            { execution_count: outcome.executionCount, ...outcome.result },
+            message,
+          )
+        : undefined;
+    phase("result", request);
     await kernel.reply(request, okReply(outcome.executionCount, outcome));
     phase("reply", request);
+    await shown;
     return;
   }
   const { ename, evalue, traceback } = outcome;
