@@ -15,7 +15,8 @@ import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
 import { firstDifference } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
 import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
-import { applyRunTimeZone, relaunchWithLocale } from "../runner/run-locale.js";
+import { relaunchRun } from "../runner/relaunch.js";
+import { applyRunTimeZone } from "../runner/run-locale.js";
 import { checkOutputTarget } from "../runner/output-target.js";
 import { runParallel } from "../runner/parallel.js";
 import { injectParameters } from "../runner/parameters.js";
@@ -110,8 +111,8 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const path = resolve(file);
   const stored = await readNotebook(path, file);
   const language = notebookLanguage(stored, file);
-  // Before anything runs or prints: the locale is fixed when Node starts.
-  const relaunched = options.server === undefined ? relaunchWithLocale(stored) : undefined;
+  // Before anything runs or prints: the locale and a start-up snapshot are fixed when Node starts.
+  const relaunched = options.server === undefined ? await relaunchRun(stored, language) : undefined;
   if (relaunched !== undefined) return relaunched;
   checkMagics(stored, file);
   const target = outputPath(path, options);

@@ -3,10 +3,9 @@
  * the machine's never leak into a run. A run uses the time zone and default locale the
  * notebook's last run recorded in metadata.replab (timeZone, locale), else UTC and en-US. TZ is
  * set in the process before any cell runs; Node reads the locale only at start-up, so a run
- * whose process has another one runs itself again, once, with LC_ALL naming it. Both are
- * recorded again, and the exported pipeline runs with them.
+ * whose process has another one runs itself again, once, with LC_ALL naming it (relaunch.ts).
+ * Both are recorded again, and the exported pipeline runs with them.
  */
-import { spawnSync } from "node:child_process";
 import type { Notebook } from "../notebook/types.js";
 import { storedReplab } from "./metadata.js";
 
@@ -22,8 +21,8 @@ export const DEFAULT_TIME_ZONE = "UTC";
 /** The locale of a notebook that recorded none. */
 export const DEFAULT_LOCALE = "en-US";
 
-/** Set by a run that relaunched itself with the notebook's locale, so it relaunches once at most. */
-const RELAUNCHED = "REPLAB_RUN_LOCALE";
+/** Set in a run relaunched with the notebook's locale (relaunch.ts): its LC_ALL is that one. */
+export const LOCALE_ENV = "REPLAB_RUN_LOCALE";
 
 /** The LC_ALL value that makes Node start with a BCP 47 locale: "de-DE" -> "de_DE.UTF-8". */
 export function posixLocale(locale: string): string {
@@ -32,18 +31,14 @@ export function posixLocale(locale: string): string {
 }
 
 /**
- * When this process's default locale is not the one `notebook` should run with, run the same
- * command again with it and return its exit code; undefined when this process may go on.
+ * The locale `notebook` should run with when this process's default locale is another one
+ * (a new process must start with it, relaunch.ts); undefined when this process may go on.
  */
-export function relaunchWithLocale(notebook: Notebook): number | undefined {
+export function wantedLocale(notebook: Notebook): string | undefined {
   const stored = storedReplab(notebook)?.["locale"];
   const wanted = typeof stored === "string" && isLocale(stored) ? stored : DEFAULT_LOCALE;
-  if (runLocale().locale === wanted || process.env[RELAUNCHED] !== undefined) return undefined;
-  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, LC_ALL: posixLocale(wanted), [RELAUNCHED]: wanted },
-  });
-  return again.status ?? 1;
+  if (runLocale().locale === wanted || process.env[LOCALE_ENV] !== undefined) return undefined;
+  return wanted;
 }
 
 /** Set TZ for the run of `notebook`: its recorded time zone when it is a valid one, else UTC. */
