@@ -1,7 +1,9 @@
 /**
  * `--target CELL_ID|VARIABLE`: keep only the cells the target depends on, found by walking
- * the lineage's var edges (cell -> cell) upstream from the target cell.
+ * the lineage's var edges (cell -> cell) upstream from the target cell, plus the cell declaring
+ * each variable a kept cell assigns without declaring.
  */
+import { cellSyntax } from "../compiler/syntax.js";
 import { ReplabError } from "../errors.js";
 import type { ExportCell, ExportSource } from "./source.js";
 
@@ -11,14 +13,36 @@ export function sliceToTarget(source: ExportSource, target: string): ExportSourc
   const keep = new Set<string>([targetCell.id]);
   const pending = [targetCell.id];
   for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
-    for (const edge of source.lineage.edges) {
-      if (edge.kind === "var" && edge.to === id && !keep.has(edge.from)) {
-        keep.add(edge.from);
-        pending.push(edge.from);
+    const upstream = source.lineage.edges.flatMap((e) =>
+      e.kind === "var" && e.to === id ? [e.from] : [],
+    );
+    for (const from of [...upstream, ...declarers(source, id)]) {
+      if (!keep.has(from)) {
+        keep.add(from);
+        pending.push(from);
       }
     }
   }
   return { ...source, cells: source.cells.filter((c) => keep.has(c.id)) };
+}
+
+/**
+ * The cells that declared what cell ID assigns without declaring (`rate = 5` after `let rate = 1`):
+ * no var edge leads there when the old value went unread, yet without the declaration the
+ * pipeline's assignment throws a ReferenceError (or, in TypeScript, does not type-check).
+ */
+function declarers(source: ExportSource, id: string): string[] {
+  const at = source.cells.findIndex((c) => c.id === id);
+  const cell = source.cells[at];
+  if (cell === undefined) return [];
+  const declared = (c: ExportCell): Set<string> =>
+    cellSyntax(c.source, source.language).declaredNames;
+  const own = declared(cell);
+  const earlier = source.cells.slice(0, at);
+  return cell.defines
+    .filter((name) => !own.has(name))
+    .flatMap((name) => earlier.filter((c) => declared(c).has(name)).slice(-1))
+    .map((c) => c.id);
 }
 
 /** Cells the lineage says changed `name` in place (`xs.push(4)`): they wrote it too. */
