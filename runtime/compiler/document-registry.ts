@@ -66,28 +66,11 @@ export function sharingDeclarations(registry: ts.DocumentRegistry): ts.DocumentR
         );
       return key;
     },
-    acquireDocumentWithKey: (fileName, path, host, key, snapshot, version, kind, format) =>
-      registry.acquireDocumentWithKey(
-        fileName,
-        path,
-        host,
-        keyOf(path, key),
-        snapshot,
-        version,
-        kind,
-        format,
-      ),
-    updateDocumentWithKey: (fileName, path, host, key, snapshot, version, kind, format) =>
-      registry.updateDocumentWithKey(
-        fileName,
-        path,
-        host,
-        keyOf(path, key),
-        snapshot,
-        version,
-        kind,
-        format,
-      ),
+    // The rest (snapshot, version, kind, format) passes through as it came.
+    acquireDocumentWithKey: (fileName, path, host, key, ...rest) =>
+      registry.acquireDocumentWithKey(fileName, path, host, keyOf(path, key), ...rest),
+    updateDocumentWithKey: (fileName, path, host, key, ...rest) =>
+      registry.updateDocumentWithKey(fileName, path, host, keyOf(path, key), ...rest),
     releaseDocumentWithKey: (
       path: ts.Path,
       key: ts.DocumentRegistryBucketKey,
