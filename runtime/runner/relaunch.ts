@@ -20,12 +20,12 @@ import {
   WARM_CHILD_ENV,
   warmEnabled,
 } from "../warm/snapshot.js";
-import { LOCALE_ENV, posixLocale, wantedLocale } from "./run-locale.js";
+import { posixLocale, wantedLocale } from "./run-locale.js";
 
-/** Set in the child, so it relaunches no further and watches its parent. */
+/** Set in the child, so it relaunches no further (whatever its locale) and watches its parent. */
 const CHILD_ENV = "REPLAB_RUN_CHILD";
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-/** How often a child looks for its parent (a poll of process.ppid: no syscall). */
+/** How often a child looks for its parent (process.ppid: one getppid call). */
 const PARENT_POLL_MS = 500;
 
 /**
@@ -43,8 +43,7 @@ export async function relaunchRun(
   }
   const env: NodeJS.ProcessEnv = { ...process.env, [CHILD_ENV]: "1" };
   const locale = wantedLocale(notebook);
-  if (locale !== undefined)
-    Object.assign(env, { LC_ALL: posixLocale(locale), [LOCALE_ENV]: locale });
+  if (locale !== undefined) env["LC_ALL"] = posixLocale(locale);
   const blob = language === "typescript" ? snapshotBlob() : undefined;
   if (blob !== undefined) env[WARM_CHILD_ENV] = "1";
   if (locale === undefined && blob === undefined) return undefined;

@@ -21,9 +21,6 @@ export const DEFAULT_TIME_ZONE = "UTC";
 /** The locale of a notebook that recorded none. */
 export const DEFAULT_LOCALE = "en-US";
 
-/** Set in a run relaunched with the notebook's locale (relaunch.ts): its LC_ALL is that one. */
-export const LOCALE_ENV = "REPLAB_RUN_LOCALE";
-
 /** The LC_ALL value that makes Node start with a BCP 47 locale: "de-DE" -> "de_DE.UTF-8". */
 export function posixLocale(locale: string): string {
   const base = locale.split("-u-")[0] ?? locale;
@@ -37,8 +34,7 @@ export function posixLocale(locale: string): string {
 export function wantedLocale(notebook: Notebook): string | undefined {
   const stored = storedReplab(notebook)?.["locale"];
   const wanted = typeof stored === "string" && isLocale(stored) ? stored : DEFAULT_LOCALE;
-  if (runLocale().locale === wanted || process.env[LOCALE_ENV] !== undefined) return undefined;
-  return wanted;
+  return runLocale().locale === wanted ? undefined : wanted;
 }
 
 /** Set TZ for the run of `notebook`: its recorded time zone when it is a valid one, else UTC. */
