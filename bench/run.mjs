@@ -348,10 +348,12 @@ for (const script of quick || keep ? [] : ["repro.mjs", "run-export.mjs", "track
 
 const loadAfter = load();
 /** @typedef {{median: number, min: number, max: number, n: number}} Spread */
+const resultsFile = join(root, "bench", "RESULTS.md");
+/** The last RESULTS.md, read once before this run replaces it: what it keeps comes from here. */
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "";
+
 /** The sections this run did not measure, from the last RESULTS.md, under a note saying so. */
 function carriedOver() {
-  const file = join(root, "bench", "RESULTS.md");
-  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
   const headlessLine = previous.split("\n").find((l) => l.startsWith("Headless, 200-cell"));
   const from = previous.indexOf("## Lineage viewer");
   const to = previous.indexOf("## Raw");
@@ -374,8 +376,6 @@ const KEPT_SECTIONS = ["## Profile:", "## bench/lineage-truth.mjs", "## bench/rs
 
 /** Each of KEPT_SECTIONS found in the last RESULTS.md, in that order. */
 function keptSections() {
-  const file = join(root, "bench", "RESULTS.md");
-  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
   return KEPT_SECTIONS.flatMap((heading) => {
     const from = previous.indexOf(heading);
     if (from < 0) return [];
@@ -557,7 +557,6 @@ lines.push(
   "```",
   "",
 );
-const target = join(root, "bench", "RESULTS.md");
-writeFileSync(`${target}.tmp`, lines.join("\n"));
-renameSync(`${target}.tmp`, target);
-console.error(readFileSync(target, "utf8"));
+writeFileSync(`${resultsFile}.tmp`, lines.join("\n"));
+renameSync(`${resultsFile}.tmp`, resultsFile);
+console.error(readFileSync(resultsFile, "utf8"));
