@@ -44,12 +44,19 @@ export function readRecords(notebookDir: string, notebook?: string): RunRecord[]
     return [];
   }
   const records: RunRecord[] = [];
-  for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort()) {
+  for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
     const record = parseRecord(join(runsDir(notebookDir), name));
     if (record !== undefined && (notebook === undefined || record.notebook.path === notebook))
       records.push(record);
   }
-  return records;
+  // Ids sort by their start second only, and two runs (a fast `replab run`, then a kernel)
+  // often start in one second: the start time's milliseconds order them, the id breaks ties.
+  return records.sort((a, b) => order(a.startedAt, b.startedAt) || order(a.id, b.id));
+}
+
+/** Code-unit order: ISO 8601 UTC times of one length compare as the times they name. */
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Parse one record file, or undefined when it is not one (another tool's file, another schema). */

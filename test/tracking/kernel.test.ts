@@ -32,9 +32,10 @@ it(
     const { statuses, runs } = JSON.parse(session.stdout) as { statuses: string[]; runs: string };
     expect(statuses).toEqual(["ok", "ok"]);
     const folder = join(dir, ".replab", "runs");
+    // In the order they started: both may start in one second, which is all an id tells.
     const records = readdirSync(folder)
-      .sort()
-      .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")) as Json);
+      .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")) as Json)
+      .sort((a, b) => (String(a["startedAt"]) < String(b["startedAt"]) ? -1 : 1));
     expect(records.map((r) => [r["kind"], r["status"]])).toEqual([
       ["run", "finished"],
       ["kernel", "finished"],
