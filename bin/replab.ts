@@ -21,7 +21,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
   },
   run: {
     summary: "run a notebook headless: replab run NB.ipynb [-o OUT | --inplace] ...",
-    load: () => import("../runtime/cli/run.js"),
+    // Decides a relaunch before loading runtime/cli/run.js, which it then loads if need be.
+    load: () => import("../runtime/runner/early-relaunch.js"),
   },
   export: {
     summary: "export a notebook as a deterministic pipeline: replab export NB.ipynb -o DIR",
@@ -81,7 +82,7 @@ function route(argv: string[]): Route {
   if (name === "help") return route([...rest, "--help"]);
   if (name === "--version") return { kind: "version" };
   if (name === "kernel" && rest[0] === "run") {
-    return { kind: "command", load: () => import("../runtime/cli/run.js"), args: rest.slice(1) };
+    return { kind: "command", load: COMMANDS["run"]!.load, args: rest.slice(1) };
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {

@@ -6,25 +6,41 @@
  * - the start-up snapshot: a TypeScript notebook's first check reuses the warm-compiler
  *   snapshot's parsed declarations (docs/startup.md) only in a Node started from the blob,
  *   which spares it parsing and binding 163 declaration files (quickstart: 1.2 -> 0.8 s).
+ * The parent decides before it loads the runner (early-relaunch.ts). Before the spawn it checks
+ * only what Node needs to load the blob (the manifest's Node binary, the blob's size); the
+ * typings' hashes it checks after, on this core while the child loads the blob on the other,
+ * and tells the child on a pipe. Before any cell is compiled the child keeps the snapshot only
+ * on that word, else checks it itself (adoptSnapshot) and runs cold when it is stale.
  * The child inherits stdio and the environment. This process passes SIGINT, SIGTERM and SIGHUP
  * on and ends as the child ended: its exit code, or the same signal. A child whose parent is
  * gone (killed with -9) kills itself the same way, so no run outlives the command that
  * started it.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { closeSync, readFileSync, readSync, statSync } from "node:fs";
+import type { Writable } from "node:stream";
 import type { Notebook } from "../notebook/types.js";
 import type { Language } from "../session/types.js";
 import {
+  adoptSnapshot,
+  cacheDir,
+  snapshotPaths,
   startedFromSnapshot,
   usableSnapshot,
   WARM_CHILD_ENV,
   warmEnabled,
+  type WarmManifest,
 } from "../warm/snapshot.js";
 import { posixLocale, wantedLocale } from "./run-locale.js";
 
 /** Set in the child, so it relaunches no further (whatever its locale) and watches its parent. */
 const CHILD_ENV = "REPLAB_RUN_CHILD";
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** Names, in the child, the descriptor on which the parent says whether the blob is usable. */
+const VERDICT_ENV = "REPLAB_RUN_VERDICT_FD";
+const VERDICT_FD = 3;
+/** The verdict byte for a blob whose manifest matches what is installed. */
+const USABLE = "1";
 /** How often a child looks for its parent (process.ppid: one getppid call). */
 const PARENT_POLL_MS = 500;
 
@@ -37,8 +53,9 @@ export async function relaunchRun(
   notebook: Notebook,
   language: Language,
 ): Promise<number | undefined> {
-  if (process.env[CHILD_ENV] === "1") {
+  if (isRunChild()) {
     exitWithParent();
+    dropStaleSnapshot();
     return undefined;
   }
   const env: NodeJS.ProcessEnv = { ...process.env, [CHILD_ENV]: "1" };
@@ -49,17 +66,93 @@ export async function relaunchRun(
   if (locale === undefined && blob === undefined) return undefined;
   const snapshot = blob === undefined ? [] : ["--snapshot-blob", blob];
   const args = [...process.execArgv, ...snapshot, ...process.argv.slice(1)];
-  return endAsChild(spawn(process.execPath, args, { stdio: "inherit", env }));
+  const verdict = blob !== undefined && process.platform !== "win32";
+  if (verdict) env[VERDICT_ENV] = String(VERDICT_FD);
+  const stdio = verdict ? ["inherit", "inherit", "inherit", "pipe"] : "inherit";
+  const child = spawn(process.execPath, args, { stdio: stdio as StdioOptions, env });
+  if (verdict) sendVerdict(child, blob);
+  return endAsChild(child);
 }
 
-/** The usable warm-compiler blob, when this process did not start from it already. */
+/**
+ * In the parent, right after the spawn: check the manifest (the typings' hashes) on this core
+ * while the child loads the blob on the other, and tell it on VERDICT_FD whether it may keep it.
+ */
+function sendVerdict(child: ChildProcess, blob: string): void {
+  const pipe = child.stdio[VERDICT_FD] as Writable | null | undefined;
+  if (pipe === null || pipe === undefined) return;
+  // A child that is gone reads nothing; its exit is reported as usual.
+  pipe.on("error", () => undefined);
+  let usable = false;
+  try {
+    const found = usableSnapshot();
+    usable = "blob" in found && found.blob === blob;
+  } catch {
+    // Unknown is not usable: the child checks for itself.
+  }
+  pipe.end(usable ? USABLE : "0");
+}
+
+/**
+ * In the child, before any cell is compiled: keep the snapshot when the parent found its
+ * manifest matching; otherwise (stale, or no word from the parent) check it here
+ * (adoptSnapshot), which drops a stale one so the run goes on cold.
+ */
+function dropStaleSnapshot(): void {
+  const said = parentVerdict();
+  if (!startedFromSnapshot() || said === USABLE) return;
+  try {
+    adoptSnapshot();
+  } catch {
+    // The stale compiler is dropped before the cache is cleaned: a read-only cache is no failure.
+  }
+}
+
+/** The parent's verdict on the blob, read (blocking) from VERDICT_FD, which is then closed. */
+function parentVerdict(): string | undefined {
+  const named = process.env[VERDICT_ENV];
+  // The cells' own processes must not look for a pipe they do not have.
+  delete process.env[VERDICT_ENV];
+  if (named !== String(VERDICT_FD)) return undefined;
+  const byte = Buffer.alloc(1);
+  try {
+    return readSync(VERDICT_FD, byte) === 1 ? byte.toString() : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeQuietly(VERDICT_FD);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: nothing leaks.
+  }
+}
+
+/** Whether this process is the child of a relaunched run. */
+export function isRunChild(): boolean {
+  return process.env[CHILD_ENV] === "1";
+}
+
+/**
+ * The warm-compiler blob Node can start from, when this process did not start from it already:
+ * a manifest of this Node binary and a blob of the size it names, so Node can load it. The
+ * typings' hashes are checked after the spawn (sendVerdict), so this costs a read, no hashing.
+ */
 function snapshotBlob(): string | undefined {
   if (!warmEnabled() || startedFromSnapshot() || process.env[WARM_CHILD_ENV] === "1") return;
   try {
-    const found = usableSnapshot();
-    return "blob" in found ? found.blob : undefined;
+    const dir = cacheDir();
+    if (dir === undefined) return undefined;
+    const paths = snapshotPaths(dir);
+    const manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
+    if (manifest.node !== process.version || manifest.execPath !== process.execPath) return;
+    return statSync(paths.blob).size === manifest.blobSize ? paths.blob : undefined;
   } catch {
-    // An unreadable cache is a cold start, never a failed run.
+    // No snapshot yet, or an unreadable cache: a cold start, never a failed run.
     return undefined;
   }
 }
