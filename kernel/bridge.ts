@@ -1,6 +1,7 @@
 /**
- * Messages between the protocol thread (worker.ts, which owns the sockets) and the main
- * thread (main.ts, which owns the cell engine). Structured-clone friendly plain data.
+ * Messages between the protocol process (protocol.ts, which owns the sockets) and the engine
+ * process (engine-host.ts, which runs the cells), and the two ends of the IPC channel that
+ * carries them (engine-process.ts). Plain JSON data: the engine sends wire JSON (toWireJson).
  */
 import type {
   CompleteResult,
@@ -50,7 +51,7 @@ export type CellOutput =
     }
   | { type: "clear"; wait: boolean };
 
-/** Worker -> main. */
+/** Protocol -> engine. */
 export type ToEngine =
   | EngineCall
   | { kind: "input_reply"; id: number; value: string }
@@ -60,7 +61,7 @@ export type ToEngine =
   /** The sockets are closed; exitCode 1 when the kernel could not start (a port in use). */
   | { kind: "shutdown"; exitCode: 0 | 1 };
 
-/** Main -> worker. */
+/** Engine -> protocol. */
 export type ToProtocol =
   | { kind: "reply"; id: number; result: EngineResults[keyof EngineResults] }
   /** The engine threw answering call `id`: the protocol thread sends an error reply. */
@@ -69,17 +70,50 @@ export type ToProtocol =
   | { kind: "input_request"; id: number; executeId: number; prompt: string; password: boolean }
   | { kind: "lineage_changed"; graph: LineageGraph }
   /**
-   * Stop (SIGTERM, launcher gone): close the sockets and answer "shutdown". Terminating the
-   * worker with its sockets open makes the zeromq addon abort the process (kernel/main.ts).
+   * Stop (SIGTERM, launcher gone): close the sockets and answer "shutdown", so the protocol
+   * process ends with its sockets closed and the engine disposes its session first.
    */
   | { kind: "close" };
 
-/** What the protocol thread needs at start: the connection and kernel_info facts. */
+/** What the protocol needs at start: the connection and kernel_info facts. */
 export interface ProtocolData {
   connection: import("./connection.js").ConnectionInfo;
   languageInfo: Record<string, unknown>;
   banner: string;
   implementationVersion: string;
-  /** The engine's interrupt flag (CellEngine.interruptFlag): set it to stop a loop after an await. */
-  interruptFlag: SharedArrayBuffer;
+}
+
+/** The engine process's word that its SIGINT listener is on (before, SIGINT would end it). */
+export interface EngineInterruptible {
+  kind: "interruptible";
+}
+
+/** What an engine process gives its interrupt relay thread (interrupt-relay.ts). */
+export interface RelayData {
+  /** The engine's interrupt flag. */
+  flag: SharedArrayBuffer;
+  /** The relay's end of the interrupt pipe. */
+  fd: number;
+}
+
+/** What the relay writes on its pipe once it reads it: from then on an interrupt is a byte there. */
+export const RELAY_LISTENING = "r";
+
+/** The protocol's end of the bridge. */
+export interface EngineLink {
+  post(message: ToEngine): void;
+  /** Call `listener` with every message from the engine, from now on. */
+  listen(listener: (message: ToProtocol) => void): void;
+  /** Stop the running cell: a synchronous loop, a pending await, a loop after an await. */
+  interrupt(): void;
+}
+
+/** The engine's end of the bridge. */
+export interface ProtocolLink {
+  post(message: ToProtocol): void;
+  listen(listener: (message: ToEngine) => void): void;
+  /** Call `listener` once the protocol side is gone (it closed, exited or was killed). */
+  onGone(listener: () => void): void;
+  /** End the protocol side: after its "shutdown", or when it did not close in time. */
+  end(): void;
 }

@@ -11,7 +11,6 @@ import { runCommand } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
 import { ReplabError } from "../runtime/errors.js";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
-import { kernelArgv } from "./warm-launch.js";
 
 type Target = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
@@ -113,14 +112,9 @@ export function installInto(dataDir: string): string[] {
   for (const spec of specs) {
     const dir = join(dataDir, "kernels", spec.name);
     const kernelJson = {
-      // TypeScript: a shell line that starts Node from the warm-compiler snapshot when the
-      // cache has one (docs/startup.md), so the kernel needs no second process.
-      argv: kernelArgv(
-        process.execPath,
-        entry,
-        ["{connection_file}", ...spec.extra],
-        spec.language === "typescript",
-      ),
+      // Plain Node: the kernel starts its engine process from the warm-compiler snapshot
+      // itself when there is one (docs/startup.md).
+      argv: [process.execPath, entry, "kernel", "{connection_file}", ...spec.extra],
       display_name: spec.display,
       language: spec.language,
       interrupt_mode: "message",

@@ -1,33 +1,30 @@
 /**
- * `replab kernel CONNECTION_FILE [--js]`: what Jupyter starts. The main thread hosts the
- * cell engine; the protocol runs in a worker thread (worker.ts) so it never waits on a cell.
+ * `replab kernel CONNECTION_FILE [--js]`: what Jupyter starts. This process answers the
+ * protocol (protocol.ts) and never waits on a cell; the cells run in an engine process it
+ * starts at once (engine-process.ts, engine.ts), for TypeScript from the warm-compiler
+ * snapshot when there is one (docs/startup.md).
  * `replab kernel run NB.ipynb` never gets here: bin/replab.ts sends it to `replab run`.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
 import { banner, languageInfo } from "../runtime/session/info.js";
-import type { Session, SessionOptions } from "../runtime/session/session.js";
 import { sessionSeed } from "../runtime/session/seed-source.js";
-import type { Language, OutputSink } from "../runtime/session/types.js";
+import type { Language } from "../runtime/session/types.js";
 import { reportError } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
-import { describe, toWireJson } from "../runtime/display/wire-json.js";
-import { ReplabError } from "../runtime/errors.js";
-import { scheduleWarmBuild } from "../runtime/warm/build.js";
-import { phase, phaseBegin, phaseEnd } from "../runtime/session/phases.js";
-import type {
-  CellOutput,
-  EngineCall,
-  EngineResults,
-  ProtocolData,
-  ToEngine,
-  ToProtocol,
-} from "./bridge.js";
+import {
+  candidateSnapshot,
+  startedFromSnapshot,
+  WARM_CHILD_ENV,
+  warmEnabled,
+} from "../runtime/warm/snapshot.js";
+import type { ProtocolData } from "./bridge.js";
 import { readConnectionFile, type ConnectionInfo } from "./connection.js";
+import { ENGINE_ENV, EngineProcess } from "./engine-process.js";
 import { isKernelError } from "./errors.js";
 import { log } from "./log.js";
+import { notebookLocation, seedFor } from "./notebook-location.js";
 import { watchParent } from "./parent.js";
 
 /** `replab help kernel`: the synopsis (also shown after a usage error), what it does, every option. */
@@ -79,6 +76,7 @@ export async function main(args: string[]): Promise<number> {
   }
   if (parsed === "help") return printUsage(KERNEL_USAGE);
   const { file, language } = parsed;
+  if (process.env[ENGINE_ENV] === "1") return (await import("./engine.js")).serveEngine(language);
   let connection: ConnectionInfo;
   try {
     connection = readConnectionFile(file);
@@ -87,93 +85,54 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`replab kernel: ${error.message}\n`);
     return 2;
   }
-  // A usable warm-compiler snapshot: the kernel runs in a child started from it (unless
-  // Node started from it already; a JavaScript kernel starts cold: docs/startup.md).
-  const { adoptStartSnapshot, relaunchWarm } = await import("./warm-launch.js");
-  const relaunched = await relaunchWarm(language === "javascript");
-  if (relaunched !== undefined) return relaunched;
+  // The engine process first: it starts (from the snapshot, deserializing the blob) while
+  // this process loads ZeroMQ and binds its sockets.
+  const engine = new EngineProcess(language === "typescript" ? engineBlob() : undefined);
   const notebook = notebookLocation();
   const seed = sessionSeed(seedFor(notebook.path), (message) => process.stderr.write(message));
-  const interruptFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const data: ProtocolData = {
     connection,
     languageInfo: languageInfo(language),
     banner: banner(language, seed),
     implementationVersion: version(),
-    interruptFlag,
   };
-  // The protocol thread first: its isolate and sockets take ~100 ms to come up, the time
-  // this thread spends hashing the snapshot's typings and loading the session's modules, so
-  // kernel_info is answered that much sooner (bench/RESULTS.md, "Profile").
-  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
-  const engine = new EngineHost(worker);
-  // Node's default SIGINT handler would end the kernel; here SIGINT means "interrupt the cell".
-  process.on("SIGINT", () => engine.session?.interrupt());
-  process.on("SIGTERM", () => void engine.stop());
-  watchParent(() => {
-    log("the process that launched this kernel is gone: shutting down");
-    void engine.stop();
-  });
-  adoptStartSnapshot();
-  const session = await startSession(engine, {
-    language,
-    notebookDir: notebook.dir,
-    seed,
-    notebookName: notebook.name,
-    interruptFlag,
-  });
-  // Load TypeScript after the sockets are up, so start-up answers kernel_info at once.
-  setTimeout(
-    () =>
-      void session
-        .preload()
-        .then(() => scheduleWarmBuild(log))
-        .catch((e: unknown) => log(`preload failed: ${String(e)}`)),
-    0,
-  );
-  return engine.finished;
+  return serveProtocol(data, engine);
 }
 
-/** The session, handed to `engine` once made; a session that cannot be made stops the kernel. */
-async function startSession(engine: EngineHost, options: SessionOptions): Promise<Session> {
+/**
+ * A warm-compiler blob to start a TypeScript engine process from, unless this process
+ * started from one (an older kernelspec's launch line) or is a warm child already. The
+ * check is cheap (the manifest and the blob's size): the engine checks the typings itself
+ * (adoptSnapshot) while this process binds, and starts cold when they changed.
+ */
+function engineBlob(): string | undefined {
+  if (!warmEnabled() || startedFromSnapshot() || process.env[WARM_CHILD_ENV] === "1") return;
   try {
-    const { createSession } = await import("../runtime/session/session.js");
-    const session = await createSession(options);
-    // The journal names the notebook; what ran before a crash or restart is recovered from it.
-    if (options.notebookName !== undefined) session.recorder.serveNotebook(options.notebookName);
-    engine.serve(session);
-    return session;
-  } catch (error) {
-    // The protocol thread would keep the process up with its sockets open.
-    await engine.stop();
-    throw error;
-  }
-}
-
-/** The notebook the kernel serves: Jupyter Server passes its path in JPY_SESSION_NAME. */
-function notebookLocation(): { dir: string; name: string | undefined; path: string | undefined } {
-  const session = process.env["JPY_SESSION_NAME"];
-  if (session === undefined || session === "")
-    return { dir: process.cwd(), name: undefined, path: undefined };
-  const path = resolve(process.cwd(), session);
-  const dir = dirname(path);
-  return { dir: existsSync(dir) ? dir : process.cwd(), name: basename(path), path };
-}
-
-/** Seed precedence for a kernel: REPLAB_SEED, then the notebook's metadata.replab.seed, then 42. */
-function seedFor(notebookPath: string | undefined): number | undefined {
-  if (process.env["REPLAB_SEED"] !== undefined) return undefined;
-  if (notebookPath === undefined || !existsSync(notebookPath)) return undefined;
-  try {
-    const seed = (
-      JSON.parse(readFileSync(notebookPath, "utf8")) as {
-        metadata?: { replab?: { seed?: unknown } };
-      }
-    ).metadata?.replab?.seed;
-    return Number.isSafeInteger(seed) ? (seed as number) : undefined;
+    return candidateSnapshot();
   } catch {
     return undefined;
   }
+}
+
+/** The protocol process: its sockets in this thread, the cells in `engine`; ends with it. */
+async function serveProtocol(data: ProtocolData, engine: EngineProcess): Promise<number> {
+  const { ProtocolThread } = await import("./protocol.js");
+  const protocol = new ProtocolThread(data, engine);
+  process.on("SIGINT", () => engine.interrupt());
+  process.on("SIGTERM", () => engine.stop());
+  watchParent(() => {
+    log("the process that launched this kernel is gone: shutting down");
+    engine.stop();
+  });
+  protocol.start().catch((error: unknown) => {
+    log(`could not start: ${(error as Error).message}`);
+    void protocol.close(1);
+  });
+  const code = await engine.exited;
+  // An engine that died by itself leaves the sockets open: close them before exiting.
+  await protocol.close(code === 0 ? 0 : 1);
+  setImmediate(() => process.exit(code));
+  return code;
 }
 
 function version(): string {
@@ -181,164 +140,4 @@ function version(): string {
     version: string;
   };
   return pkg.version;
-}
-
-/** How long stop() waits for the protocol thread to close its sockets before terminating it. */
-const STOP_GRACE_MS = 2_000;
-
-/**
- * Serves the protocol thread's engine calls on the main thread. It listens from the worker's
- * start; calls that come before the session exists wait for it (serve), in order.
- */
-class EngineHost {
-  readonly finished: Promise<number>;
-  /** The session, once serve() has it. */
-  session: Session | undefined;
-  private readonly ready: Promise<Session>;
-  private resolveReady: (session: Session) => void = () => undefined;
-  private readonly inputs = new Map<
-    number,
-    { resolve: (v: string) => void; reject: (e: Error) => void }
-  >();
-  private nextInput = 1;
-  /** 1 once the protocol thread said it could not start (its sockets would not bind). */
-  private exitCode: 0 | 1 = 0;
-  /** Stops the lineage push; set while a frontend holds a lineage comm. */
-  private unwatchLineage: (() => void) | undefined;
-
-  constructor(private readonly worker: Worker) {
-    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    worker.on("message", (message: ToEngine) => {
-      if (message.kind === "shutdown") {
-        // Needs no session: a kernel stopped while it starts ends all the same.
-        this.exitCode = message.exitCode;
-        void this.worker.terminate();
-      } else if (this.session !== undefined) {
-        // The hot path stays synchronous once the session is there.
-        void this.handle(this.session, message);
-      } else void this.ready.then((session) => this.handle(session, message));
-    });
-    worker.on("error", (error) => log(`protocol thread failed: ${error.stack ?? error.message}`));
-    this.finished = new Promise((resolveExit) => {
-      worker.on("exit", () => {
-        void (this.session?.dispose() ?? Promise.resolve()).finally(() => {
-          resolveExit(this.exitCode);
-          // Timers a cell left behind must not keep a shut-down kernel alive.
-          setImmediate(() => process.exit(this.exitCode));
-        });
-      });
-    });
-  }
-
-  /** Start answering engine calls with `session` (those that came first, in their order). */
-  serve(session: Session): void {
-    this.session = session;
-    this.resolveReady(session);
-  }
-
-  /**
-   * End the kernel without a shutdown_request. The protocol thread closes its sockets first
-   * and answers "shutdown" (then the message listener terminates it): a worker terminated with zeromq
-   * sockets open throws a Napi::Error from the addon's teardown, which aborts the process
-   * (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'").
-   */
-  async stop(): Promise<void> {
-    // Under load the sockets may take longer than the grace to close, and a terminated
-    // protocol thread aborts the process before dispose() runs: record a killed cell first.
-    this.session?.tracker?.endIfCellRunning();
-    this.post({ kind: "close" });
-    // A protocol thread that cannot answer still goes; the abort is then the lesser harm.
-    const timer = setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS);
-    timer.unref();
-    await new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    clearTimeout(timer);
-  }
-
-  private async handle(
-    session: Session,
-    message: Exclude<ToEngine, { kind: "shutdown" }>,
-  ): Promise<void> {
-    if (message.kind === "input_reply" || message.kind === "input_refused") {
-      const waiting = this.inputs.get(message.id);
-      this.inputs.delete(message.id);
-      if (message.kind === "input_reply") waiting?.resolve(message.value);
-      else waiting?.reject(new ReplabError("stdin-not-allowed", message.message));
-      return;
-    }
-    if (message.kind === "watch_lineage") {
-      this.watchLineage(session, message.watching);
-      return;
-    }
-    try {
-      if (message.kind === "execute") phaseBegin("engine", message.id);
-      const result = await this.answer(session, message);
-      phase("execute", message.id);
-      this.post({ kind: "reply", id: message.id, result });
-      phaseEnd("post", message.id);
-    } catch (error) {
-      // The protocol thread answers the request with an error reply; the engine carries on.
-      const ename = error instanceof Error ? error.name : "Error";
-      this.post({ kind: "failed", id: message.id, ename, evalue: describe(error) });
-    }
-  }
-
-  /** Building and cloning the graph grows with the notebook: do it only for a listening frontend. */
-  private watchLineage(session: Session, watching: boolean): void {
-    this.unwatchLineage?.();
-    this.unwatchLineage = watching
-      ? session.onLineageChange((graph) => this.post({ kind: "lineage_changed", graph }))
-      : undefined;
-  }
-
-  private async answer(
-    session: Session,
-    call: EngineCall,
-  ): Promise<EngineResults[EngineCall["kind"]]> {
-    switch (call.kind) {
-      case "execute": {
-        const { code, cellId, silent, storeHistory, allowStdin, userExpressions } = call;
-        return session.execute(
-          { code, cellId, silent, storeHistory, allowStdin, userExpressions },
-          this.sink(call.id, allowStdin),
-        );
-      }
-      case "complete":
-        return session.complete(call.code, call.cursorPos);
-      case "inspect":
-        return session.inspect(call.code, call.cursorPos, call.detailLevel);
-      case "is_complete":
-        return session.isComplete(call.code);
-      case "lineage":
-        return session.lineage();
-    }
-  }
-
-  private sink(executeId: number, allowStdin: boolean): OutputSink {
-    const output = (o: CellOutput): void => this.post({ kind: "output", executeId, output: o });
-    return {
-      stream: (name, text) => output({ type: "stream", name, text }),
-      display: (data, metadata, displayId, update) =>
-        output({ type: "display", data, metadata, displayId, update }),
-      clearOutput: (wait) => output({ type: "clear", wait }),
-      input: (prompt, password) => {
-        if (!allowStdin)
-          return Promise.reject(
-            new ReplabError(
-              "stdin-not-allowed",
-              "this frontend does not accept input requests (allow_stdin is false)",
-            ),
-          );
-        const id = this.nextInput++;
-        this.post({ kind: "input_request", id, executeId, prompt, password });
-        return new Promise((resolveInput, reject) =>
-          this.inputs.set(id, { resolve: resolveInput, reject }),
-        );
-      },
-    };
-  }
-
-  /** Post to the protocol thread as wire JSON (toWireJson), so any value a cell produced can be sent. */
-  private post(message: ToProtocol): void {
-    this.worker.postMessage(toWireJson(message));
-  }
 }

@@ -1,14 +1,20 @@
 /**
- * The protocol thread's routing: owns the five ZeroMQ sockets, verifies and parses messages,
- * runs shell requests one at a time and control requests at once through the handler tables
- * (handlers.ts), and talks to the engine on the main thread through the bridge. It never
- * waits on user code, so heartbeat and control answer while a cell runs (the Deno kernel's
+ * The protocol's routing: owns the five ZeroMQ sockets, verifies and parses messages, runs
+ * shell requests one at a time and control requests at once through the handler tables
+ * (handlers.ts), and talks to the engine through an EngineLink (bridge.ts): the engine is on
+ * another thread or in another process, so the protocol never waits on user code, so heartbeat and control answer while a cell runs (the Deno kernel's
  * model). Every request with a reply gets one: an error reply when its handler failed.
  */
 import { randomUUID } from "node:crypto";
-import { parentPort } from "node:worker_threads";
 import { Reply, Router, XPublisher } from "zeromq";
-import type { CellOutput, EngineResults, ProtocolData, ToEngine, ToProtocol } from "./bridge.js";
+import type {
+  CellOutput,
+  EngineLink,
+  EngineResults,
+  ProtocolData,
+  ToEngine,
+  ToProtocol,
+} from "./bridge.js";
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";
 import type { CallOf, KernelContext } from "./context.js";
@@ -85,11 +91,12 @@ export class ProtocolThread implements KernelContext {
   private ids = 1;
   private arrivals = 0;
   private closing = false;
-  private readonly interruptFlag: Int32Array;
 
-  constructor(readonly data: ProtocolData) {
+  constructor(
+    readonly data: ProtocolData,
+    private readonly engine: EngineLink,
+  ) {
     this.signer = new Signer(data.connection.signatureScheme, data.connection.key);
-    this.interruptFlag = new Int32Array(data.interruptFlag);
     this.sends = {
       shell: new SendQueue(this.shell, "shell"),
       control: new SendQueue(this.control, "control"),
@@ -126,7 +133,7 @@ export class ProtocolThread implements KernelContext {
       bind(this.iopub, "iopub"),
       bind(this.hb, "hb"),
     ]);
-    parentPort?.on("message", (message: ToProtocol) => this.fromEngine(message));
+    this.engine.listen((message) => this.fromEngine(message));
     void this.heartbeat();
     void this.receive(this.shell, "shell");
     void this.receive(this.control, "control");
@@ -231,8 +238,7 @@ export class ProtocolThread implements KernelContext {
   }
 
   interruptEngine(): void {
-    Atomics.store(this.interruptFlag, 0, 1);
-    process.kill(process.pid, "SIGINT");
+    this.engine.interrupt();
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */
@@ -305,7 +311,7 @@ export class ProtocolThread implements KernelContext {
   }
 
   post(message: ToEngine): void {
-    parentPort?.postMessage(message);
+    this.engine.post(message);
   }
 
   reply<R extends RepliedRequest>(

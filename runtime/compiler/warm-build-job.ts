@@ -105,13 +105,12 @@ function main(): number {
     writeFileSync(staged, JSON.stringify(manifest));
     renameSync(join(paths.build, "blob"), paths.blob);
     renameSync(staged, paths.manifest);
-    // Last: the launch file lets a kernelspec's shell line start Node from the blob directly.
-    const launch = join(paths.build, "launch");
-    writeFileSync(launch, `${manifest.blobSize} ${statSync(process.execPath).size}\n`);
-    renameSync(launch, paths.launch);
+    // Kernelspecs of replab 0.x started Node from the blob while this file named its size:
+    // a new blob has none, so such a line starts the kernel plain (it then starts warm).
+    rmSync(paths.launch, { force: true });
     removeOthers(
       dir,
-      [paths.blob, paths.manifest, paths.launch].map((p) => basename(p)),
+      [paths.blob, paths.manifest].map((p) => basename(p)),
     );
     return 0;
   } catch (error) {

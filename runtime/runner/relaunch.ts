@@ -17,19 +17,17 @@
  * started it.
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { closeSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { Notebook } from "../notebook/types.js";
 import type { Language } from "../session/types.js";
 import {
   adoptSnapshot,
-  cacheDir,
-  snapshotPaths,
+  candidateSnapshot,
   startedFromSnapshot,
   usableSnapshot,
   WARM_CHILD_ENV,
   warmEnabled,
-  type WarmManifest,
 } from "../warm/snapshot.js";
 import { posixLocale, wantedLocale } from "./run-locale.js";
 
@@ -145,12 +143,7 @@ export function isRunChild(): boolean {
 function snapshotBlob(): string | undefined {
   if (!warmEnabled() || startedFromSnapshot() || process.env[WARM_CHILD_ENV] === "1") return;
   try {
-    const dir = cacheDir();
-    if (dir === undefined) return undefined;
-    const paths = snapshotPaths(dir);
-    const manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
-    if (manifest.node !== process.version || manifest.execPath !== process.execPath) return;
-    return statSync(paths.blob).size === manifest.blobSize ? paths.blob : undefined;
+    return candidateSnapshot();
   } catch {
     // No snapshot yet, or an unreadable cache: a cold start, never a failed run.
     return undefined;

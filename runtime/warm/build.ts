@@ -14,8 +14,8 @@ export const BUILD_JOB = join(PACKAGE_ROOT, "dist", "runtime", "compiler", "warm
 
 /** Start the build unless a snapshot is usable, one is being built, or REPLAB_WARM=0. */
 export function scheduleWarmBuild(log: (line: string) => void): void {
-  // A kernel started from the snapshot knows it is usable: its launcher checked it, or it
-  // kept it itself (adoptSnapshot), which would otherwise be hashed again here, ~15 ms of CPU.
+  // A process started from the snapshot knows it is usable: its launcher checked it (replab
+  // run), or it kept it itself (adoptSnapshot), which would otherwise be hashed again here.
   if (!warmEnabled() || process.env[WARM_CHILD_ENV] === "1" || startedFromSnapshot()) return;
   const found = usableSnapshot();
   if ("blob" in found) return;

@@ -62,8 +62,7 @@ export function typescriptPath(): string {
 }
 
 /**
- * The key in the snapshot's file names: this Node binary, compiler and replab build. A
- * kernelspec carries it (kernel/warm-launch.ts), so its launch line finds the blob unaided.
+ * The key in the snapshot's file names: this Node binary, compiler and replab build.
  */
 export function snapshotKey(): string {
   const entry = join(PACKAGE_ROOT, "dist", "runtime", "compiler", "warm-snapshot-entry.cjs");
@@ -85,8 +84,8 @@ export function snapshotPaths(dir: string): {
   return {
     blob: join(dir, `warm-${key}.blob`),
     manifest: join(dir, `warm-${key}.json`),
-    // The blob's size and the Node binary's, as text, written last: the kernelspec's shell
-    // line starts Node from the blob only while this file names both (docs/startup.md).
+    // Written by earlier builds for a kernelspec shell line that started Node from the blob
+    // while this file named its size; removed, never written now (docs/startup.md).
     launch: join(dir, `warm-${key}.launch`),
     build: join(dir, `warm-${key}.building`),
   };
@@ -133,12 +132,32 @@ export function usableSnapshot(): { blob: string } | { reason: string } {
   return mismatch === undefined ? { blob: paths.blob } : { reason: mismatch };
 }
 
+/**
+ * The blob a kernel's engine process may start from, checked only as far as is cheap: a
+ * manifest of this Node binary and a blob of its size. The process started from it checks
+ * the rest (adoptSnapshot) and starts cold when it fails, so a stale blob is never used.
+ */
+export function candidateSnapshot(): string | undefined {
+  const dir = cacheDir();
+  if (dir === undefined) return undefined;
+  const paths = snapshotPaths(dir);
+  let manifest: WarmManifest;
+  try {
+    manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.node !== process.version || manifest.execPath !== process.execPath) return;
+  const size = statSync(paths.blob, { throwIfNoEntry: false })?.size;
+  return size === manifest.blobSize ? paths.blob : undefined;
+}
+
 /** Take the snapshot out of use (its manifest goes; the next cold kernel builds it again). */
 export function forgetSnapshot(): void {
   const dir = cacheDir();
   if (dir === undefined) return;
   const paths = snapshotPaths(dir);
-  // The launch file first: from then on no kernelspec starts Node from this blob.
+  // An earlier build's launch file first: from then on no old kernelspec line starts Node from this blob.
   rmSync(paths.launch, { force: true });
   rmSync(paths.manifest, { force: true });
 }
@@ -151,8 +170,8 @@ export function startedFromSnapshot(): boolean {
 }
 
 /**
- * In a process Node started from a snapshot blob by itself (the kernelspec's launch line, no
- * launcher that checked it first): keep the snapshot's compiler only when the blob is the
+ * In a process Node started from a snapshot blob whose starter checked only what is cheap
+ * (candidateSnapshot: a kernel's engine process): keep the snapshot's compiler only when the blob is the
  * usable snapshot of this build and installation; otherwise drop it, so the compiler and
  * typings load from disk as in a cold start, and take the snapshot out of use. Returns why it
  * was dropped, or undefined when it is kept (or there was none).

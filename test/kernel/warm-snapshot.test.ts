@@ -25,7 +25,6 @@ import {
   usableSnapshot,
   type WarmManifest,
 } from "../../runtime/warm/snapshot.js";
-import { kernelArgv } from "../../kernel/warm-launch.js";
 import { ROOT } from "../cli/helpers.js";
 import { freePort, KernelClient } from "../protocol/zmq-client.js";
 
@@ -63,12 +62,19 @@ function kernelspec(env: Record<string, string>): string {
   return prefix;
 }
 
-/** A kernelspec as `replab install` writes it (the shell launch line), its kernel seeing `env`. */
-function installedKernelspec(env: Record<string, string>): string {
+/**
+ * A kernelspec with an earlier replab's shell launch line: Node itself starts from the blob
+ * while the cache's launch file names the blob's size (what `replab install` wrote before).
+ */
+function shellLineKernelspec(env: Record<string, string>): string {
   const prefix = mkdtempSync(join(tmpdir(), "replab-warm-spec-"));
   mkdirSync(join(prefix, "kernels", "replab"), { recursive: true });
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const argv = kernelArgv(process.execPath, BIN, ["{connection_file}"], true);
+  const script = [
+    'dir=${XDG_CACHE_HOME:-$HOME/.cache}/replab; blob=$(ls "$dir"/warm-*.blob | head -1)',
+    'exec "$0" --snapshot-blob "$blob" "$1" kernel "$2"',
+  ].join("\n");
+  const argv = ["/bin/sh", "-c", script, process.execPath, BIN, "{connection_file}"];
   writeFileSync(
     join(prefix, "kernels", "replab", "kernel.json"),
     JSON.stringify({ argv: ["/usr/bin/env", ...assignments, ...argv], language: "typescript" }),
@@ -275,12 +281,16 @@ describe("the warm-compiler snapshot", () => {
     expect(Reflect.get(warm as object, "cells")).toEqual(Reflect.get(cold as object, "cells"));
   }, 120_000);
 
-  it("starts a kernel warm that still reports type errors before the cell runs", async () => {
+  it("starts a kernel whose engine process runs from the snapshot, still reporting type errors first", async () => {
     const client = await KernelClient.start(kernelspec({ XDG_CACHE_HOME: cache }), "replab");
     try {
-      // The launcher's child runs the kernel from the snapshot.
-      const [command] = childCommands(client.process.pid ?? 0);
-      expect(command).toMatch(/--snapshot-blob \S+warm-[0-9a-f]{16}\.blob .*replab\.js kernel/);
+      // The process that answers the protocol is plain Node; its one child, the engine, runs
+      // from the blob.
+      const pid = client.process.pid ?? 0;
+      expect(commandOf(pid)).not.toContain("--snapshot-blob");
+      expect(childCommands(pid)).toEqual([
+        expect.stringMatching(/--snapshot-blob \S+warm-[0-9a-f]{16}\.blob .*replab\.js kernel/),
+      ]);
       const bad = await client.execute('const x: string = 1; console.log("ran")');
       expect(bad.reply.content["status"]).toBe("error");
       expect(String(bad.reply.content["evalue"])).toContain(
@@ -292,56 +302,47 @@ describe("the warm-compiler snapshot", () => {
       expect(streams).toEqual([]);
       expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
       expect((await client.execute("typeof process.versions.node")).result).toBe("'string'");
-    } finally {
-      client.close();
-    }
-  }, 120_000);
-
-  it("starts from the installed kernelspec's launch line in one process, types still checked", async () => {
-    const client = await KernelClient.start(
-      installedKernelspec({ XDG_CACHE_HOME: cache }),
-      "replab",
-    );
-    try {
-      // Node itself started from the blob: no launcher, no second kernel process.
-      const pid = client.process.pid ?? 0;
-      expect(commandOf(pid)).toMatch(
-        /--snapshot-blob \S+warm-[0-9a-f]{16}\.blob \S+replab\.js kernel/,
-      );
-      expect(childCommands(pid).filter((c) => c.includes("replab.js kernel"))).toEqual([]);
-      const bad = await client.execute("const x: string = 1; x");
-      expect(String(bad.reply.content["evalue"])).toContain(
-        "Type 'number' is not assignable to type 'string'",
-      );
-      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
       expect(client.stderr).not.toContain("not using the warm-compiler snapshot");
     } finally {
       client.close();
     }
   }, 120_000);
 
-  it("is not started by the launch line once the Node binary changed size (replaced in place)", async () => {
-    const copy = mkdtempSync(join(tmpdir(), "replab-warm-node-"));
-    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
-    const paths = withEnv({ XDG_CACHE_HOME: copy }, () => snapshotPaths(join(copy, "replab")));
-    const [blobSize, nodeSize] = readFileSync(paths.launch, "utf8").trim().split(" ");
-    writeFileSync(paths.launch, `${blobSize} ${Number(nodeSize) + 1}\n`);
+  it("still serves an earlier replab's kernelspec line, which started Node from the blob", async () => {
     const client = await KernelClient.start(
-      installedKernelspec({ XDG_CACHE_HOME: copy }),
+      shellLineKernelspec({ XDG_CACHE_HOME: cache }),
       "replab",
     );
     try {
-      // Node did not load the blob itself; the kernel's own check then relaunched it warm.
-      const pid = client.process.pid ?? 0;
-      expect(commandOf(pid)).not.toContain("--snapshot-blob");
-      expect(childCommands(pid).some((c) => c.includes("--snapshot-blob"))).toBe(true);
+      expect(commandOf(client.process.pid ?? 0)).toContain("--snapshot-blob");
+      const bad = await client.execute("const x: string = 1; x");
+      expect(String(bad.reply.content["evalue"])).toContain(
+        "Type 'number' is not assignable to type 'string'",
+      );
       expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
     } finally {
       client.close();
     }
   }, 120_000);
 
-  it("drops a snapshot the launch line started from once its typings changed, and checks cold", async () => {
+  it("starts the engine cold when the snapshot was made by another Node binary", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "replab-warm-node-"));
+    cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
+    const paths = withEnv({ XDG_CACHE_HOME: copy }, () => snapshotPaths(join(copy, "replab")));
+    writeFileSync(paths.manifest, JSON.stringify({ ...manifest, execPath: "/opt/other/node" }));
+    const client = await KernelClient.start(kernelspec({ XDG_CACHE_HOME: copy }), "replab");
+    try {
+      const pid = client.process.pid ?? 0;
+      const engines = childCommands(pid).filter((c) => c.includes("replab.js kernel"));
+      expect(engines).toHaveLength(1);
+      expect(engines[0]).not.toContain("--snapshot-blob");
+      expect((await client.execute("const answer: number = 6 * 7; answer")).result).toBe("42");
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
+  it("drops a snapshot the engine started from once its typings changed, and checks cold", async () => {
     const copy = mkdtempSync(join(tmpdir(), "replab-warm-stale-"));
     cpSync(join(cache, "replab"), join(copy, "replab"), { recursive: true });
     const paths = withEnv({ XDG_CACHE_HOME: copy }, () => snapshotPaths(join(copy, "replab")));
@@ -349,12 +350,9 @@ describe("the warm-compiler snapshot", () => {
     const [first, ...rest] = manifest.files;
     const stale = { ...manifest, files: [{ ...first!, sha256: "0".repeat(64) }, ...rest] };
     writeFileSync(paths.manifest, JSON.stringify(stale));
-    const client = await KernelClient.start(
-      installedKernelspec({ XDG_CACHE_HOME: copy }),
-      "replab",
-    );
+    const client = await KernelClient.start(kernelspec({ XDG_CACHE_HOME: copy }), "replab");
     try {
-      expect(commandOf(client.process.pid ?? 0)).toContain("--snapshot-blob");
+      expect(childCommands(client.process.pid ?? 0)[0]).toContain("--snapshot-blob");
       const bad = await client.execute("const x: string = 1; x");
       expect(String(bad.reply.content["evalue"])).toContain(
         "Type 'number' is not assignable to type 'string'",
@@ -373,7 +371,7 @@ describe("the warm-compiler snapshot", () => {
   ])(
     "ends with status 0 on SIGTERM, without the zeromq addon's abort (%s)",
     async (_, env) => {
-      const spec = installedKernelspec({ XDG_CACHE_HOME: cache, ...env });
+      const spec = kernelspec({ XDG_CACHE_HOME: cache, ...env });
       const client = await KernelClient.start(spec, "replab");
       try {
         expect((await client.execute("1 + 1")).result).toBe("2");

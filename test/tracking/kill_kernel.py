@@ -4,7 +4,8 @@ and, once that cell has printed and the run record on disk holds every cell of C
 SIGNAL (SIGKILL or SIGTERM), sent to the kernel process alone as a user's `kill` would.
 
 usage: kill_kernel.py NOTEBOOK SIGNAL CELLS_JSON LONG_CELL
-Prints JSON: the reply status of each of CELLS and the kernel's exit status.
+Prints JSON: the reply status of each of CELLS, the kernel's exit status, and whether a
+process the kernel started (its engine) was still there a minute after the signal.
 """
 import glob
 import json
@@ -30,6 +31,21 @@ def saved_cells(notebook):
         return 0
 
 
+def children_of(pid):
+    """The pids of a process's children (Linux)."""
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="utf8") as f:
+        return [int(c) for c in f.read().split()]
+
+
+def alive(pid):
+    """Whether `pid` is a live process (a zombie waiting for its reaper counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def main():
     notebook, name, cells, long_cell = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
     os.environ["JPY_SESSION_NAME"] = notebook
@@ -43,11 +59,14 @@ def main():
     )
     if not wait_until(lambda: saved_cells(notebook) == len(cells), DEADLINE, 0.1):
         raise AssertionError("the run record never held the cells that ran")
-    os.kill(km.provisioner.pid, getattr(signal, name))
+    pid = km.provisioner.pid
+    children = children_of(pid)
+    os.kill(pid, getattr(signal, name))
     code = km.provisioner.process.wait(timeout=DEADLINE)
+    left = not wait_until(lambda: not any(alive(c) for c in children), 60, 0.1)
     kc.stop_channels()
     km.cleanup_resources()
-    print(json.dumps({"statuses": statuses, "exit": code}))
+    print(json.dumps({"statuses": statuses, "exit": code, "left": left, "children": len(children)}))
 
 
 main()

@@ -104,8 +104,19 @@ describe("run status", () => {
   );
 });
 
-/** A kernel session runs CELLS[0], then gets `signal` while its next cell waits (test/tracking/kill_kernel.py). */
-function killKernelMidway(signal: NodeJS.Signals): { dir: string; exit: number } {
+/**
+ * A kernel session runs CELLS[0], then gets `signal` while `long` runs (by default CELLS[1],
+ * which waits; test/tracking/kill_kernel.py).
+ */
+function killKernelMidway(
+  signal: NodeJS.Signals,
+  long = `console.log("waiting");\n${CELLS[1] as string}`,
+): {
+  dir: string;
+  exit: number;
+  left: boolean;
+  children: number;
+} {
   const dir = scratch(`kernel-killed-${signal}`);
   const notebook = join(dir, "nb.ipynb");
   writeNotebook(notebook, CELLS);
@@ -113,32 +124,57 @@ function killKernelMidway(signal: NodeJS.Signals): { dir: string; exit: number }
     notebook,
     signal,
     JSON.stringify([CELLS[0]]),
-    `console.log("waiting");\n${CELLS[1] as string}`,
+    long,
   ]);
   expect(session.status, session.stderr).toBe(0);
-  const { statuses, exit } = JSON.parse(session.stdout) as { statuses: string[]; exit: number };
+  const { statuses, exit, left, children } = JSON.parse(session.stdout) as {
+    statuses: string[];
+    exit: number;
+    left: boolean;
+    children: number;
+  };
   expect(statuses).toEqual(["ok"]);
-  return { dir, exit };
+  return { dir, exit, left, children };
 }
 
 describe("kernel session status", () => {
   it(
-    "kill -9 of a kernel while a cell runs: the record is complete and says running",
+    "kill -9 of a kernel while a cell runs: the record is complete, the cell killed, nothing left running",
     { timeout: 600_000 },
     () => {
-      const { dir, exit } = killKernelMidway("SIGKILL");
+      const { dir, exit, left, children } = killKernelMidway("SIGKILL");
       // Popen's returncode: killed by signal 9.
       expect(exit).toBe(-9);
+      // The engine process outlives the kernel's process only long enough to say so.
+      expect(children).toBeGreaterThan(0);
+      expect(left).toBe(false);
       const record = onlyRecord(dir);
       expect(record).toMatchObject({
         kind: "kernel",
-        status: "running",
-        endedAt: null,
+        status: "killed",
         notebook: { path: "nb.ipynb" },
         params: { phase: "first" },
       });
+      expect(record["endedAt"]).toEqual(expect.any(String));
       expect((record["cells"] as Json[]).map((c) => c["status"])).toEqual(["ok"]);
       expect((record["metrics"] as Json)["progress"]).toMatchObject([{ step: 0, value: 1 }]);
+    },
+  );
+
+  it(
+    "kill -9 of a kernel while a cell spins: the engine ends too, its record as last saved",
+    { timeout: 600_000 },
+    () => {
+      // The engine's main thread never sees the protocol process go; its relay thread does,
+      // and kills it, as kill -9 of a one-process kernel would have.
+      const spin = 'console.log("waiting");\nwhile (true) {}';
+      const { dir, exit, left, children } = killKernelMidway("SIGKILL", spin);
+      expect(exit).toBe(-9);
+      expect(children).toBeGreaterThan(0);
+      expect(left).toBe(false);
+      const record = onlyRecord(dir);
+      expect(record).toMatchObject({ kind: "kernel", status: "running", endedAt: null });
+      expect((record["cells"] as Json[]).map((c) => c["status"])).toEqual(["ok"]);
     },
   );
 

@@ -1,0 +1,150 @@
+/**
+ * A kernel is two processes (docs/startup.md): this plain Node process owns the sockets and
+ * answers the protocol, and the engine process it starts runs the cells, for TypeScript from
+ * the warm-compiler snapshot. Node deserializes the 43 MB blob before any line of a process
+ * (or of a worker in it) runs, ~250 ms; here that happens on the other core while this
+ * process loads ZeroMQ and binds its sockets, with no worker thread to boot first.
+ *
+ * The engine's interrupt flag (a SharedArrayBuffer) cannot cross processes, so an interrupt
+ * is a byte on a pipe that the engine's relay thread (interrupt-relay.ts) turns into the flag
+ * and a SIGINT of its own process; until the relay says it is up (on that pipe: the engine's
+ * main thread may be spinning), SIGINT, and the byte once the relay is up if nothing came
+ * back from the engine meanwhile. The engine ends when this process closes, exits or is
+ * killed; this process ends with the engine.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import type { Duplex } from "node:stream";
+import { forgetSnapshot } from "../runtime/warm/snapshot.js";
+import {
+  RELAY_LISTENING,
+  type EngineInterruptible,
+  type EngineLink,
+  type ProtocolLink,
+  type ToEngine,
+  type ToProtocol,
+} from "./bridge.js";
+import { log } from "./log.js";
+
+/** Set in an engine process's environment: it serves the protocol process that started it. */
+export const ENGINE_ENV = "REPLAB_KERNEL_ENGINE";
+/** The interrupt pipe's file descriptor in the engine process (after stdio and the IPC channel). */
+export const RELAY_FD = 4;
+/** An engine that fails sooner than this after its start, unasked, blames the snapshot. */
+const EARLY_FAILURE_MS = 5_000;
+/** How long a stopped engine has to end before it is killed. */
+const KILL_AFTER_MS = 5_000;
+
+/** The protocol process's handle on its engine process: the EngineLink, and how it ended. */
+export class EngineProcess implements EngineLink {
+  /** The engine's exit status (128 + the signal's number when a signal ended it). */
+  readonly exited: Promise<number>;
+  private readonly child: ChildProcess;
+  private readonly relay: Duplex;
+  /** How an interrupt reaches the engine now. */
+  private interruptBy: "nothing" | "signal" | "relay" = "nothing";
+  /** The execute call the engine has not answered yet. */
+  private running: number | undefined;
+  /** The execute an interrupt came for before the relay was up (a loop after an await may spin). */
+  private pending: number | undefined;
+  private listener: ((message: ToProtocol) => void) | undefined;
+  private readonly early: ToProtocol[] = [];
+  /** Whether this process told the engine to shut down (its exit is then no failure). */
+  private asked = false;
+
+  /** Start the engine from `blob`, running this command (`replab kernel ...`) again. */
+  constructor(blob: string | undefined) {
+    // Not WARM_CHILD_ENV: an engine that finds the blob stale drops it and builds a new one.
+    const env: NodeJS.ProcessEnv = { ...process.env, [ENGINE_ENV]: "1" };
+    // The engine watches this process; this process watches whoever JPY_PARENT_PID names.
+    delete env["JPY_PARENT_PID"];
+    const snapshot = blob === undefined ? [] : ["--snapshot-blob", blob];
+    const args = [...process.execArgv, ...snapshot, ...process.argv.slice(1)];
+    const started = Date.now();
+    this.child = spawn(process.execPath, args, {
+      stdio: ["inherit", "inherit", "inherit", "ipc", "pipe"],
+      env,
+      serialization: "json",
+    });
+    this.relay = this.child.stdio[RELAY_FD] as Duplex;
+    // A byte to an engine that just died: its exit is reported below.
+    this.relay.on("error", () => undefined);
+    this.relay.on("data", (data: Buffer) => {
+      if (!data.toString().includes(RELAY_LISTENING)) return;
+      this.interruptBy = "relay";
+      // Only while that cell still runs: a byte for a cell that ended would stop the next one.
+      if (this.pending !== undefined && this.pending === this.running) this.relay.write("i");
+      this.pending = undefined;
+    });
+    this.child.on("message", (message: ToProtocol | EngineInterruptible) => {
+      if (message.kind === "interruptible") {
+        if (this.interruptBy === "nothing") this.interruptBy = "signal";
+        return;
+      }
+      if ((message.kind === "reply" || message.kind === "failed") && message.id === this.running)
+        this.running = undefined;
+      if (this.listener === undefined) this.early.push(message);
+      else this.listener(message);
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on("error", (error) => {
+        log(`could not start the engine process: ${error.message}`);
+        resolve(1);
+      });
+      this.child.on("exit", (code, signal) => {
+        // An engine that fails this early never got to serve: take the snapshot out of use,
+        // so the restart Jupyter tries starts cold.
+        if (code !== 0 && !this.asked && Date.now() - started < EARLY_FAILURE_MS) forgetSnapshot();
+        resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
+      });
+    });
+  }
+
+  post(message: ToEngine): void {
+    if (message.kind === "shutdown") this.asked = true;
+    if (message.kind === "execute") this.running = message.id;
+    if (this.child.connected) this.child.send(message);
+  }
+
+  listen(listener: (message: ToProtocol) => void): void {
+    this.listener = listener;
+    for (const message of this.early.splice(0)) listener(message);
+  }
+
+  interrupt(): void {
+    if (this.interruptBy === "relay") {
+      this.relay.write("i");
+      return;
+    }
+    // Before its listener is on, SIGINT would end the engine, and no cell runs yet.
+    if (this.interruptBy === "signal") this.child.kill("SIGINT");
+    // SIGINT stops all but a loop spinning after an await; the relay stops that once it is up.
+    this.pending = this.running;
+  }
+
+  /** Stop the engine as SIGTERM stops a kernel (it records a running cell as killed), then kill it. */
+  stop(): void {
+    this.child.kill("SIGTERM");
+    setTimeout(() => this.child.kill("SIGKILL"), KILL_AFTER_MS).unref();
+  }
+}
+
+/** In an engine process: the protocol process, through the IPC channel it started this one with. */
+export function parentProcessLink(): ProtocolLink {
+  return {
+    post: (message) => {
+      if (process.connected) process.send?.(message);
+    },
+    listen: (listener) => process.on("message", (message: ToEngine) => listener(message)),
+    onGone: (listener) => process.once("disconnect", listener),
+    end: () => {
+      if (process.connected) process.disconnect();
+    },
+  };
+}
+
+/** In an engine process: tell the protocol process that SIGINT now interrupts a cell. */
+export function announceInterruptible(): void {
+  const message: EngineInterruptible = { kind: "interruptible" };
+  if (process.connected) process.send?.(message);
+}
