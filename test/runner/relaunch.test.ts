@@ -2,10 +2,12 @@
  * `replab run` of a TypeScript notebook starts its cells from the warm-compiler snapshot when
  * the cache holds a usable one (runtime/runner/relaunch.ts): a child Node started from the
  * blob runs them, with the same outputs as a cold run; signals end the run as they did
- * before, and killing the command with -9 leaves no child running.
+ * before, and killing the command with -9 leaves no child running. The parent checks only
+ * what Node needs to load the blob before the spawn: a snapshot whose typings changed is
+ * still never used.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -135,5 +137,37 @@ describe("replab run from the warm-compiler snapshot", () => {
     // The child looks for its parent twice a second (the timeout bounds this loop).
     while (running(child as number)) await new Promise((r) => setTimeout(r, 100));
     expect(recordOf(dir)).toMatchObject({ status: "running", endedAt: null });
+  });
+
+  it("runs cold with the snapshot's typings changed, and takes it out of use", () => {
+    // A copy of the cache: the run below removes the stale snapshot's manifest.
+    const stale = mkdtempSync(join(tmpdir(), "replab-run-stale-"));
+    cpSync(join(cache, "replab"), join(stale, "replab"), { recursive: true });
+    const name = readdirSync(join(stale, "replab")).find((f) => /^warm-.*\.json$/.test(f));
+    const manifest = join(stale, "replab", name as string);
+    // One declaration file "changed" since the build: its recorded hash no longer matches.
+    const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { files: { sha256: string }[] };
+    (parsed.files[0] as { sha256: string }).sha256 = "0".repeat(64);
+    writeFileSync(manifest, JSON.stringify(parsed));
+    const dir = scratch("run-stale");
+    // Whether the snapshot's compiler is still in the heap (started from the blob or not).
+    const kept =
+      "const key = Symbol.for('replab.warmCompiler');\n" +
+      "const kept: boolean = (globalThis as Record<symbol, unknown>)[key] !== undefined;\nkept";
+    writeNotebook(join(dir, "nb.ipynb"), [kept, ...CELLS.slice(1)]);
+    const warm = replab(["run", "nb.ipynb", "-o", "warm.ipynb"], { cwd: dir, env: ENV });
+    expect(warm.code, warm.stderr).toBe(0);
+    const run = replab(["run", "nb.ipynb", "-o", "stale.ipynb"], {
+      cwd: dir,
+      env: { XDG_CACHE_HOME: stale },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const [warmStarted, ...warmRest] = outputs(join(dir, "warm.ipynb"));
+    const [staleStarted, ...staleRest] = outputs(join(dir, "stale.ipynb"));
+    // The fresh snapshot is used, the stale one is not, and the cells' outputs agree.
+    expect(JSON.stringify(warmStarted)).toContain('"true"');
+    expect(JSON.stringify(staleStarted)).toContain('"false"');
+    expect(staleRest).toEqual(warmRest);
+    expect(existsSync(manifest)).toBe(false);
   });
 });
