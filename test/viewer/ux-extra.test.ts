@@ -7,7 +7,7 @@
 // launcher logos, plural forms, and an export error that does not outlive its notebook.
 // Screenshots in test-output/viewer/.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,10 +141,22 @@ async function completerList(): Promise<string[]> {
 async function saved(name: string): Promise<{
   cells: { id: string; outputs: { data?: Record<string, unknown> }[] }[];
 }> {
+  const path = join(lab.notebooks, name);
+  const before = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
   await cells().first().locator(".jp-InputPrompt").click();
   await page.keyboard.press("Control+s");
   await poll(() => page.locator(".jp-mod-dirty").count()).toBe(0);
-  return JSON.parse(readFileSync(join(lab.notebooks, name), "utf8")) as never;
+  // The file once rewritten whole: a read during the server's write can find it empty.
+  const written = (): unknown => {
+    if (statSync(path, { throwIfNoEntry: false })?.mtimeMs === before) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
+  await poll(() => written() !== undefined).toBe(true);
+  return written() as never;
 }
 
 describe(
