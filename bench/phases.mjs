@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Medians of the per-phase lines a kernel writes with REPLAB_PHASES=1 (runtime/session/phases.ts).
 // Usage: node bench/phases.mjs KERNEL_STDERR.log [--skip N]
-// Prints, for the protocol thread and the engine, each phase's median ms over the executions
+// Prints, for the protocol process and the engine, each phase's median ms over the executions
 // in the log (the first N of each thread left out: warm-up), and the bridge: the protocol
 // thread's wait on the engine less the engine's own time, matched by execution id.
 import { readFileSync } from "node:fs";

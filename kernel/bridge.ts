@@ -13,7 +13,7 @@ import type {
 } from "../runtime/session/types.js";
 import type { LineageGraph } from "../runtime/lineage/types.js";
 
-/** Engine calls the protocol thread makes, each answered by one EngineReply with the same id. */
+/** Engine calls the protocol process makes, each answered by one EngineReply with the same id. */
 export type EngineCall =
   | {
       kind: "execute";
@@ -64,7 +64,7 @@ export type ToEngine =
 /** Engine -> protocol. */
 export type ToProtocol =
   | { kind: "reply"; id: number; result: EngineResults[keyof EngineResults] }
-  /** The engine threw answering call `id`: the protocol thread sends an error reply. */
+  /** The engine threw answering call `id`: the protocol process sends an error reply. */
   | { kind: "failed"; id: number; ename: string; evalue: string }
   | { kind: "output"; executeId: number | undefined; output: CellOutput }
   | { kind: "input_request"; id: number; executeId: number; prompt: string; password: boolean }

@@ -58,7 +58,7 @@ export function parseConnection(text: string): ConnectionInfo {
     );
   }
   // Checked here, where the other fields are, so the kernel exits 2 with this message
-  // instead of failing later in the protocol thread with a stack trace.
+  // instead of failing later in the protocol process with a stack trace.
   if (!getHashes().includes(scheme.slice("hmac-".length))) {
     throw new KernelError(
       "connection-invalid",

@@ -15,10 +15,10 @@ import type {
 } from "./messages.js";
 import type { Answerable, Queued } from "./requests.js";
 
-/** An engine call before the protocol thread gives it an id. */
+/** An engine call before the protocol process gives it an id. */
 export type CallOf<C extends EngineCall = EngineCall> = C extends unknown ? Omit<C, "id"> : never;
 
-/** The protocol thread as its handlers see it. */
+/** The protocol process as its handlers see it. */
 export interface KernelContext {
   readonly data: ProtocolData;
   readonly comms: CommRegistry;

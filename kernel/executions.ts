@@ -1,5 +1,5 @@
 /**
- * The protocol thread's record of executions: the execution count, which execute is running,
+ * The protocol process's record of executions: the execution count, which execute is running,
  * and which request a cell's output is parented to. Only the latest execute is kept, so the
  * map does not grow with every cell; later output of older cells is parented to it.
  */

@@ -1,7 +1,7 @@
 /**
  * is_complete without the engine, where the characters alone decide: a cell that ends inside
  * an open bracket, template literal or block comment is incomplete in JavaScript and
- * TypeScript alike, so the protocol thread answers it at once instead of waiting for the
+ * TypeScript alike, so the protocol process answers it at once instead of waiting for the
  * engine to load the TypeScript parser (up to ~1.7 s on a first start, docs/startup.md).
  * Everything else, complete or invalid, the engine's parser decides. The scan knows the
  * C-family lexical rules only, no TypeScript: a `/` that is not a comment might start a

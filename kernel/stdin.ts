@@ -10,7 +10,7 @@ import type { SendQueue } from "./send-queue.js";
 import type { Signer } from "./signing.js";
 import { encode, type Incoming } from "./wire.js";
 
-/** What the stdin channel needs from the protocol thread. */
+/** What the stdin channel needs from the protocol process. */
 export interface StdinDeps {
   socket: Router;
   sends: SendQueue;

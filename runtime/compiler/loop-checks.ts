@@ -3,7 +3,7 @@
  * inside vm's runInThisContext, where SIGINT breaks any loop; after it, the cell is a
  * promise continuation that no signal can reach without ending the thread that holds the
  * notebook's state (docs/interrupts.md). So each loop that starts after an await gets a
- * check of a flag the kernel's protocol thread sets from another thread. Loops before any
+ * check of a flag the kernel's interrupt relay thread sets from another thread. Loops before any
  * await, and in functions without one, stay untouched: a check costs a tight integer loop
  * up to 4x, a loop over objects or arrays a few percent.
  */
@@ -17,7 +17,7 @@ export interface Insertion {
   text: string;
 }
 
-/** The statement a loop body starts with; the flag is `__replab.stop`, shared with the protocol thread. */
+/** The statement a loop body starts with; the flag is `__replab.stop`, shared with the interrupt relay thread. */
 export const LOOP_CHECK = `if (${RUNTIME_GLOBAL}.stop[0] !== 0) ${RUNTIME_GLOBAL}.halt(); `;
 
 /** Insertions that put LOOP_CHECK at the start of every loop body that can run after an await. */

@@ -1,6 +1,6 @@
 /**
  * The indent a frontend should put on the next line of an incomplete cell: the last line's
- * own, two more after an opening bracket. One rule for the protocol thread's early answer
+ * own, two more after an opening bracket. One rule for the protocol process's early answer
  * (kernel/is-complete.ts) and the parser's (introspection.ts), so the two cannot disagree.
  */
 

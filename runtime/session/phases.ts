@@ -4,7 +4,7 @@
  *
  *   [replab] phases engine #7 at=1764659711123.456 check=0.041 compile=0.008 ... total=0.412
  *
- * `at` is the absolute time (ms since the epoch) of the first mark, so the protocol thread's
+ * `at` is the absolute time (ms since the epoch) of the first mark, so the protocol process's
  * line and the engine's line for the same execution id can be laid side by side
  * (bench/phases.mjs does); each other field is the ms since the previous mark. Off (the
  * default) every call is one comparison, cheap enough to leave in the hot path.

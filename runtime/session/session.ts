@@ -65,8 +65,8 @@ export interface SessionOptions {
    */
   lateOutput?: "latest" | "origin" | undefined;
   /**
-   * The interrupt flag (interruptFlag) to use, when the caller made it first: the kernel
-   * hands it to its protocol thread before the session's modules have loaded.
+   * The interrupt flag (interruptFlag) to use, when the caller made it first: the kernel's
+   * engine shares it with its interrupt relay thread (kernel/interrupt-relay.ts).
    */
   interruptFlag?: SharedArrayBuffer | undefined;
 }

@@ -70,7 +70,7 @@ describe("parseConnection", () => {
       { key: 5 },
       { signature_scheme: "sha256" },
       { signature_scheme: "hmac-SHA256; rm" },
-      // Well formed but no such hash: refused here, not later in the protocol thread.
+      // Well formed but no such hash: refused here, not later in the protocol process.
       { signature_scheme: "hmac-nosuchhash" },
       { shell_port: "50001" },
       { iopub_port: -1 },

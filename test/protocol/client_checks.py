@@ -330,7 +330,7 @@ class Interrupt(KernelCase):
 
     def test_interrupt_stops_a_loop_after_an_await(self) -> None:
         # After its first await a cell is a promise continuation that SIGINT cannot break;
-        # the protocol thread's flag stops the loop and the notebook's state survives.
+        # the protocol process's flag stops the loop and the notebook's state survives.
         self.execute("const held = 20;")
         code = 'await Promise.resolve();\nconsole.log("looping");\nlet laps = 0;\nwhile (true) { laps++; }'
         reply = self.interrupt_running(code, "looping")
@@ -352,7 +352,7 @@ class Interrupt(KernelCase):
             self.kc,
             lambda m: m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream",
         )
-        # The main thread is stuck in the loop; the protocol thread still answers.
+        # The main thread is stuck in the loop; the protocol process still answers.
         self.assertTrue(heartbeat_answers(self.km))
         info = send_control(self.kc, "kernel_info_request")
         self.assertEqual(reply_to(self.kc.get_control_msg, info)["msg_type"], "kernel_info_reply")

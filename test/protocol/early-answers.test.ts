@@ -1,5 +1,5 @@
 /**
- * Requests that need no compiler are answered by the protocol thread at once, never after
+ * Requests that need no compiler are answered by the protocol process at once, never after
  * the engine (issue 9, item 6): history_request waited 0.6-1.6 s for the TypeScript compiler
  * to load. Observed by order, not time: the engine is held by the first cell until a file the
  * test writes only after those replies arrived, so a reply that waited on the engine would
@@ -56,7 +56,7 @@ describe.each(["replab", "replab-js"])("%s answers without its engine", (spec) =
 
     expect(info.content["status"]).toBe("ok");
     expect(info.content["implementation"]).toBe("replab");
-    // The protocol thread's own record already holds the running cell, numbered 1.
+    // The protocol process's own record already holds the running cell, numbered 1.
     expect(history.content).toMatchObject({ status: "ok", history: [[1, 1, hold]] });
     expect(comms.content).toMatchObject({ status: "ok", comms: {} });
     expect(executed.content).toMatchObject({ status: "ok", execution_count: 1 });

@@ -1,6 +1,6 @@
 /**
  * is_complete of a cell that ends inside an open bracket, template or comment is answered by
- * the protocol thread (kernel/is-complete.ts), never after the engine: on a first start the
+ * the protocol process (kernel/is-complete.ts), never after the engine: on a first start the
  * engine spends up to ~1.7 s loading the TypeScript parser. Observed by order, as in
  * early-answers.test.ts: the engine is held by the first cell until a file the test writes
  * only after the early replies arrived. A cell the characters do not decide still gets the
