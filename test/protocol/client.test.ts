@@ -13,6 +13,7 @@ const CLASSES = [
   "Comms",
   "Stdin",
   "Interrupt",
+  "FirstCellInterrupt",
   "StopOnError",
   "Shutdown",
 ];
@@ -22,6 +23,6 @@ describe.each(["replab", "replab-js"])("jupyter_client against the %s kernelspec
     "client_checks",
     CLASSES,
     () => ({ JUPYTER_PATH: installKernelspecs(), REPLAB_KERNEL: spec }),
-    { minimum: 26, timeout: 900_000 },
+    { minimum: 27, timeout: 900_000 },
   );
 });

@@ -362,6 +362,45 @@ class Interrupt(KernelCase):
         self.assertEqual(self.value("survivor"), "5")
 
 
+class FirstCellInterrupt(KernelCase):
+    """An interrupt of a kernel's very first cell, each test with a kernel of its own: the
+    engine's interrupt relay thread starts with the first cell, so this interrupt usually
+    comes before it is up, and must still stop a loop that spins after an await."""
+
+    kernel_name = KERNEL
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        pass
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        pass
+
+    def setUp(self) -> None:
+        self.km, self.kc = start_kernel(KERNEL)
+
+    def tearDown(self) -> None:
+        stop_kernel(self.km, self.kc)
+
+    def test_first_cell_spinning_after_an_await_is_interrupted(self) -> None:
+        code = 'await Promise.resolve();\nconsole.log("looping");\nlet laps = 0;\nwhile (true) { laps++; }'
+        msg_id = self.kc.execute(code)
+        iopub_where(
+            self.kc,
+            lambda m: m["parent_header"].get("msg_id") == msg_id
+            and m["msg_type"] == "stream"
+            and "looping" in m["content"]["text"],
+        )
+        self.km.interrupt_kernel()
+        reply = self.shell(msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        iopub_until_idle(self.kc, msg_id)
+        # The interrupt was this cell's: the next one runs.
+        self.assertEqual(self.value("6 * 7"), "42")
+
+
 class StopOnError(KernelCase):
     kernel_name = KERNEL
 
