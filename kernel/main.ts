@@ -116,8 +116,8 @@ function engineBlob(): string | undefined {
 
 /** The protocol process: its sockets in this thread, the cells in `engine`; ends with it. */
 async function serveProtocol(data: ProtocolData, engine: EngineProcess): Promise<number> {
-  const { ProtocolThread } = await import("./protocol.js");
-  const protocol = new ProtocolThread(data, engine);
+  const { Protocol } = await import("./protocol.js");
+  const protocol = new Protocol(data, engine);
   process.on("SIGINT", () => engine.interrupt());
   process.on("SIGTERM", () => engine.stop());
   watchParent(() => {

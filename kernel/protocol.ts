@@ -59,7 +59,8 @@ interface Pending {
 
 type Parsed = AnyQueued | Rejected;
 
-export class ProtocolThread implements KernelContext {
+/** The kernel's protocol: its sockets, routing and replies, talking to the engine through `engine`. */
+export class Protocol implements KernelContext {
   readonly comms = new CommRegistry();
   readonly executions = new Executions();
   private readonly signer: Signer;
