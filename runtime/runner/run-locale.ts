@@ -33,8 +33,25 @@ export function posixLocale(locale: string): string {
  */
 export function wantedLocale(notebook: Notebook): string | undefined {
   const stored = storedReplab(notebook)?.["locale"];
-  const wanted = typeof stored === "string" && isLocale(stored) ? stored : DEFAULT_LOCALE;
-  return runLocale().locale === wanted ? undefined : wanted;
+  // The default needs no check, and the first call into ICU costs ~10 ms of the run.
+  const wanted =
+    stored === DEFAULT_LOCALE || typeof stored !== "string" || !isLocale(stored)
+      ? DEFAULT_LOCALE
+      : stored;
+  const current = evidentLocale(process.env) ?? runLocale().locale;
+  return current === wanted ? undefined : wanted;
+}
+
+/**
+ * The default locale Node starts with in `env`, when the environment settles it without asking
+ * ICU: ICU takes the first of LC_ALL, LC_MESSAGES and LANG that is set, and none, C, POSIX
+ * (with any codeset) or en_US is en-US. Anything else is undefined: ask ICU.
+ */
+export function evidentLocale(env: NodeJS.ProcessEnv): typeof DEFAULT_LOCALE | undefined {
+  const named = env["LC_ALL"] ?? env["LC_MESSAGES"] ?? env["LANG"];
+  if (named === undefined) return DEFAULT_LOCALE;
+  const base = /^([A-Za-z_]+)(?:\.[\w-]+)?$/.exec(named)?.[1];
+  return base === "C" || base === "POSIX" || base === "en_US" ? DEFAULT_LOCALE : undefined;
 }
 
 /** Set TZ for the run of `notebook`: its recorded time zone when it is a valid one, else UTC. */
