@@ -7,7 +7,8 @@ import { SourceMap } from "node:module";
 import ts from "./typescript.cjs";
 import type { Language } from "../session/types.js";
 import { transpileOptions } from "./options.js";
-import { rewriteCell, type RewrittenCell } from "./rewrite.js";
+import { rewriteCell, toInput, type RewrittenCell } from "./rewrite.js";
+import { cellSyntax } from "./syntax.js";
 
 export interface CompiledCell extends RewrittenCell {
   /** Maps the transpiled JavaScript back to the TypeScript cell; undefined for JavaScript cells. */
@@ -32,6 +33,7 @@ function compileUncached(code: string, language: Language): CompiledCell {
   if (language === "javascript") {
     return { ...rewriteCell(code, { javascript: true }), sourceMap: undefined };
   }
+  if (transpilesToItself(code)) return { ...rewriteCell(code), sourceMap: undefined };
   const output = ts.transpileModule(code, {
     compilerOptions: transpileOptions(),
     fileName: "cell.ts",
@@ -45,6 +47,46 @@ function compileUncached(code: string, language: Language): CompiledCell {
   return { ...rewriteCell(js), sourceMap };
 }
 
+/**
+ * What TypeScript's parser marks on a file that transpiling for ES2022 would change: its own
+ * syntax (types, enums, decorators, parameter properties, ...) and syntax newer than ES2022.
+ * Internal to TypeScript (its transformers skip a file without them); when a version lacks
+ * it, every cell is transpiled.
+ */
+const TRANSFORMED = (() => {
+  const flags = (ts as unknown as { TransformFlags?: Record<string, number | undefined> })
+    .TransformFlags;
+  const needed = [flags?.["ContainsTypeScript"], flags?.["ContainsJsx"], flags?.["ContainsESNext"]];
+  return needed.every((flag) => typeof flag === "number")
+    ? needed.reduce((all: number, flag) => all | (flag ?? 0), 0)
+    : undefined;
+})();
+
+/**
+ * Whether `code` (a TypeScript cell) transpiles to itself: nothing TypeScript would change,
+ * and no import or export (which transpiling also rewrites). Such a cell, the most common kind
+ * after the first, runs as written: no transpileModule (~1 ms: a program and a checker per
+ * call), and a function's source is the cell's text rather than TypeScript's reprint of it.
+ */
+function transpilesToItself(code: string): boolean {
+  if (TRANSFORMED === undefined) return false;
+  const file = cellSyntax(code, "typescript").sourceFile;
+  const flags = (file as unknown as { transformFlags?: number }).transformFlags;
+  if (flags === undefined || (flags & TRANSFORMED) !== 0) return false;
+  return file.statements.every((statement) => !isModuleSyntax(statement));
+}
+
+function isModuleSyntax(statement: ts.Statement): boolean {
+  return (
+    ts.isImportDeclaration(statement) ||
+    ts.isImportEqualsDeclaration(statement) ||
+    ts.isExportDeclaration(statement) ||
+    ts.isExportAssignment(statement) ||
+    (ts.canHaveModifiers(statement) &&
+      (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+  );
+}
+
 /** Map a 1-based line/column in the executed script back to the cell source; undefined inside the wrapper. */
 export function mapPosition(
   cell: CompiledCell,
@@ -52,14 +94,14 @@ export function mapPosition(
   column: number,
 ): { line: number; column: number } | undefined {
   if (line > cell.lineCount) return undefined;
-  const jsColumn = line === 1 ? Math.max(1, column - cell.prefixLength) : column;
-  if (cell.sourceMap === undefined) return { line, column: jsColumn };
-  const entry = cell.sourceMap.findEntry(line - 1, jsColumn - 1) as {
+  const bodyColumn = line === 1 ? Math.max(1, column - cell.prefixLength) : column;
+  // The rewrite's edits first (they move columns: `;(x = 1)`, `return [(`), then the source map.
+  const js = toInput(cell, line, bodyColumn);
+  if (cell.sourceMap === undefined) return js;
+  const entry = cell.sourceMap.findEntry(js.line - 1, js.column - 1) as {
     originalLine?: number;
     originalColumn?: number;
   };
-  if (entry.originalLine === undefined || entry.originalColumn === undefined) {
-    return { line, column: jsColumn };
-  }
+  if (entry.originalLine === undefined || entry.originalColumn === undefined) return js;
   return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
 }

@@ -28,6 +28,11 @@ export interface RewrittenCell {
   prefixLength: number;
   /** Lines of the cell's own code; later lines belong to the wrapper. */
   lineCount: number;
+  /** Where each rewritten range came from, for positions in the script (toInput). */
+  spans: EditSpan[];
+  /** Offset of each line's start, in the rewritten body and in the input JavaScript. */
+  bodyLines: number[];
+  inputLines: number[];
   /** Names the cell assigns at top level (declarations and imports). */
   names: string[];
   /** True when the cell ends in an expression whose value is the result. */
@@ -38,6 +43,14 @@ interface Edit {
   start: number;
   end: number;
   text: string;
+}
+
+/** One edit as applied: its text spans [out, outEnd) of the body and replaced [from, to) of the input. */
+export interface EditSpan {
+  out: number;
+  outEnd: number;
+  from: number;
+  to: number;
 }
 
 /** Rewrite a cell's JavaScript for execution in the shared scope. */
@@ -72,11 +85,14 @@ export function rewriteCell(js: string, options: { javascript?: boolean } = {}):
   const hoisted = names.size > 0 ? `var ${[...names].join(", ")}; ` : "";
   const exposeFunctions = functions.map((f) => `globalThis.${f} = ${f}; `).join("");
   const prefix = `${hoisted}(async () => { ${consts.prefix}${exposeFunctions}`;
-  const body = applyEdits(js, edits);
+  const { text: body, spans } = applyEdits(js, edits);
   return {
     script: `${prefix}${body}\n})()${hasResult ? SETTLE : ""}`,
     lineCount: body.split("\n").length,
     prefixLength: prefix.length,
+    spans,
+    bodyLines: lineStarts(body),
+    inputLines: lineStarts(js),
     names: [...names],
     hasResult,
   };
@@ -292,13 +308,50 @@ function keepLines(text: string, node: ts.Node, file: ts.SourceFile): string {
   return text + "\n".repeat(newlines);
 }
 
-function applyEdits(text: string, edits: Edit[]): string {
+function applyEdits(text: string, edits: Edit[]): { text: string; spans: EditSpan[] } {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   let out = "";
   let cursor = 0;
+  const spans: EditSpan[] = [];
   for (const edit of sorted) {
-    out += text.slice(cursor, edit.start) + edit.text;
+    out += text.slice(cursor, edit.start);
+    spans.push({
+      out: out.length,
+      outEnd: out.length + edit.text.length,
+      from: edit.start,
+      to: edit.end,
+    });
+    out += edit.text;
     cursor = Math.max(cursor, edit.end);
   }
-  return out + text.slice(cursor);
+  return { text: out + text.slice(cursor), spans };
+}
+
+/** The offset at which each line of `text` starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/**
+ * The 1-based line and column in the input JavaScript of a 1-based position in the rewritten
+ * body: before, between and after edits by the text it kept; inside an edit's own text (a
+ * `return [(` in front of the last expression), at the start of what that edit replaced.
+ */
+export function toInput(
+  cell: RewrittenCell,
+  line: number,
+  column: number,
+): { line: number; column: number } {
+  const offset = (cell.bodyLines[line - 1] ?? 0) + column - 1;
+  let input = offset;
+  for (const span of cell.spans) {
+    if (span.out > offset) break;
+    input = offset < span.outEnd ? span.from : span.to + (offset - span.outEnd);
+  }
+  let inputLine = 0;
+  while (inputLine + 1 < cell.inputLines.length && (cell.inputLines[inputLine + 1] ?? 0) <= input)
+    inputLine++;
+  return { line: inputLine + 1, column: input - (cell.inputLines[inputLine] ?? 0) + 1 };
 }
