@@ -11,12 +11,13 @@ import { notebookDir, recordingSink } from "./helpers.js";
 
 let session: Session;
 
+async function execute(code: string, sink = recordingSink()): Promise<ExecuteOutcome> {
+  return session.execute({ code, silent: false, storeHistory: true, allowStdin: false }, sink);
+}
+
 async function run(code: string): Promise<{ shown: unknown; stdout: string }> {
   const sink = recordingSink();
-  const outcome: ExecuteOutcome = await session.execute(
-    { code, silent: false, storeHistory: true, allowStdin: false },
-    sink,
-  );
+  const outcome = await execute(code, sink);
   const shown =
     outcome.status === "ok"
       ? outcome.result?.data["text/plain"]
@@ -84,16 +85,7 @@ describe("a TypeScript cell with no TypeScript syntax", () => {
     ],
     ["the last expression, with types", "items.map((n: any): unknown => n.nope.deeper)", ""],
   ])("a runtime error on %s keeps V8's line and column", async (_, line, after) => {
-    const sink = recordingSink();
-    const outcome = await session.execute(
-      {
-        code: `const items = JSON.parse("[1]");\n${line}${after}`,
-        silent: false,
-        storeHistory: true,
-        allowStdin: false,
-      },
-      sink,
-    );
+    const outcome = await execute(`const items = JSON.parse("[1]");\n${line}${after}`);
     expect(outcome.status).toBe("error");
     if (outcome.status !== "error") return;
     const at = `cell ${outcome.executionCount}:2:${line.indexOf("deeper") + 1}`;
