@@ -70,21 +70,13 @@ const TRANSFORMED = (() => {
  */
 function transpilesToItself(code: string): boolean {
   if (TRANSFORMED === undefined) return false;
-  const file = cellSyntax(code, "typescript").sourceFile;
+  // The cell's one analysis lists its imports and exports (a top-level `await import()` too);
+  // `import x = require()` is the one module form it does not read.
+  const syntax = cellSyntax(code, "typescript");
+  const file = syntax.sourceFile;
   const flags = (file as unknown as { transformFlags?: number }).transformFlags;
   if (flags === undefined || (flags & TRANSFORMED) !== 0) return false;
-  return file.statements.every((statement) => !isModuleSyntax(statement));
-}
-
-function isModuleSyntax(statement: ts.Statement): boolean {
-  return (
-    ts.isImportDeclaration(statement) ||
-    ts.isImportEqualsDeclaration(statement) ||
-    ts.isExportDeclaration(statement) ||
-    ts.isExportAssignment(statement) ||
-    (ts.canHaveModifiers(statement) &&
-      (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
-  );
+  return syntax.moduleSyntax.length === 0 && !file.statements.some(ts.isImportEqualsDeclaration);
 }
 
 /** Map a 1-based line/column in the executed script back to the cell source; undefined inside the wrapper. */
