@@ -86,12 +86,13 @@ export function rewriteCell(js: string, options: { javascript?: boolean } = {}):
   const exposeFunctions = functions.map((f) => `globalThis.${f} = ${f}; `).join("");
   const prefix = `${hoisted}(async () => { ${consts.prefix}${exposeFunctions}`;
   const { text: body, spans } = applyEdits(js, edits);
+  const bodyLines = lineStarts(body);
   return {
     script: `${prefix}${body}\n})()${hasResult ? SETTLE : ""}`,
-    lineCount: body.split("\n").length,
+    lineCount: bodyLines.length,
     prefixLength: prefix.length,
     spans,
-    bodyLines: lineStarts(body),
+    bodyLines,
     inputLines: lineStarts(js),
     names: [...names],
     hasResult,
