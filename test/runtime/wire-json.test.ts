@@ -103,4 +103,36 @@ describe("toWireJson", () => {
     for (let i = 0; i < 500; i++) deep = [deep];
     expect(JSON.stringify(toWireJson(deep))).toContain("[Truncated]");
   });
+
+  it("keeps a key named like something every object inherits as a plain member", () => {
+    // A cell's data may carry any key, and a cell may put a setter on Object.prototype:
+    // neither may run code or turn into a prototype while the value is converted.
+    const calls: unknown[] = [];
+    Object.defineProperty(Object.prototype, "hijacked", {
+      set(v: unknown) {
+        calls.push(v);
+      },
+      configurable: true,
+    });
+    try {
+      const data = JSON.parse(
+        '{"__proto__": {"polluted": true}, "toString": "t", "constructor": 1, "hijacked": "h", "plain": [1]}',
+      ) as unknown;
+      const wire = toWireJson(data) as Record<string, unknown>;
+      expect(calls).toEqual([]);
+      expect(Object.getPrototypeOf(wire)).toBe(Object.prototype);
+      expect(Object.keys(wire)).toEqual([
+        "__proto__",
+        "toString",
+        "constructor",
+        "hijacked",
+        "plain",
+      ]);
+      expect(JSON.parse(JSON.stringify(wire))).toEqual(data);
+      expect(Object.getOwnPropertyDescriptor(wire, "hijacked")?.value).toBe("h");
+      expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)["hijacked"];
+    }
+  });
 });
