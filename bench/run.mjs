@@ -60,6 +60,12 @@ kernelspec("deno", {
   display_name: "Deno",
   language: "typescript",
 });
+// The floor under the kernel's own share: a bare zeromq.js kernel (bench/floor-kernel.mjs).
+kernelspec("floor", {
+  argv: [process.execPath, join(root, "bench/floor-kernel.mjs"), "{connection_file}"],
+  display_name: "floor",
+  language: "javascript",
+});
 // replab as it starts before its first snapshot exists (docs/startup.md): the cold path.
 const replabSpec = JSON.parse(readFileSync(join(kernels, "replab", "kernel.json"), "utf8"));
 kernelspec("replab-cold", { ...replabSpec, env: { REPLAB_WARM: "0" } });
@@ -133,6 +139,16 @@ const results = bench([
         "replab,tslab",
       ]),
 ]);
+
+// replab's share against the floor's, interleaved in a run of their own (the floor kernel
+// answers execute_request and kernel_info only, so it takes no part in the other measures).
+/** @type {Record<string, KernelFigures> | undefined} */
+let floor;
+try {
+  floor = bench(["--kernels", "replab,floor", "--round-trips-only", "30"]);
+} catch (error) {
+  console.error(`bench: the floor kernel's share not measured: ${message(error)}`);
+}
 
 let profile;
 try {
@@ -461,6 +477,7 @@ const lines = [
   `| \`1 + 1\` round trip, replab / Deno | ${ms(med("replab", "trivial_s"))} / ${ms(med("deno", "trivial_s"))} | ${x(trip)} | <= 1.0x | ${verdict(trip, 1.0)} |`,
   `| a new small cell each time (\`Math.max(N, 3)\`), replab / Deno | ${ms(med("replab", "fresh_cell_s"))} / ${ms(med("deno", "fresh_cell_s"))} | ${x(fresh)} | (not a target: no cache applies) | |`,
   `| kernel's own share of \`1 + 1\` (replab) | ${ms(share)} | | <= 0.3 ms | ${share === undefined ? "not measured" : share <= 0.0003 ? "met" : "MISSED"} |`,
+  `| kernel's own share of \`1 + 1\`, replab / a bare zeromq.js kernel (bench/floor-kernel.mjs), a run of their own | ${ms(floor?.replab?.kernel_share_s)} / ${ms(floor?.floor?.kernel_share_s)} | ${x(ratio(floor?.replab?.kernel_share_s, floor?.floor?.kernel_share_s))} | (the floor) | |`,
   `| \`replab run\` quickstart / nbconvert + tslab | ${quickstart === undefined ? "–" : `${quickstart.replab_run.median.toFixed(2)} s / ${quickstart.nbconvert_tslab.median.toFixed(2)} s`} | ${x(quickTslab)} | <= 0.3x | ${verdict(quickTslab, 0.3)} |`,
   `| \`replab run\` quickstart / \`deno run\` of its code | ${quickstart === undefined ? "–" : `${quickstart.replab_run.median.toFixed(2)} s / ${quickstart.deno_run.median.toFixed(2)} s`} | ${x(quickDeno)} | (the floor) | |`,
   `| cell 300 / cell 10 (50 declarations each), replab | ${ms(k.replab?.define_cell300_s)} / ${ms(k.replab?.define_cell10_s)} | ${x(flat)} | <= 1.2x | ${verdict(flat, 1.2)} |`,
