@@ -14,6 +14,7 @@ import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor, needsSigintBreak } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
+import { usePackageCodeCache } from "../executor/package-code-cache.js";
 import { settleResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
 import { installPrompt } from "../executor/prompt.js";
@@ -151,6 +152,7 @@ export class Session implements CellEngine {
       ...constantsGlobal(new NotebookConstants()),
     };
     installRequire(options.notebookDir, notebookModule);
+    usePackageCodeCache();
     this.restorePrompt = installPrompt(() => this.router.current);
     if (options.lateOutput === "origin") this.executor.scope = this.router.attributeToOrigin();
     this.router.install();
@@ -416,6 +418,8 @@ export class Session implements CellEngine {
   }
 
   async dispose(): Promise<void> {
+    // A run that ends right after its imports still leaves their code cached for the next.
+    usePackageCodeCache()?.flush();
     await this.tracker?.finish("finished");
     this.recorder.dispose();
     this.restoreStacks();
