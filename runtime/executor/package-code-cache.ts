@@ -91,14 +91,15 @@ export class PackageCodeCache {
   readonly counts: CodeCacheCounts = { hits: 0, misses: 0, written: 0 };
   private readonly fresh: Fresh[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private restore: (() => void) | undefined;
+  private installed = false;
 
   /** Cache files go in `dir` (created when the first one is written). */
   constructor(private readonly dir: string) {}
 
-  /** Compile packages' CommonJS files through the cache from now on. */
+  /** Compile packages' CommonJS files through the cache from now on (for the process's life). */
   install(): void {
-    if (this.restore !== undefined) return;
+    if (this.installed) return;
+    this.installed = true;
     const original = prototype._compile;
     const compile = (mod: NodeModuleInternals, content: string, filename: string): unknown => {
       const wrapper = this.compile(content, filename);
@@ -118,16 +119,6 @@ export class PackageCodeCache {
         return original.call(this, content, filename, format);
       return compile(this, content, filename);
     };
-    this.restore = () => {
-      prototype._compile = original;
-    };
-  }
-
-  /** Compile as Node does again, and write what is still to be written. */
-  uninstall(): void {
-    this.restore?.();
-    this.restore = undefined;
-    this.flush();
   }
 
   /** Write every cache still to be written, now. */
@@ -156,6 +147,7 @@ export class PackageCodeCache {
         // The wrapper's text sits on the file's first line: columns there are the file's own.
         columnOffset: -statics.wrapper[0].length,
         cachedData,
+        // For an import() in code the file evals: Node's loader, as Node's compile gives it.
         importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
       });
     } catch {
