@@ -5,11 +5,11 @@
  * cache and a cache folder that cannot be written change nothing a cell sees; and what the
  * cache reads and writes never shows in a cell's lineage.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/helpers.js";
 
 const CACHE_MODULE = join(ROOT, "dist/runtime/executor/package-code-cache.js");
@@ -36,6 +36,7 @@ const PACKAGE: Record<string, string> = {
     'exports.shebang = require("./lib/bin");',
     'exports.bom = require("./lib/bom");',
     'exports.broken = () => require("./lib/broken");',
+    'exports.big = require("./lib/big");',
   ].join("\n"),
   "lib/helper.js": "module.exports = function helper() { return 'helped ' + module.id.length; };\n",
   "lib/esm.mjs": "export const value = 'from esm';\n",
@@ -46,6 +47,8 @@ const PACKAGE: Record<string, string> = {
   "lib/bom.js": "\uFEFFmodule.exports = 'bom kept';\n",
   "lib/broken.js": "module.exports = {;\n",
   "data.json": '{"n": 1}\n',
+  // Big enough that its cache does not fit on the small disk below when the others do.
+  "lib/big.js": `module.exports = [${Array.from({ length: 20_000 }, (_, i) => `function f${i}() { return ${i}; }`).join(",")}].length;\n`,
 };
 
 /** What the probe prints: everything the package exposes, as JSON. */
@@ -86,6 +89,18 @@ function runProbe(p: ReturnType<typeof project>, env: Record<string, string> = {
   return JSON.parse(text.trim().split("\n").at(-1) ?? "") as ProbeResult;
 }
 
+/** A tmpfs mounted at a new folder with `options` (the tests run as root); undone in afterAll. */
+const mounts: string[] = [];
+function tmpfs(options: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "replab-code-cache-disk-"));
+  execFileSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]);
+  mounts.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of mounts) spawnSync("umount", [dir]);
+});
+
 const cacheFiles = (p: ReturnType<typeof project>): string[] =>
   readdirSync(join(p.cache, "replab", "packages")).filter((f) => f.endsWith(".v8cache"));
 
@@ -98,12 +113,12 @@ describe("the packages' code cache", () => {
     const cached = runProbe(p);
     expect(filling.out).toEqual(node.out);
     expect(cached.out).toEqual(node.out);
-    // helper and min: compiled, then taken from the cache. index (its import() would lose
+    // helper, min and big: compiled, then taken from the cache. index (its import() would lose
     // Node's loader in a cached script), the shebang, the BOM and the syntax error went to
     // Node's own compile both times.
-    expect(filling.counts).toEqual({ hits: 0, misses: 2, written: 2 });
-    expect(cached.counts).toEqual({ hits: 2, misses: 0, written: 0 });
-    expect(cacheFiles(p)).toHaveLength(2);
+    expect(filling.counts).toEqual({ hits: 0, misses: 3, written: 3 });
+    expect(cached.counts).toEqual({ hits: 3, misses: 0, written: 0 });
+    expect(cacheFiles(p)).toHaveLength(3);
     // The sanity of the comparison itself: the probe saw what the package does.
     expect(node.out["esm"]).toBe("from esm");
     expect(node.out["shebang"]).toBe("shebang kept");
@@ -122,7 +137,7 @@ describe("the packages' code cache", () => {
     writeFileSync(helper, after);
     const changed = runProbe(p);
     expect(changed.out["helper"]).toMatch(/^HELPED /);
-    expect(changed.counts).toMatchObject({ hits: 1, misses: 1 });
+    expect(changed.counts).toMatchObject({ hits: 2, misses: 1 });
   });
 
   it("loads correctly from a corrupt cache and repairs it", () => {
@@ -132,8 +147,8 @@ describe("the packages' code cache", () => {
       writeFileSync(join(p.cache, "replab", "packages", file), "not a code cache");
     const corrupt = runProbe(p);
     expect(corrupt.out).toEqual(good.out);
-    expect(corrupt.counts).toEqual({ hits: 0, misses: 2, written: 2 });
-    expect(runProbe(p).counts).toMatchObject({ hits: 2 });
+    expect(corrupt.counts).toEqual({ hits: 0, misses: 3, written: 3 });
+    expect(runProbe(p).counts).toMatchObject({ hits: 3 });
   });
 
   it("loads correctly when the cache folder cannot be written", () => {
@@ -144,8 +159,26 @@ describe("the packages' code cache", () => {
     writeFileSync(join(p.cache, "replab", "packages"), "");
     const blocked = runProbe(p);
     expect(blocked.out).toEqual(good.out);
-    expect(blocked.counts).toMatchObject({ misses: 2, written: 0 });
+    expect(blocked.counts).toMatchObject({ misses: 3, written: 0 });
     expect(readFileSync(join(p.cache, "replab", "packages"), "utf8")).toBe("");
+  });
+
+  it("loads correctly on a full disk and leaves no half-written cache", () => {
+    const p = project();
+    const good = runProbe(p, { REPLAB_WARM: "0" });
+    const disk = tmpfs("size=64k");
+    const full = { ...p, cache: disk };
+    const first = runProbe(full);
+    expect(first.out).toEqual(good.out);
+    // The small caches fit, the big one does not: it is not there at all, not cut short.
+    expect(first.counts).toMatchObject({ misses: 3 });
+    expect(first.counts?.written).toBeGreaterThan(0);
+    expect(first.counts?.written).toBeLessThan(3);
+    const left = readdirSync(join(disk, "replab", "packages"));
+    expect(left.filter((f) => !f.endsWith(".v8cache"))).toEqual([]);
+    const again = runProbe(full);
+    expect(again.out).toEqual(good.out);
+    expect(again.counts?.hits).toBe(first.counts?.written);
   });
 
   it("keeps its own reads and writes out of the cell's lineage", () => {
@@ -179,7 +212,7 @@ console.log(JSON.stringify({ outcome, counts, graph }));
       graph: { nodes?: unknown[] };
     };
     expect(outcome.status).toBe("ok");
-    expect(counts.written).toBe(2);
+    expect(counts.written).toBe(3);
     const lineage = JSON.stringify(graph);
     expect(lineage).toContain("by-timer.txt");
     expect(lineage).not.toContain(join(p.cache, "replab"));
