@@ -509,6 +509,15 @@ if (k.tslab?.define_stopped_at_cell !== undefined) {
     "",
   );
 }
+// A kernel that stopped answering in a measure has "–" there; say which and where.
+for (const name of columns) {
+  for (const key of ["cells_error", "flood_error"]) {
+    const error = k[name]?.[key];
+    if (error === undefined) continue;
+    const measure = key === "cells_error" ? "1,000 cells" : "20,000-line cell";
+    lines.push(`${LABELS[name] ?? name}, ${measure}: ${error}.`, "");
+  }
+}
 if (quickstart !== undefined) {
   lines.push(
     `notebooks/quickstart.ipynb, whole process, ${quickstart.replab_run.n} runs each, interleaved: \`replab run\` ${spreadS(quickstart.replab_run)}, \`jupyter nbconvert --execute --allow-errors\` with tslab ${spreadS(quickstart.nbconvert_tslab)} (its \`replab\` import and %lineage cells fail there), \`deno run\` of the same code as one script ${spreadS(quickstart.deno_run)} (the replab-only cells left out).`,
