@@ -26,6 +26,7 @@ import {
   type WarmManifest,
 } from "../../runtime/warm/snapshot.js";
 import { ROOT } from "../cli/helpers.js";
+import { tmpfs as mountTmpfs, unmountTmpfs } from "../support/tmpfs.js";
 import { freePort, KernelClient } from "../protocol/zmq-client.js";
 
 const JOB = join(ROOT, "dist", "runtime", "compiler", "warm-build-job.js");
@@ -105,13 +106,7 @@ function childCommands(pid: number): string[] {
 }
 
 /** A tmpfs mounted at a new folder with `options`; undone in afterAll. */
-const mounts: string[] = [];
-function tmpfs(options: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "replab-warm-mount-"));
-  execFileSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]);
-  mounts.push(dir);
-  return dir;
-}
+const tmpfs = (options: string): string => mountTmpfs("replab-warm-mount-", options);
 
 /**
  * Checks and compiles a series of first cells with the built compiler (warm when Node started
@@ -154,9 +149,7 @@ describe("the warm-compiler snapshot", () => {
     manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as WarmManifest;
   }, 240_000);
 
-  afterAll(() => {
-    for (const dir of mounts) spawnSync("umount", [dir]);
-  });
+  afterAll(unmountTmpfs);
 
   it("is built into the user cache and used while nothing changed", () => {
     const found = withEnv({ XDG_CACHE_HOME: cache }, () => usableSnapshot());

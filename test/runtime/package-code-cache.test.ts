@@ -5,12 +5,13 @@
  * cache and a cache folder that cannot be written change nothing a cell sees; and what the
  * cache reads and writes never shows in a cell's lineage.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/helpers.js";
+import { tmpfs as mountTmpfs, unmountTmpfs } from "../support/tmpfs.js";
 
 const CACHE_MODULE = join(ROOT, "dist/runtime/executor/package-code-cache.js");
 const SESSION_MODULE = join(ROOT, "dist/runtime/session/session.js");
@@ -90,16 +91,8 @@ function runProbe(p: ReturnType<typeof project>, env: Record<string, string> = {
 }
 
 /** A tmpfs mounted at a new folder with `options` (the tests run as root); undone in afterAll. */
-const mounts: string[] = [];
-function tmpfs(options: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "replab-code-cache-disk-"));
-  execFileSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]);
-  mounts.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of mounts) spawnSync("umount", [dir]);
-});
+const tmpfs = (options: string): string => mountTmpfs("replab-code-cache-disk-", options);
+afterAll(unmountTmpfs);
 
 const cacheFiles = (p: ReturnType<typeof project>): string[] =>
   readdirSync(join(p.cache, "replab", "packages")).filter((f) => f.endsWith(".v8cache"));
