@@ -5,8 +5,9 @@
  * import takes a fifth less.
  *
  * A file is compiled as Node compiles it (the same wrapper, the same `require`, columns on its
- * first line unshifted, `import()` through Node's loader); anything this cannot compile the
- * same way (a shebang or BOM, a syntax error, an ES module) goes to Node's own _compile. Each
+ * first line unshifted, `import()` through Node's loader); anything this cannot compile or
+ * cache the same way (a shebang or BOM, a syntax error, an ES module, a file with `import(`)
+ * goes to Node's own _compile. Each
  * cache file is keyed on the Node version and architecture, the file's path and its contents,
  * so a changed or upgraded package never meets another file's code (V8 itself checks only the
  * source's length and its own version and flags). The caches live in replab's cache folder,
@@ -70,7 +71,8 @@ export interface CodeCacheCounts {
   written: number;
 }
 
-let shared: PackageCodeCache | undefined;
+/** The process's cache once decided: an instance, or null when it is off or has no folder. */
+let shared: PackageCodeCache | null | undefined;
 
 /**
  * The process's packages' code cache, installed at the first call; undefined with
@@ -78,12 +80,14 @@ let shared: PackageCodeCache | undefined;
  * One per process: every session in it compiles through the same patch.
  */
 export function usePackageCodeCache(): PackageCodeCache | undefined {
-  if (shared !== undefined || !warmEnabled()) return shared;
-  const dir = cacheDir();
-  if (dir === undefined) return undefined;
-  shared = new PackageCodeCache(join(dir, "packages"));
-  shared.install();
-  return shared;
+  // Decided once: a session's start and its end both ask, and looking for a writable
+  // folder again would repeat its mkdir and access checks.
+  if (shared === undefined) {
+    const dir = warmEnabled() ? cacheDir() : undefined;
+    shared = dir === undefined ? null : new PackageCodeCache(join(dir, "packages"));
+    shared?.install();
+  }
+  return shared ?? undefined;
 }
 
 /** A packages' code cache writing to its folder. */
