@@ -13,6 +13,13 @@ import { AsyncLocalStorage, createHook, type AsyncHook } from "node:async_hooks"
 import { performance } from "node:perf_hooks";
 import type { OutputSink } from "../session/types.js";
 
+/**
+ * Taken before the clock tracer patches performance.now (runtime/trace/clock.ts): the init
+ * hook below runs inside a cell's setTimeout, and its reads are replab's, not the cell's (the
+ * patched one took a cell that only waited on a timer for one that reads the clock).
+ */
+const clock = performance.now.bind(performance);
+
 /** One cell execution's context: where its output goes, and whether it was stopped. */
 export interface CellContext {
   sink: OutputSink | undefined;
@@ -79,11 +86,11 @@ export class CellContexts {
    * either), or until `boundMs` has passed. True when none is left.
    */
   async settle(boundMs: number | undefined): Promise<boolean> {
-    const until = boundMs === undefined ? Infinity : performance.now() + boundMs;
+    const until = boundMs === undefined ? Infinity : clock() + boundMs;
     for (;;) {
       const live = this.live();
       if (live.length === 0) return true;
-      const now = performance.now();
+      const now = clock();
       if (now >= until) return false;
       const latestDue = live.reduce((at, p) => Math.max(at, p.due), 0);
       // A timer fires at its due time or later; waking 1 ms after the last one sees it done.
@@ -104,7 +111,7 @@ export class CellContexts {
     if (cell === undefined) return;
     const timer = resource as TimerResource;
     const delay = type === "Timeout" ? (timer._idleTimeout ?? 1) : 0;
-    this.pending.push({ timer, cell, due: performance.now() + delay });
+    this.pending.push({ timer, cell, due: clock() + delay });
     if (this.pending.length >= this.pruneAt) {
       this.pending = this.pending.filter((p) => !isDone(p));
       this.pruneAt = Math.max(PRUNE_AT, this.pending.length * 2);
@@ -120,5 +127,5 @@ export class CellContexts {
 }
 
 function isDone({ timer, due }: Pending): boolean {
-  return timer._destroyed ?? performance.now() > due;
+  return timer._destroyed ?? clock() > due;
 }
