@@ -12,7 +12,8 @@
  * so a changed or upgraded package never meets another file's code (V8 itself checks only the
  * source's length and its own version and flags). The caches live in replab's cache folder,
  * never in the notebook's, and are written outside any cell's view: with the fs functions
- * taken before the tracers patch them, from unref'd timers, after the cell that compiled them.
+ * taken before the tracers patch them, from unref'd timers the session starts after the cell
+ * that compiled them.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -31,7 +32,7 @@ const PACKAGES = `${sep}node_modules${sep}`;
 const CACHE_FILE = /^[0-9a-f]{32}\.v8cache$/;
 /** `import(`, with a space or a comment before the bracket; a string that reads so only costs the cache. */
 const DYNAMIC_IMPORT = /\bimport\s*(\(|\/[*/])/;
-/** How long after a compile its cache is written: the cell that compiled it has ended by then. */
+/** How long after the cell that compiled them its caches are written. */
 const WRITE_DELAY_MS = 200;
 /** Caches written per turn of the event loop, so a request that comes meanwhile waits little. */
 const WRITES_PER_TURN = 64;
@@ -125,6 +126,16 @@ export class PackageCodeCache {
     };
   }
 
+  /**
+   * Write the caches compiled so far, WRITE_DELAY_MS from now and a batch a turn. Called once
+   * a cell has ended, never from inside one: a timer a cell's code creates is that cell's
+   * (replab run waits for it, and noting it reads the clock, as the cell's).
+   */
+  writeSoon(): void {
+    if (this.fresh.length > 0)
+      this.timer ??= setTimeout(() => this.writeLater(), WRITE_DELAY_MS).unref();
+  }
+
   /** Write every cache still to be written, now. */
   flush(): void {
     clearTimeout(this.timer);
@@ -162,7 +173,6 @@ export class PackageCodeCache {
     else {
       this.counts.misses++;
       this.fresh.push({ script, target });
-      this.timer ??= setTimeout(() => this.writeLater(), WRITE_DELAY_MS).unref();
     }
     return script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
   }

@@ -300,6 +300,8 @@ export class Session implements CellEngine {
     const bindings = new Map([...mentioned].map((n) => [n, global[n]]));
     const language = this.language;
     await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
+    // The cell has ended: what its imports compiled can be cached now, outside its trace.
+    usePackageCodeCache()?.writeSoon();
     phase("lineage");
     if (this.tracker !== undefined) {
       const sourceSha256 = sha256Hex(code);

@@ -12,6 +12,12 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(dirname(HERE));
 const OWN = ["runtime", "kernel", "bin"].map((d) => join(ROOT, d) + sep);
 const TRACE_DIR = HERE + sep;
+/**
+ * The packages' code cache compiles and runs a package's files in Node's loader's place
+ * (executor/package-code-cache.ts): below a package's frames its frames are a loader's, not
+ * replab's own code calling the package. Its own reads (a cache file's name) are replab's.
+ */
+const CODE_CACHE = join(ROOT, "runtime", "executor", "package-code-cache.js");
 const FRAME_FILE = /\(?((?:file:\/\/)?[^()\s]+?)(?::\d+){0,2}\)?$/;
 
 /** Who made a traced call: replab itself, the user (cells and their own modules), or a package. */
@@ -56,9 +62,8 @@ function calledByOwnCode(lines: string[]): boolean {
   for (const line of lines) {
     if (line.includes("[cell ")) return false;
     const file = frameFile(line);
-    if (file !== undefined && !file.startsWith(TRACE_DIR) && OWN.some((p) => file.startsWith(p))) {
-      return true;
-    }
+    if (file === undefined || file.startsWith(TRACE_DIR) || file === CODE_CACHE) continue;
+    if (OWN.some((p) => file.startsWith(p))) return true;
   }
   return false;
 }

@@ -174,24 +174,37 @@ describe("the packages' code cache", () => {
     expect(again.counts?.hits).toBe(first.counts?.written);
   });
 
-  it("keeps its own reads and writes out of the cell's lineage", () => {
+  it("keeps its own reads, writes and timers out of the cells' lineage", () => {
     const p = project();
+    // More files than one turn writes, and a cell that waits after loading them: a cache
+    // timer started inside that cell would fire, and start the next, while it runs.
+    const many = join(p.dir, "node_modules", "many");
+    mkdirSync(many, { recursive: true });
+    const parts = Array.from({ length: 70 }, (_, i) => `part${i}.js`);
+    for (const part of parts) writeFileSync(join(many, part), "module.exports = 1;\n");
+    writeFileSync(
+      join(many, "index.js"),
+      `module.exports = [${parts.map((f) => `require("./${f}")`).join(", ")}].length;\n`,
+    );
     const script = join(p.dir, "session.mjs");
-    // The cell's wait outlives the cache's write delay: the cache is written while it runs,
-    // as is the file the cell's own timer writes, which the lineage must show.
+    // As replab run has it (timers belong to the cell that started them). The caches of
+    // cell 1's package are written after it, those of cell 2's while it waits, as is the file
+    // cell 2's own timer writes, which the lineage must show.
     writeFileSync(
       script,
       `
 const { createSession } = await import(${JSON.stringify(SESSION_MODULE)});
-const session = await createSession({ language: "javascript", notebookDir: ${JSON.stringify(p.dir)}, seed: 1 });
+const session = await createSession({ language: "javascript", notebookDir: ${JSON.stringify(p.dir)}, seed: 1, lateOutput: "origin" });
 const sink = { stream() {}, display() {}, clearOutput() {}, input: async () => "" };
 const run = (code) => session.execute({ code, silent: false, storeHistory: true, allowStdin: false }, sink);
-const outcome = await run('const probe = require("probe"); setTimeout(() => require("node:fs").writeFileSync("by-timer.txt", "x"), 300); await new Promise((r) => setTimeout(r, 600)); probe.helper');
 const { usePackageCodeCache } = await import(${JSON.stringify(CACHE_MODULE)});
-const counts = { ...usePackageCodeCache().counts };
+const first = await run('const many = require("many"); await new Promise((r) => setTimeout(r, 600)); many');
+const before = { ...usePackageCodeCache().counts };
+const second = await run('const probe = require("probe"); setTimeout(() => require("node:fs").writeFileSync("by-timer.txt", "x"), 300); await new Promise((r) => setTimeout(r, 600)); probe.helper');
+const after = { ...usePackageCodeCache().counts };
 const graph = session.lineage();
 await session.dispose();
-console.log(JSON.stringify({ outcome, counts, graph }));
+console.log(JSON.stringify({ outcomes: [first.status, second.status], before, after, graph }));
 `,
     );
     const text = execFileSync(process.execPath, [script], {
@@ -199,16 +212,20 @@ console.log(JSON.stringify({ outcome, counts, graph }));
       env: { ...process.env, XDG_CACHE_HOME: p.cache, REPLAB_WARM: "1" },
       encoding: "utf8",
     });
-    const { outcome, counts, graph } = JSON.parse(text.trim().split("\n").at(-1) ?? "") as {
-      outcome: { status: string };
-      counts: { written: number };
-      graph: { nodes?: unknown[] };
+    const { outcomes, before, after, graph } = JSON.parse(text.trim().split("\n").at(-1) ?? "") as {
+      outcomes: string[];
+      before: { misses: number; written: number };
+      after: { written: number };
+      graph: { nodes: { nondeterminism?: string[] }[] };
     };
-    expect(outcome.status).toBe("ok");
-    expect(counts.written).toBe(3);
+    expect(outcomes).toEqual(["ok", "ok"]);
+    expect(before).toMatchObject({ misses: 71, written: 0 });
+    expect(after.written).toBe(74);
     const lineage = JSON.stringify(graph);
     expect(lineage).toContain("by-timer.txt");
     expect(lineage).not.toContain(join(p.cache, "replab"));
     expect(lineage).not.toContain(".v8cache");
+    // Neither package reads a clock: a cache timer taken for a cell's would show as one.
+    expect(graph.nodes.flatMap((node) => node.nondeterminism ?? [])).toEqual([]);
   });
 });
