@@ -42,7 +42,8 @@ export async function serveEngine(language: Language): Promise<number> {
     notebookName: notebook.name,
     interruptFlag: relay.flag,
   });
-  // Load the compiler once the first calls are answered or queued.
+  // Load the compiler once the first calls are answered or queued (a cell already queued
+  // loads it itself: Session.preload waits for it).
   setTimeout(
     () =>
       void session

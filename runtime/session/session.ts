@@ -101,6 +101,8 @@ export class Session implements CellEngine {
   private compilerModule: Compiler | undefined;
   private checker: CellTypeChecker | undefined;
   private executionCount = 0;
+  /** Settles when the session's first cell has run; undefined until a cell starts. */
+  private firstCell: Promise<void> | undefined;
   private readonly stdoutByCell = new Map<string, string>();
   private readonly notebookName: string | undefined;
   /** Puts back the stack formatting that was there before this session. */
@@ -173,15 +175,26 @@ export class Session implements CellEngine {
     return this.recorder.seed;
   }
 
-  /** Load the compiler (and for TypeScript, the type checker) ahead of the first cell. */
+  /**
+   * Load the compiler (and for TypeScript, the type checker) ahead of the first cell. A
+   * client that sends its first cell at once (nbclient, papermill, a bench) has it queued
+   * before this runs: that cell's own check does the loading, and a check of an empty cell
+   * run between its awaits would only delay its result (the engine's first cell: 189 ms
+   * against 97 ms, median of 10 launches), so this waits for that cell and warms only what
+   * it left cold.
+   */
   async preload(): Promise<void> {
+    await this.firstCell;
     const compiler = await this.compiler();
-    if (this.language === "typescript") this.typeChecker(compiler).check("");
+    if (this.language === "typescript" && this.checker === undefined)
+      this.typeChecker(compiler).check("");
   }
 
   /** Run one cell, then its user_expressions if it succeeded. Never throws. */
   async execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
-    const outcome = await this.executeCell(request, sink);
+    const running = this.executeCell(request, sink);
+    this.firstCell ??= running.then(() => undefined);
+    const outcome = await running;
     const expressions = request.userExpressions ?? {};
     if (outcome.status !== "ok" || Object.keys(expressions).length === 0) return outcome;
     const evaluate = (code: string): Promise<unknown> => this.evaluateExpression(code);
