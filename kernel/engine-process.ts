@@ -138,7 +138,11 @@ export function parentProcessLink(): ProtocolLink {
     listen: (listener) => process.on("message", (message: ToEngine) => listener(message)),
     onGone: (listener) => process.once("disconnect", listener),
     end: () => {
-      if (process.connected) process.disconnect();
+      // In a later turn: a message that came before the first listener is emitted from Node's
+      // own tick, which then writes to the channel, and throws (Node 20) if it was closed.
+      setImmediate(() => {
+        if (process.connected) process.disconnect();
+      });
     },
   };
 }
