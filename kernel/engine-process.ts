@@ -50,7 +50,7 @@ export class EngineProcess implements EngineLink {
   private listener: ((message: ToProtocol) => void) | undefined;
   private readonly early: ToProtocol[] = [];
   /** Whether this process told the engine to shut down (its exit is then no failure). */
-  private asked = false;
+  private askedToEnd = false;
 
   /** Start the engine from `blob`, running this command (`replab kernel ...`) again. */
   constructor(blob: string | undefined) {
@@ -94,14 +94,20 @@ export class EngineProcess implements EngineLink {
       this.child.on("exit", (code, signal) => {
         // An engine that fails this early never got to serve: take the snapshot out of use,
         // so the restart Jupyter tries starts cold.
-        if (code !== 0 && !this.asked && Date.now() - started < EARLY_FAILURE_MS) forgetSnapshot();
+        if (code !== 0 && !this.askedToEnd && Date.now() - started < EARLY_FAILURE_MS)
+          forgetSnapshot();
         resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
       });
     });
   }
 
+  /** Whether this process told the engine to shut down: an exit before that was unasked. */
+  get asked(): boolean {
+    return this.askedToEnd;
+  }
+
   post(message: ToEngine): void {
-    if (message.kind === "shutdown") this.asked = true;
+    if (message.kind === "shutdown") this.askedToEnd = true;
     if (message.kind === "execute") this.running = message.id;
     if (this.child.connected) this.child.send(message);
   }

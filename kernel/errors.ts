@@ -11,7 +11,9 @@ export type KernelErrorCode =
   /** A request on a channel that does not run it (execute_request on control). */
   | "wrong-channel"
   /** The engine threw while answering a request. */
-  | "engine-failed";
+  | "engine-failed"
+  /** The engine process ended unasked (a cell called process.exit, or it was killed). */
+  | "engine-exited";
 
 export class KernelError extends Error {
   override readonly name = "KernelError";
@@ -26,4 +28,15 @@ export class KernelError extends Error {
 /** Type guard that also narrows to one code when given. */
 export function isKernelError(value: unknown, code?: KernelErrorCode): value is KernelError {
   return value instanceof KernelError && (code === undefined || value.code === code);
+}
+
+/** An error reply's or error output's ename, evalue and traceback (ipykernel's shape). */
+export function errorFields(error: unknown): {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+} {
+  const ename = isKernelError(error) ? error.code : "KernelError";
+  const evalue = error instanceof Error ? error.message : String(error);
+  return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
 }

@@ -4,7 +4,7 @@
  * protocol.ts, parented through Executions.
  */
 import type { KernelContext } from "./context.js";
-import { KernelError } from "./errors.js";
+import { errorFields, KernelError } from "./errors.js";
 import type { ReplyContent } from "./messages.js";
 import type { Queued } from "./requests.js";
 import { phase, phaseLabel } from "../runtime/session/phases.js";
@@ -35,6 +35,12 @@ export async function execute(
   const userExpressions = message.content.user_expressions;
   const outcome = await kernel
     .call({ kind: "execute", code, cellId, silent, storeHistory, allowStdin, userExpressions }, id)
+    .catch(async (error: unknown) => {
+      // The engine could not run the cell (it ended): the cell shows why, as a cell error.
+      await input;
+      if (!silent) await kernel.publish("error", errorFields(error), message);
+      throw error;
+    })
     .finally(() => (executions.running = undefined));
   await input;
   executions.count = outcome.executionCount;

@@ -129,7 +129,9 @@ async function serveProtocol(data: ProtocolData, engine: EngineProcess): Promise
     void protocol.close(1);
   });
   const code = await engine.exited;
-  // An engine that died by itself leaves the sockets open: close them before exiting.
+  // An engine that died by itself leaves the sockets open and its requests unanswered:
+  // answer them, then close the sockets before exiting.
+  if (!engine.asked) await protocol.engineExited(code);
   await protocol.close(code === 0 ? 0 : 1);
   setImmediate(() => process.exit(code));
   return code;

@@ -18,7 +18,7 @@ import type {
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";
 import type { CallOf, KernelContext } from "./context.js";
-import { isKernelError, KernelError } from "./errors.js";
+import { errorFields, isKernelError, KernelError } from "./errors.js";
 import { Executions } from "./executions.js";
 import { controlHandlers, shellHandlers } from "./handlers.js";
 import { log, RateLimitedLog } from "./log.js";
@@ -59,6 +59,9 @@ interface Pending {
 
 type Parsed = AnyQueued | Rejected;
 
+/** How long an engine that ended leaves for the error replies of the requests it left. */
+const DRAIN_MS = 2_000;
+
 /** The kernel's protocol: its sockets, routing and replies, talking to the engine through `engine`. */
 export class Protocol implements KernelContext {
   readonly comms = new CommRegistry();
@@ -92,6 +95,10 @@ export class Protocol implements KernelContext {
   private ids = 1;
   private arrivals = 0;
   private closing = false;
+  /** Set once the engine ended unasked: what every call from then on is refused with. */
+  private engineGone: KernelError | undefined;
+  /** Called when the shell queue runs empty (engineExited waits for it). */
+  private drained: (() => void) | undefined;
 
   constructor(
     readonly data: ProtocolData,
@@ -200,6 +207,7 @@ export class Protocol implements KernelContext {
     while (!this.closing) {
       const next = this.shellQueue.shift();
       if (next === undefined) {
+        this.drained?.();
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
@@ -220,7 +228,9 @@ export class Protocol implements KernelContext {
         await this.replyError(parsed, parsed.error);
       } else await dispatch(this.tables[parsed.channel], parsed);
     } catch (error) {
-      log(`${parsed.channel}: ${parsed.type} failed: ${(error as Error).stack ?? String(error)}`);
+      // An engine that ended is said once, by its message; anything else is a bug to trace.
+      const why = isKernelError(error, "engine-exited") ? error.message : (error as Error).stack;
+      log(`${parsed.channel}: ${parsed.type} failed: ${why ?? String(error)}`);
       if (!this.replied.has(parsed)) await this.replyError(parsed, error).catch(() => undefined);
     }
     await busy;
@@ -240,6 +250,27 @@ export class Protocol implements KernelContext {
 
   interruptEngine(): void {
     this.engine.interrupt();
+  }
+
+  /**
+   * The engine process ended without being asked: every call it had not answered, and every
+   * request still queued that needs it, gets an error reply saying so (every request gets a
+   * reply), for at most DRAIN_MS; then the kernel ends, as its engine did.
+   */
+  async engineExited(status: number): Promise<void> {
+    if (this.closing) return;
+    const how =
+      status > 128 ? `was killed by signal ${status - 128}` : `exited with code ${status}`;
+    this.engineGone = new KernelError(
+      "engine-exited",
+      `the kernel's engine process ${how} (a cell that called process.exit, or a kill): ` +
+        "this kernel has ended with it; restart the kernel to go on",
+    );
+    for (const { reject } of this.pending.values()) reject(this.engineGone);
+    this.pending.clear();
+    const drained = new Promise<void>((resolve) => (this.drained = resolve));
+    this.wake?.();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */
@@ -306,6 +337,10 @@ export class Protocol implements KernelContext {
 
   call<C extends CallOf>(call: C, id = this.nextId()): Promise<EngineResults[C["kind"]]> {
     return new Promise((resolve, reject) => {
+      if (this.engineGone !== undefined) {
+        reject(this.engineGone);
+        return;
+      }
       this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       this.post({ ...call, id } as ToEngine);
     });
@@ -336,17 +371,9 @@ export class Protocol implements KernelContext {
   /** The error reply for a request the engine or the encoder failed (ipykernel's shape). */
   replyError(request: Answerable, error: unknown): Promise<void> {
     if (!isRepliedRequest(request.type)) return Promise.resolve();
-    const ename = isKernelError(error) ? error.code : "KernelError";
-    const evalue = error instanceof Error ? error.message : String(error);
     const count =
       request.type === "execute_request" ? { execution_count: this.executions.count } : {};
-    const content = {
-      status: "error" as const,
-      ename,
-      evalue,
-      traceback: [`${ename}: ${evalue}`],
-      ...count,
-    };
+    const content = { status: "error" as const, ...errorFields(error), ...count };
     const reply = createErrorReply(request.type, request.message, content, this.session);
     this.replied.add(request);
     return this.sends[request.channel].send(encode(reply, request.identities, this.signer));
