@@ -36,7 +36,7 @@ export async function execute(
   const outcome = await kernel
     .call({ kind: "execute", code, cellId, silent, storeHistory, allowStdin, userExpressions }, id)
     .catch(async (error: unknown) => {
-      // The engine could not run the cell (it ended): the cell shows why, as a cell error.
+      // The engine did not answer (it ended, or failed): the cell shows why, as a cell error.
       await input;
       if (!silent) await kernel.publish("error", errorFields(error), message);
       throw error;

@@ -270,7 +270,12 @@ export class Protocol implements KernelContext {
     this.pending.clear();
     const drained = new Promise<void>((resolve) => (this.drained = resolve));
     this.wake?.();
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      drained,
+      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Close every socket (zeromq aborts the process if it exits with sockets open), then tell the engine. */

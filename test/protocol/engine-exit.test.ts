@@ -8,14 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernelspecs } from "./unittest.js";
 import { KernelClient } from "./zmq-client.js";
 
-const execute = (code: string) => ({
-  code,
-  silent: false,
-  store_history: true,
-  user_expressions: {},
-  allow_stdin: false,
-  stop_on_error: false,
-});
+// As KernelClient.execute sends it, but without waiting; stop_on_error false so the queued
+// cell goes to the (gone) engine instead of being aborted.
+const execute = (code: string) => ({ code, silent: false, stop_on_error: false });
 
 describe("an engine that ends during a cell", () => {
   let client: KernelClient;
