@@ -10,7 +10,7 @@ import { writeRealStderr } from "../executor/capture.js";
 import { ReplabError } from "../errors.js";
 import { notebookLanguage, readNotebook } from "../notebook/read.js";
 import type { Notebook } from "../notebook/types.js";
-import { serializeNotebook, writeFileAtomic } from "../notebook/write.js";
+import { serializeNotebook, writeFileAtomic, writeFileAtomicSync } from "../notebook/write.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
 import { firstDifference } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
@@ -124,7 +124,14 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const openLineage = await (await import("../audit/openlineage-run.js")).startOpenLineage(path);
   const engine = await startEngine(path, stored, language, seed, options);
   const progress = createProgress(options.quiet);
-  const result = await executeNotebook(notebook, engine, { ...options, progress });
+  const onProcessExit = (ended: Notebook): void => {
+    const failure =
+      target === undefined ? undefined : writeFileAtomicSync(target, serializeNotebook(ended));
+    const wrote =
+      target === undefined ? "" : failure === undefined ? `wrote ${target}` : failure.message;
+    if (wrote !== "") writeRealStderr(`replab: ${wrote}\n`);
+  };
+  const result = await executeNotebook(notebook, engine, { ...options, progress, onProcessExit });
   // `%repro seed N` in a cell overrides every other source; the engine's graph carries it.
   storeRunMetadata(notebook, result.lineage.seed, result.lineage);
   // The report's data and model cards need the frames' dtypes and the models the cells hold now.

@@ -23,19 +23,10 @@ const HELD_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
  * removed, then the held signal is raised again.
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  // The temporary name only has to be unique; it never survives into the result.
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const held: NodeJS.Signals[] = [];
   const hold = (signal: NodeJS.Signals): void => void held.push(signal);
   for (const signal of HELD_SIGNALS) process.on(signal, hold);
-  let failure: ReplabError | undefined;
-  try {
-    writeFileSync(temp, content, { flag: "wx" });
-    renameSync(temp, path);
-  } catch (cause) {
-    rmSync(temp, { force: true });
-    failure = new ReplabError("io", `cannot write ${path}: ${String(cause)}`, { cause });
-  }
+  const failure = writeFileAtomicSync(path, content);
   // A signal that came during the write is read in the loop's poll phase: two immediates
   // (the second queued from the first) have one full poll phase between them.
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -43,4 +34,25 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   const signal = held[0];
   if (signal !== undefined) process.kill(process.pid, signal);
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * The temporary sibling, then the rename; the temporary file never outlives a failure, which
+ * is returned. Alone (without writeFileAtomic's held signals) for a process that is ending:
+ * an "exit" listener, where nothing asynchronous runs and no signal comes in between.
+ */
+export function writeFileAtomicSync(
+  path: string,
+  content: string | Uint8Array,
+): ReplabError | undefined {
+  // The temporary name only has to be unique; it never survives into the result.
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    writeFileSync(temp, content, { flag: "wx" });
+    renameSync(temp, path);
+    return undefined;
+  } catch (cause) {
+    rmSync(temp, { force: true });
+    return new ReplabError("io", `cannot write ${path}: ${String(cause)}`, { cause });
+  }
 }

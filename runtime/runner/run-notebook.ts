@@ -33,6 +33,11 @@ export interface ExecuteOptions {
   progress: Progress;
   /** `--mlflow URI`: where the run is logged; MLFLOW_TRACKING_URI when absent. */
   mlflow?: string | undefined;
+  /**
+   * A cell ended the process (process.exit): called, synchronously, with the notebook as far
+   * as it ran, the ending cell's outputs closed by an error that says so.
+   */
+  onProcessExit?: ((notebook: Notebook) => void) | undefined;
 }
 
 /** The first failing cell of a run. */
@@ -66,7 +71,9 @@ export async function executeNotebook(
     tracker.beginRun(notebookSourceSha256(notebook), notebookParams(notebook));
   }
   const unwatch = tracker === undefined ? undefined : markKilledOnSignal(tracker);
-  const ran: RanCell[] = [];
+  const state: RunState = { cells, ran: [], running: undefined };
+  const onExit = (code: number): void => endedByExit(notebook, state, code, engine, options);
+  process.on("exit", onExit);
   try {
     for (const [i, cell] of cells.entries()) {
       const stop = failures.length > 0 && !options.allowErrors;
@@ -74,16 +81,17 @@ export async function executeNotebook(
         clearCell(cell);
         continue;
       }
-      const done = await executeCell(cell, engine, options, i + 1, cells.length);
-      ran.push(done);
+      const done = await executeCell(cell, engine, options, i + 1, state);
+      state.ran.push(done);
       cellsRun++;
       if (done.error !== undefined)
         failures.push({ cellId: cell.id, position: i + 1, error: done.error });
     }
     // What the cells' timers print after their replies belongs in the notebook, as `node` would print it.
     await settleTimers(engine, options.timeoutMs);
-    for (const done of ran) storeOutputs(done, engine);
+    for (const done of state.ran) storeOutputs(done, engine);
   } finally {
+    process.off("exit", onExit);
     unwatch?.();
   }
   options.progress.done();
@@ -108,17 +116,59 @@ async function settleTimers(engine: RunnerEngine, timeoutMs: number | undefined)
   );
 }
 
+/** Where the run is, for a process.exit that ends it (endedByExit). */
+interface RunState {
+  readonly cells: readonly CodeCell[];
+  readonly ran: RanCell[];
+  /** The cell being executed, with its 1-based position; undefined between cells and after the last. */
+  running: (RanCell & { position: number; began: number }) | undefined;
+}
+
+/**
+ * Cell code (or a timer it left) called process.exit: the run ends there, as a Node script
+ * would, but first the cell shows why, the cells after it are cleared, the run record says
+ * failed, and the caller writes the notebook (onProcessExit). Everything here is synchronous:
+ * it runs in the process's "exit" event. An exit with code 0 becomes 1: cells did not run.
+ */
+function endedByExit(
+  notebook: Notebook,
+  state: RunState,
+  code: number,
+  engine: RunnerEngine,
+  options: ExecuteOptions,
+): void {
+  for (const done of state.ran) storeOutputs(done, engine);
+  const { running } = state;
+  const evalue =
+    running === undefined
+      ? `process.exit(${code}) was called by a timer after the last cell had run, which ended the run early`
+      : `process.exit(${code}) was called while this cell ran, which ended the run: the cells after it did not run`;
+  if (running !== undefined) {
+    running.sink.error("ProcessExit", evalue, [`ProcessExit: ${evalue}`]);
+    storeOutputs({ ...running, durationMs: Math.round(performance.now() - running.began) }, engine);
+    for (const later of state.cells.slice(running.position)) clearCell(later);
+  }
+  const where =
+    running === undefined ? "" : ` cell ${running.cell.id} (code cell ${running.position}):`;
+  writeRealStderr(`\nreplab:${where} ${evalue}\n`);
+  if (code === 0) process.exitCode = 1;
+  engine.tracker?.end("failed");
+  options.onProcessExit?.(notebook);
+}
+
 async function executeCell(
   cell: CodeCell,
   engine: RunnerEngine,
   options: ExecuteOptions,
   position: number,
-  total: number,
+  state: RunState,
 ): Promise<RanCell> {
+  const total = state.cells.length;
   const code = joinSource(cell.source);
   const sink = new NotebookOutputSink();
   options.progress.start(position, total, cell.id);
   const began = performance.now();
+  state.running = { cell, code, sink, durationMs: 0, error: undefined, position, began };
   const request = { code, cellId: cell.id, silent: false, storeHistory: true, allowStdin: false };
   const {
     value: { value: outcome, timedOut },
@@ -137,6 +187,7 @@ async function executeCell(
       ),
     () => engine.interrupt(),
   );
+  state.running = undefined;
   const durationMs = Math.round(performance.now() - began);
   let error: CellError | undefined;
   if (outcome.status === "ok") {
