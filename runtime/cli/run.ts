@@ -125,11 +125,9 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const engine = await startEngine(path, stored, language, seed, options);
   const progress = createProgress(options.quiet);
   const onProcessExit = (ended: Notebook): void => {
-    const failure =
-      target === undefined ? undefined : writeFileAtomicSync(target, serializeNotebook(ended));
-    const wrote =
-      target === undefined ? "" : failure === undefined ? `wrote ${target}` : failure.message;
-    if (wrote !== "") writeRealStderr(`replab: ${wrote}\n`);
+    if (target === undefined) return;
+    const failure = writeFileAtomicSync(target, serializeNotebook(ended));
+    writeRealStderr(`replab: ${failure?.message ?? `wrote ${target}`}\n`);
   };
   const result = await executeNotebook(notebook, engine, { ...options, progress, onProcessExit });
   // `%repro seed N` in a cell overrides every other source; the engine's graph carries it.

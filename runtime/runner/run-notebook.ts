@@ -121,7 +121,9 @@ interface RunState {
   readonly cells: readonly CodeCell[];
   readonly ran: RanCell[];
   /** The cell being executed, with its 1-based position; undefined between cells and after the last. */
-  running: (RanCell & { position: number; began: number }) | undefined;
+  running:
+    | { cell: CodeCell; code: string; sink: NotebookOutputSink; position: number; began: number }
+    | undefined;
 }
 
 /**
@@ -139,18 +141,19 @@ function endedByExit(
 ): void {
   for (const done of state.ran) storeOutputs(done, engine);
   const { running } = state;
-  const evalue =
-    running === undefined
-      ? `process.exit(${code}) was called by a timer after the last cell had run, which ended the run early`
-      : `process.exit(${code}) was called while this cell ran, which ended the run: the cells after it did not run`;
-  if (running !== undefined) {
-    running.sink.error("ProcessExit", evalue, [`ProcessExit: ${evalue}`]);
-    storeOutputs({ ...running, durationMs: Math.round(performance.now() - running.began) }, engine);
-    for (const later of state.cells.slice(running.position)) clearCell(later);
+  if (running === undefined) {
+    writeRealStderr(
+      `\nreplab: process.exit(${code}) was called by a timer after the last cell had run, which ended the run early\n`,
+    );
+  } else {
+    const { cell, code: source, sink, position, began } = running;
+    const evalue = `process.exit(${code}) was called while this cell ran, which ended the run: the cells after it did not run`;
+    sink.error("ProcessExit", evalue, [`ProcessExit: ${evalue}`]);
+    const durationMs = Math.round(performance.now() - began);
+    storeOutputs({ cell, code: source, sink, durationMs, error: undefined }, engine);
+    for (const later of state.cells.slice(position)) clearCell(later);
+    writeRealStderr(`\nreplab: cell ${cell.id} (code cell ${position}): ${evalue}\n`);
   }
-  const where =
-    running === undefined ? "" : ` cell ${running.cell.id} (code cell ${running.position}):`;
-  writeRealStderr(`\nreplab:${where} ${evalue}\n`);
   if (code === 0) process.exitCode = 1;
   engine.tracker?.end("failed");
   options.onProcessExit?.(notebook);
@@ -168,7 +171,7 @@ async function executeCell(
   const sink = new NotebookOutputSink();
   options.progress.start(position, total, cell.id);
   const began = performance.now();
-  state.running = { cell, code, sink, durationMs: 0, error: undefined, position, began };
+  state.running = { cell, code, sink, position, began };
   const request = { code, cellId: cell.id, silent: false, storeHistory: true, allowStdin: false };
   const {
     value: { value: outcome, timedOut },
