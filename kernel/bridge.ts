@@ -75,6 +75,15 @@ export type ToProtocol =
    */
   | { kind: "close" };
 
+/** A message from the engine that is not a ToProtocol (engine-message.ts), and why. */
+export interface UnreadableEngineMessage {
+  kind: "unreadable";
+  why: string;
+}
+
+/** What the engine sent, as the protocol process receives it: checked at the boundary. */
+export type FromEngine = ToProtocol | UnreadableEngineMessage;
+
 /** What the protocol needs at start: the connection and kernel_info facts. */
 export interface ProtocolData {
   connection: import("./connection.js").ConnectionInfo;
@@ -103,7 +112,7 @@ export const RELAY_LISTENING = "r";
 export interface EngineLink {
   post(message: ToEngine): void;
   /** Call `listener` with every message from the engine, from now on. */
-  listen(listener: (message: ToProtocol) => void): void;
+  listen(listener: (message: FromEngine) => void): void;
   /** Stop the running cell: a synchronous loop, a pending await, a loop after an await. */
   interrupt(): void;
 }

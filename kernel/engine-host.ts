@@ -3,7 +3,7 @@
  * cell output back, and ends the engine when the protocol is gone (engine.ts serves it to the
  * protocol process that started this one).
  */
-import { describe, toWireJson } from "../runtime/display/wire-json.js";
+import { describe, toWireJson, withInheritedToJSONSetAside } from "../runtime/display/wire-json.js";
 import { ReplabError } from "../runtime/errors.js";
 import { phase, phaseBegin, phaseEnd } from "../runtime/session/phases.js";
 import type { Session } from "../runtime/session/session.js";
@@ -177,6 +177,6 @@ export class EngineHost {
   /** Post as wire JSON (toWireJson), so any value a cell produced can be sent. */
   private post(message: ToProtocol): void {
     // The same shape: only the values inside a display or a result are made JSON.
-    this.link.post(toWireJson(message) as ToProtocol);
+    withInheritedToJSONSetAside(() => this.link.post(toWireJson(message) as ToProtocol));
   }
 }

@@ -20,10 +20,11 @@ import {
   RELAY_LISTENING,
   type EngineInterruptible,
   type EngineLink,
+  type FromEngine,
   type ProtocolLink,
   type ToEngine,
-  type ToProtocol,
 } from "./bridge.js";
+import { readEngineMessage } from "./engine-message.js";
 import { log } from "./log.js";
 
 /** Set in an engine process's environment: it serves the protocol process that started it. */
@@ -47,8 +48,8 @@ export class EngineProcess implements EngineLink {
   private running: number | undefined;
   /** The execute an interrupt came for before the relay was up (a loop after an await may spin). */
   private pending: number | undefined;
-  private listener: ((message: ToProtocol) => void) | undefined;
-  private readonly early: ToProtocol[] = [];
+  private listener: ((message: FromEngine) => void) | undefined;
+  private readonly early: FromEngine[] = [];
   /** Whether this process told the engine to shut down (its exit is then no failure). */
   private askedToEnd = false;
 
@@ -76,11 +77,12 @@ export class EngineProcess implements EngineLink {
       if (this.pending !== undefined && this.pending === this.running) this.relay.write("i");
       this.pending = undefined;
     });
-    this.child.on("message", (message: ToProtocol | EngineInterruptible) => {
-      if (message.kind === "interruptible") {
+    this.child.on("message", (raw: unknown) => {
+      if ((raw as Partial<EngineInterruptible> | null)?.kind === "interruptible") {
         if (this.interruptBy === "nothing") this.interruptBy = "signal";
         return;
       }
+      const message = readEngineMessage(raw);
       if ((message.kind === "reply" || message.kind === "failed") && message.id === this.running)
         this.running = undefined;
       if (this.listener === undefined) this.early.push(message);
@@ -112,7 +114,7 @@ export class EngineProcess implements EngineLink {
     if (this.child.connected) this.child.send(message);
   }
 
-  listen(listener: (message: ToProtocol) => void): void {
+  listen(listener: (message: FromEngine) => void): void {
     this.listener = listener;
     for (const message of this.early.splice(0)) listener(message);
   }

@@ -13,7 +13,9 @@ export type KernelErrorCode =
   /** The engine threw while answering a request. */
   | "engine-failed"
   /** The engine process ended unasked (a cell called process.exit, or it was killed). */
-  | "engine-exited";
+  | "engine-exited"
+  /** The engine sent a message that is not one (a cell garbled the built-ins JSON uses). */
+  | "engine-message-unreadable";
 
 export class KernelError extends Error {
   override readonly name = "KernelError";

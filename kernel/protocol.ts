@@ -13,7 +13,7 @@ import type {
   EngineResults,
   ProtocolData,
   ToEngine,
-  ToProtocol,
+  FromEngine,
 } from "./bridge.js";
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";
@@ -83,6 +83,7 @@ export class Protocol implements KernelContext {
   private readonly pending = new Map<number, Pending>();
   private readonly replied = new WeakSet<object>();
   private readonly drops = new RateLimitedLog("dropped messages");
+  private readonly unreadable = new RateLimitedLog("unreadable engine messages");
   private readonly streams = new StreamBatcher((chunk) =>
     this.publishNow(
       "stream",
@@ -288,7 +289,7 @@ export class Protocol implements KernelContext {
     this.post({ kind: "shutdown", exitCode });
   }
 
-  private fromEngine(message: ToProtocol): void {
+  private fromEngine(message: FromEngine): void {
     switch (message.kind) {
       case "reply":
         this.pending.get(message.id)?.resolve(message.result);
@@ -317,7 +318,24 @@ export class Protocol implements KernelContext {
       case "close":
         void this.close();
         return;
+      case "unreadable":
+        return this.engineUnreadable(message.why);
     }
+  }
+
+  /**
+   * The engine sent what no call can be matched to: every call waiting on it gets an error
+   * reply now, rather than none ever (a later message may still be readable).
+   */
+  private engineUnreadable(why: string): void {
+    const error = new KernelError(
+      "engine-message-unreadable",
+      `the kernel's engine sent a message the kernel cannot read (${why}); a cell may have ` +
+        "changed a built-in that JSON uses, such as Object.prototype.toJSON: restart the kernel",
+    );
+    this.unreadable.line(error.message);
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
   }
 
   private async publishOutput(executeId: number | undefined, output: CellOutput): Promise<void> {

@@ -60,13 +60,20 @@ function convertObject(value: object, walk: Walk, depth: number): WireJson | und
     }
     if (ArrayBuffer.isView(value) && !(value instanceof DataView))
       return convert(Array.from(value as unknown as ArrayLike<unknown>), walk, depth);
-    if (Array.isArray(value)) return value.map((item) => convert(item, walk, depth + 1) ?? null);
+    if (Array.isArray(value)) return items(value, walk, depth);
     return members(value, walk, depth);
   } catch (error) {
     return `[Unreadable: ${describe(error)}]`;
   } finally {
     walk.ancestors.delete(value);
   }
+}
+
+// An indexed loop, not `map`: a cell may have replaced Array.prototype.map.
+function items(value: unknown[], walk: Walk, depth: number): WireJson[] {
+  const out: WireJson[] = new Array<WireJson>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = convert(value[i], walk, depth + 1) ?? null;
+  return out;
 }
 
 function members(value: object, walk: Walk, depth: number): WireJson {
@@ -101,6 +108,34 @@ function safeName(fn: unknown): string {
   } catch {
     return "(anonymous)";
   }
+}
+
+// Taken before any cell runs: a cell that replaces them cannot reach the send below.
+const { getOwnPropertyDescriptor, defineProperty } = Object;
+const { deleteProperty } = Reflect;
+
+/**
+ * Run `send` (which converts and posts one of replab's own messages) with any toJSON a cell
+ * put on Object.prototype or Array.prototype, which every message inherits from, set aside,
+ * then put back. JSON, ours and the IPC channel's, calls an inherited toJSON too:
+ * `Object.prototype.toJSON = () => "x"` would turn every message into "x", and its receiver
+ * would wait for a reply forever. A toJSON that cannot be removed (non-configurable) stays;
+ * the receiver then rejects the message.
+ */
+export function withInheritedToJSONSetAside<T>(send: () => T): T {
+  const fromObject = setAside(Object.prototype);
+  const fromArray = setAside(Array.prototype);
+  try {
+    return send();
+  } finally {
+    if (fromObject !== undefined) defineProperty(Object.prototype, "toJSON", fromObject);
+    if (fromArray !== undefined) defineProperty(Array.prototype, "toJSON", fromArray);
+  }
+}
+
+function setAside(prototype: object): PropertyDescriptor | undefined {
+  const toJSON = getOwnPropertyDescriptor(prototype, "toJSON");
+  return toJSON !== undefined && deleteProperty(prototype, "toJSON") ? toJSON : undefined;
 }
 
 /** A thrown value's message, without running anything that could throw again. */

@@ -5,6 +5,7 @@
  * which frames a user sees, for `error.stack` and for the traceback alike.
  */
 import { fileURLToPath } from "node:url";
+import { describe as describeWire } from "../display/wire-json.js";
 import type { CellError } from "../session/types.js";
 
 /** replab's own runtime (dist/runtime, or runtime/ in a source checkout), as a path and a URL. */
@@ -24,8 +25,40 @@ export type PositionMapper = (
 const FRAME =
   /^(\s*at .*?)\(?((?:\/|[A-Za-z]:\\|file:)[^()]*?|[^()\s]*\[cell[^()]*?):(\d+):(\d+)\)?$/;
 
-/** Turn anything a cell threw into a Jupyter error. */
+/**
+ * Turn anything a cell threw into a Jupyter error; never throws. Formatting runs what a cell
+ * can replace (Error.prepareStackTrace on reading `stack`, array methods): when that throws,
+ * the error is still named, with a line saying why it has no traceback.
+ */
 export function toCellError(thrown: unknown, mapper: PositionMapper): CellError {
+  try {
+    return formatCellError(thrown, mapper);
+  } catch (failure) {
+    const ename = readSafely(() => (thrown as Error).name, "Error");
+    const evalue = readSafely(() => (thrown as Error).message, describeSafely(thrown));
+    const why = `(replab could not format this error's traceback: ${describeWire(failure)})`;
+    return { ename, evalue, traceback: [`${ename}: ${evalue}`, why] };
+  }
+}
+
+function readSafely(read: () => unknown, fallback: string): string {
+  try {
+    const value = read();
+    return typeof value === "string" && value !== "" ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function describeSafely(value: unknown): string {
+  try {
+    return describe(value);
+  } catch {
+    return "a value that cannot be shown";
+  }
+}
+
+function formatCellError(thrown: unknown, mapper: PositionMapper): CellError {
   if (!(thrown instanceof Error)) {
     const text = describe(thrown);
     return { ename: "Error", evalue: `Uncaught ${text}`, traceback: [`Uncaught ${text}`] };

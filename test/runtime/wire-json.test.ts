@@ -1,7 +1,7 @@
 /** toWireJson is total: any value, however hostile, converts without throwing to JSON that round-trips. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toWireJson } from "../../runtime/display/wire-json.js";
+import { toWireJson, withInheritedToJSONSetAside } from "../../runtime/display/wire-json.js";
 
 /** Objects whose reading throws: a getter, a toJSON, a Proxy that refuses its keys. */
 const hostile = fc.constantFrom<unknown>(
@@ -133,6 +133,30 @@ describe("toWireJson", () => {
       expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     } finally {
       delete (Object.prototype as Record<string, unknown>)["hijacked"];
+    }
+  });
+
+  it("sends a message past an inherited toJSON, and puts the toJSON back even if the send throws", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const arrays = Array.prototype as unknown as Record<string, unknown>;
+    const toJSON = (): string => "proto";
+    proto["toJSON"] = toJSON;
+    arrays["toJSON"] = toJSON;
+    try {
+      const message = { kind: "reply", id: 1, result: { list: [1, 2] } };
+      const sent = withInheritedToJSONSetAside(() => JSON.stringify(toWireJson(message)));
+      expect(JSON.parse(sent)).toEqual(message);
+      expect(JSON.stringify({ a: 1 })).toBe('"proto"');
+      expect(() =>
+        withInheritedToJSONSetAside(() => {
+          throw new Error("channel closed");
+        }),
+      ).toThrow("channel closed");
+      expect(proto["toJSON"]).toBe(toJSON);
+      expect(arrays["toJSON"]).toBe(toJSON);
+    } finally {
+      delete proto["toJSON"];
+      delete arrays["toJSON"];
     }
   });
 });
