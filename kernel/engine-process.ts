@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import type { Duplex } from "node:stream";
+import { shielded } from "../runtime/intrinsics.js";
 import { forgetSnapshot } from "../runtime/warm/snapshot.js";
 import {
   RELAY_LISTENING,
@@ -139,12 +140,20 @@ export class EngineProcess implements EngineLink {
 
 /** In an engine process: the protocol process, through the IPC channel it started this one with. */
 export function parentProcessLink(): ProtocolLink {
+  // Taken now, and the listeners shielded (intrinsics.ts): a cell that replaces process.send
+  // or Function.prototype.apply must not cut the engine off from the protocol process.
+  const send = process.send?.bind(process);
   return {
     post: (message) => {
-      if (process.connected) process.send?.(message);
+      if (process.connected) send?.(message);
     },
-    listen: (listener) => process.on("message", (message: ToEngine) => listener(message)),
-    onGone: (listener) => process.once("disconnect", listener),
+    listen: (listener) =>
+      process.on(
+        "message",
+        shielded((message: ToEngine) => listener(message)),
+      ),
+    // `on`, not `once`: once's own wrapper would be called through the patched apply.
+    onGone: (listener) => process.on("disconnect", shielded(listener)),
     end: () => {
       // In a later turn: a message that came before the first listener is emitted from Node's
       // own tick, which then writes to the channel, and throws (Node 20) if it was closed.

@@ -7,6 +7,7 @@
  * - a toJSON or getter that throws, or an object that cannot be read, is "[Unreadable: why]";
  * - past MAX_DEPTH levels or MAX_NODES values in all, the rest is "[Truncated]".
  */
+import { defineProperty, deleteProperty, getOwnPropertyDescriptor, keys } from "../intrinsics.js";
 
 /** JSON as the wire carries it. */
 export type WireJson = null | boolean | number | string | WireJson[] | { [key: string]: WireJson };
@@ -78,7 +79,10 @@ function items(value: unknown[], walk: Walk, depth: number): WireJson[] {
 
 function members(value: object, walk: Walk, depth: number): WireJson {
   const out: { [key: string]: WireJson } = {};
-  for (const key of Object.keys(value)) {
+  // The keys as Node started (intrinsics.ts), walked by index: no array iterator a cell replaced.
+  const names = keys(value);
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] as string;
     let item: WireJson | undefined;
     try {
       item = convert((value as Record<string, unknown>)[key], walk, depth + 1);
@@ -90,7 +94,7 @@ function members(value: object, walk: Walk, depth: number): WireJson {
     // run on assignment: defineProperty makes it a member, as JSON.parse does. Any other name
     // is assigned, several times faster than defineProperty.
     if (key in out)
-      Object.defineProperty(out, key, {
+      defineProperty(out, key, {
         value: item,
         enumerable: true,
         writable: true,
@@ -109,10 +113,6 @@ function safeName(fn: unknown): string {
     return "(anonymous)";
   }
 }
-
-// Taken before any cell runs: a cell that replaces them cannot reach the send below.
-const { getOwnPropertyDescriptor, defineProperty } = Object;
-const { deleteProperty } = Reflect;
 
 /**
  * Run `send` (which converts and posts one of replab's own messages) with any toJSON a cell

@@ -10,6 +10,7 @@ import type { CellTypeChecker, CompiledCell } from "../compiler/index.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
 import { formatResult } from "../display/format.js";
 import { describe } from "../display/wire-json.js";
+import { shielded } from "../intrinsics.js";
 import { sha256Hex } from "../hashing/sha256.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
@@ -461,7 +462,7 @@ function installRequire(notebookDir: string, notebookModule: Record<string, unkn
 function installErrorReporters(router: OutputRouter, format: (e: unknown) => CellError): void {
   // It must never throw: a throw here ends the engine (Node's exit code 7), and formatting
   // runs what the cell may have replaced.
-  const report = (error: unknown): void => {
+  const report = shielded((error: unknown): void => {
     try {
       const text = `${format(error).traceback.join("\n")}\n`;
       const sink = router.current;
@@ -470,7 +471,7 @@ function installErrorReporters(router: OutputRouter, format: (e: unknown) => Cel
     } catch (failure) {
       writeRealStderr(`replab: a cell's later error could not be shown: ${describe(failure)}\n`);
     }
-  };
+  });
   process.on("uncaughtException", report);
   process.on("unhandledRejection", report);
 }

@@ -1,6 +1,7 @@
 /**
  * Cells that replace a built-in the kernel's own code uses, in the realm it shares with them:
- * a toJSON on Object.prototype, a throwing Error.prepareStackTrace, a throwing array method.
+ * a toJSON on Object.prototype, a throwing Error.prepareStackTrace, a throwing array method,
+ * process.send, Function.prototype.apply (which Node's own event emitter calls).
  * Every request still gets a reply and the engine lives on; what the patch breaks is named in
  * the cell's error. One kernel per case: each patch stays in its kernel's realm.
  */
@@ -80,5 +81,20 @@ describe("cells that replace built-ins the kernel uses", () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(client.process.exitCode).toBeNull();
     expect((await run("1 + 1")).result).toBe("2");
+  }, 90_000);
+
+  it("keeps answering after a cell replaces process.send", async () => {
+    const patch = await run('process.send = () => { throw new Error("no send"); }; 1');
+    expect(patch.result).toBe("1");
+    expect((await run("1 + 1")).result).toBe("2");
+  }, 90_000);
+
+  it("keeps the engine when Function.prototype.apply throws (Node's emit calls it)", async () => {
+    const patch = await run(
+      'Function.prototype.apply = function () { throw new Error("no apply"); }; 1',
+    );
+    expect(["ok", "error"]).toContain(patch.reply.content["status"]);
+    expect((await run("1 + 1")).result).toBe("2");
+    expect(client.process.exitCode).toBeNull();
   }, 90_000);
 });
