@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "extensions/lineage-viewer/test/**/*.test.ts"],
+    // One temporary folder per run, removed at its end (test/setup/temp-root.ts).
+    globalSetup: ["test/setup/temp-root.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",
