@@ -11,9 +11,9 @@ import type {
   CellOutput,
   EngineLink,
   EngineResults,
+  FromEngine,
   ProtocolData,
   ToEngine,
-  FromEngine,
 } from "./bridge.js";
 import { CommRegistry, LINEAGE_TARGET, lineageMessage } from "./comms.js";
 import { endpoint, type ConnectionInfo } from "./connection.js";

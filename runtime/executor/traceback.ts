@@ -34,7 +34,7 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
   try {
     return formatCellError(thrown, mapper);
   } catch (failure) {
-    const ename = readSafely(() => (thrown as Error).name, "Error");
+    const ename = readSafely(() => (thrown as Error).name, "") || "Error";
     const evalue = readSafely(() => (thrown as Error).message, describeSafely(thrown));
     const why = `(replab could not format this error's traceback: ${describeWire(failure)})`;
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, why] };
@@ -44,7 +44,7 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
 function readSafely(read: () => unknown, fallback: string): string {
   try {
     const value = read();
-    return typeof value === "string" && value !== "" ? value : fallback;
+    return typeof value === "string" ? value : fallback;
   } catch {
     return fallback;
   }
