@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { writeRealStderr } from "../executor/capture.js";
 import { ReplabError } from "../errors.js";
+import type { LineageGraph } from "../lineage/types.js";
 import { notebookLanguage, readNotebook } from "../notebook/read.js";
 import type { Notebook } from "../notebook/types.js";
 import { serializeNotebook, writeFileAtomic, writeFileAtomicSync } from "../notebook/write.js";
@@ -124,8 +125,10 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   const openLineage = await (await import("../audit/openlineage-run.js")).startOpenLineage(path);
   const engine = await startEngine(path, stored, language, seed, options);
   const progress = createProgress(options.quiet);
-  const onProcessExit = (ended: Notebook): void => {
+  const onProcessExit = (ended: Notebook, lineage: LineageGraph | undefined): void => {
     if (target === undefined) return;
+    // As a run that ends normally stores it; the audit capture is async, so it is left out.
+    if (lineage !== undefined) storeRunMetadata(ended, lineage.seed, lineage);
     const failure = writeFileAtomicSync(target, serializeNotebook(ended));
     writeRealStderr(`replab: ${failure?.message ?? `wrote ${target}`}\n`);
   };

@@ -35,9 +35,10 @@ export interface ExecuteOptions {
   mlflow?: string | undefined;
   /**
    * A cell ended the process (process.exit): called, synchronously, with the notebook as far
-   * as it ran, the ending cell's outputs closed by an error that says so.
+   * as it ran, the ending cell's outputs closed by an error that says so, and the lineage of
+   * the cells that finished (undefined if the engine could not give it).
    */
-  onProcessExit?: ((notebook: Notebook) => void) | undefined;
+  onProcessExit?: ((notebook: Notebook, lineage: LineageGraph | undefined) => void) | undefined;
 }
 
 /** The first failing cell of a run. */
@@ -156,7 +157,15 @@ function endedByExit(
   }
   if (code === 0) process.exitCode = 1;
   engine.tracker?.end("failed");
-  options.onProcessExit?.(notebook);
+  options.onProcessExit?.(notebook, lineageIfAny(engine));
+}
+
+function lineageIfAny(engine: RunnerEngine): LineageGraph | undefined {
+  try {
+    return engine.lineage();
+  } catch {
+    return undefined; // The notebook is still written, without the run's metadata.
+  }
 }
 
 async function executeCell(

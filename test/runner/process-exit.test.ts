@@ -64,6 +64,12 @@ describe("a cell that calls process.exit", () => {
         expect(cells[2]?.["outputs"]).toEqual([]);
         expect(cells[2]?.["execution_count"]).toBeNull();
         expect(record(dir)["status"]).toBe("failed");
+        // The run's metadata, as a run that ends normally stores it: the seed, and the
+        // lineage of the cell that finished (the ending cell never did).
+        const meta = readJson(out).metadata["replab"] as Json;
+        expect(meta["seed"]).toEqual(expect.any(Number));
+        const nodes = (meta["lineage"] as { nodes: Json[] }).nodes;
+        expect(nodes.filter((n) => n["kind"] === "cell").map((n) => n["id"])).toEqual(["c1"]);
         // The notebook the user gave is not touched.
         expect(readJson(join(dir, "nb.ipynb")).cells[0]?.["outputs"]).toEqual([]);
       },
