@@ -6,6 +6,7 @@
  * model). Every request with a reply gets one: an error reply when its handler failed.
  */
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { Reply, Router, XPublisher } from "zeromq";
 import type {
   CellOutput,
@@ -261,7 +262,7 @@ export class Protocol implements KernelContext {
   async engineExited(status: number): Promise<void> {
     if (this.closing) return;
     const how =
-      status > 128 ? `was killed by signal ${status - 128}` : `exited with code ${status}`;
+      status > 128 ? `was killed by ${signalName(status - 128)}` : `exited with code ${status}`;
     this.engineGone = new KernelError(
       "engine-exited",
       `the kernel's engine process ${how} (a cell that called process.exit, or a kill): ` +
@@ -425,4 +426,10 @@ export class Protocol implements KernelContext {
       return Promise.resolve();
     }
   }
+}
+
+/** `SIGKILL (signal 9)`: the name a user looks up, with the number the exit status carries. */
+function signalName(signal: number): string {
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === signal)?.[0];
+  return name === undefined ? `signal ${signal}` : `${name} (signal ${signal})`;
 }

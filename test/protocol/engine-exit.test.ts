@@ -42,4 +42,20 @@ describe("an engine that ends during a cell", () => {
     );
     expect(await exited).toBe(3);
   }, 60_000);
+
+  it("names the signal that killed the engine, as a user would look it up", async () => {
+    const killed = await KernelClient.start(installKernelspecs(), "replab-js");
+    try {
+      const id = await killed.send(
+        killed.shell,
+        "execute_request",
+        execute('process.kill(process.pid, "SIGKILL")'),
+      );
+      const reply = await killed.reply(id, 30_000);
+      expect(reply.content).toMatchObject({ status: "error", ename: "engine-exited" });
+      expect(String(reply.content["evalue"])).toContain("was killed by SIGKILL (signal 9)");
+    } finally {
+      killed.close();
+    }
+  }, 60_000);
 });
