@@ -117,6 +117,13 @@ export interface EngineLink {
   interrupt(): void;
 }
 
+/** How the engine process ended: its exit status, and the signal when one ended it. */
+export interface EngineExit {
+  /** The exit code, or 128 + the signal's number (what the kernel then exits with). */
+  status: number;
+  signal: NodeJS.Signals | undefined;
+}
+
 /** The engine's end of the bridge. */
 export interface ProtocolLink {
   post(message: ToProtocol): void;

@@ -6,9 +6,7 @@
  * instead of waiting forever.
  */
 import type { FromEngine, ToProtocol, UnreadableEngineMessage } from "./bridge.js";
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+import { isObject } from "./validate.js";
 
 /** The fields each kind needs, beyond `kind`, as protocol.ts reads them. */
 const NEEDS: Record<ToProtocol["kind"], (m: Record<string, unknown>) => boolean> = {

@@ -19,6 +19,7 @@ import { shielded } from "../runtime/intrinsics.js";
 import { forgetSnapshot } from "../runtime/warm/snapshot.js";
 import {
   RELAY_LISTENING,
+  type EngineExit,
   type EngineInterruptible,
   type EngineLink,
   type FromEngine,
@@ -39,8 +40,8 @@ const KILL_AFTER_MS = 5_000;
 
 /** The protocol process's handle on its engine process: the EngineLink, and how it ended. */
 export class EngineProcess implements EngineLink {
-  /** The engine's exit status (128 + the signal's number when a signal ended it). */
-  readonly exited: Promise<number>;
+  /** How the engine ended. */
+  readonly exited: Promise<EngineExit>;
   private readonly child: ChildProcess;
   private readonly relay: Duplex;
   /** How an interrupt reaches the engine now. */
@@ -92,14 +93,15 @@ export class EngineProcess implements EngineLink {
     this.exited = new Promise((resolve) => {
       this.child.on("error", (error) => {
         log(`could not start the engine process: ${error.message}`);
-        resolve(1);
+        resolve({ status: 1, signal: undefined });
       });
       this.child.on("exit", (code, signal) => {
         // An engine that fails this early never got to serve: take the snapshot out of use,
         // so the restart Jupyter tries starts cold.
         if (code !== 0 && !this.askedToEnd && Date.now() - started < EARLY_FAILURE_MS)
           forgetSnapshot();
-        resolve(code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]));
+        if (signal === null) resolve({ status: code ?? 0, signal: undefined });
+        else resolve({ status: 128 + os.constants.signals[signal], signal });
       });
     });
   }

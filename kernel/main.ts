@@ -128,10 +128,11 @@ async function serveProtocol(data: ProtocolData, engine: EngineProcess): Promise
     log(`could not start: ${(error as Error).message}`);
     void protocol.close(1);
   });
-  const code = await engine.exited;
+  const exit = await engine.exited;
+  const code = exit.status;
   // An engine that died by itself leaves the sockets open and its requests unanswered:
   // answer them, then close the sockets before exiting.
-  if (!engine.asked) await protocol.engineExited(code);
+  if (!engine.asked) await protocol.engineExited(exit);
   await protocol.close(code === 0 ? 0 : 1);
   setImmediate(() => process.exit(code));
   return code;

@@ -6,10 +6,10 @@
  * model). Every request with a reply gets one: an error reply when its handler failed.
  */
 import { randomUUID } from "node:crypto";
-import os from "node:os";
 import { Reply, Router, XPublisher } from "zeromq";
 import type {
   CellOutput,
+  EngineExit,
   EngineLink,
   EngineResults,
   FromEngine,
@@ -259,10 +259,12 @@ export class Protocol implements KernelContext {
    * request still queued that needs it, gets an error reply saying so (every request gets a
    * reply), for at most DRAIN_MS; then the kernel ends, as its engine did.
    */
-  async engineExited(status: number): Promise<void> {
+  async engineExited({ status, signal }: EngineExit): Promise<void> {
     if (this.closing) return;
     const how =
-      status > 128 ? `was killed by ${signalName(status - 128)}` : `exited with code ${status}`;
+      signal === undefined
+        ? `exited with code ${status}`
+        : `was killed by ${signal} (signal ${status - 128})`;
     this.engineGone = new KernelError(
       "engine-exited",
       `the kernel's engine process ${how} (a cell that called process.exit, or a kill): ` +
@@ -426,10 +428,4 @@ export class Protocol implements KernelContext {
       return Promise.resolve();
     }
   }
-}
-
-/** `SIGKILL (signal 9)`: the name a user looks up, with the number the exit status carries. */
-function signalName(signal: number): string {
-  const name = Object.entries(os.constants.signals).find(([, n]) => n === signal)?.[0];
-  return name === undefined ? `signal ${signal}` : `${name} (signal ${signal})`;
 }

@@ -2,7 +2,8 @@
 import { KernelError } from "./errors.js";
 import type { Message, RequestContent, RequestType } from "./messages.js";
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The envelope: a header with the fields every message has, and object parts. */

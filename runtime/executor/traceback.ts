@@ -35,7 +35,7 @@ export function toCellError(thrown: unknown, mapper: PositionMapper): CellError 
     return formatCellError(thrown, mapper);
   } catch (failure) {
     const ename = readSafely(() => (thrown as Error).name, "") || "Error";
-    const evalue = readSafely(() => (thrown as Error).message, describeSafely(thrown));
+    const evalue = readSafely(() => (thrown as Error).message, describe(thrown));
     const why = `(replab could not format this error's traceback: ${describeWire(failure)})`;
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, why] };
   }
@@ -47,14 +47,6 @@ function readSafely(read: () => unknown, fallback: string): string {
     return typeof value === "string" ? value : fallback;
   } catch {
     return fallback;
-  }
-}
-
-function describeSafely(value: unknown): string {
-  try {
-    return describe(value);
-  } catch {
-    return "a value that cannot be shown";
   }
 }
 
@@ -138,11 +130,16 @@ function mapFrame(frame: string, mapper: PositionMapper): MappedFrame | undefine
   return { text: `    at ${name} (${where})`, cell: true };
 }
 
+/** A thrown value as text; never throws (a cell may have replaced what each try calls). */
 function describe(value: unknown): string {
   try {
     return typeof value === "string" ? JSON.stringify(value) : String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "a value that cannot be shown";
+    }
   }
 }
 
