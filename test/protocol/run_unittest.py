@@ -9,6 +9,7 @@ import unittest
 from typing import Any
 
 
+MARKER = "--- replab test: "
 RANK = {"ok": 0, "skip": 1, "fail": 2, "error": 3}
 
 
@@ -27,6 +28,14 @@ class Recorder(unittest.TestResult):
             record["outcome"] = outcome
         if detail:
             record["detail"] += detail + "\n"
+
+    def startTest(self, test: Any) -> None:
+        super().startTest(test)
+        # A marker in stderr, where the kernels' own logs go: a failure's report can then
+        # quote what its kernel said during that test (unittest.ts, explain).
+        name = getattr(test, "_testMethodName", str(test))
+        sys.stderr.write(f"{MARKER}{name}\n")
+        sys.stderr.flush()
 
     def addSuccess(self, test: Any) -> None:
         self._record(test, "ok")

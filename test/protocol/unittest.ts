@@ -102,7 +102,22 @@ export function explain(name: string, records: Record<string, Outcome>, log: str
     const setup = Object.entries(records).filter(([n]) => n.includes("setUpClass"));
     return `${name} did not run.\n${setup.map(([, r]) => r.detail).join("\n")}\n${log.slice(-4000)}`;
   }
-  return `${name}: ${record.outcome}\n${record.detail}`;
+  const said = stderrDuring(name, log);
+  const quoted = said === "" ? "" : `\nstderr during ${name} (kernel logs included):\n${said}`;
+  return `${name}: ${record.outcome}\n${record.detail}${quoted}`;
+}
+
+/** The marker run_unittest.py writes to stderr as each test starts. */
+const MARKER = "--- replab test: ";
+
+/** What was written to stderr from `name`'s start marker to the next test's (at most 4,000 chars). */
+export function stderrDuring(name: string, log: string): string {
+  const start = log.indexOf(`${MARKER}${name}\n`);
+  if (start < 0) return "";
+  const from = start + MARKER.length + name.length + 1;
+  const end = log.indexOf(MARKER, from);
+  const section = log.slice(from, end < 0 ? undefined : end).trim();
+  return section.length > 4000 ? `...${section.slice(-4000)}` : section;
 }
 
 /**
