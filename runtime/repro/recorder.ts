@@ -69,6 +69,8 @@ export interface CellFacts {
 /** The cell being traced, between beginCell and endCell. */
 interface ActiveCell {
   cellId: string;
+  /** sha256 of the cell's source, made once at beginCell: its seed stream and its record use it. */
+  sourceSha256: string;
   trace: CellTrace;
   reads: Map<string, Promise<FileRecord | undefined>>;
   /** Reads whose bytes are hashed as they arrive; settled when the cell ends. */
@@ -172,7 +174,7 @@ export class Recorder {
     );
     const observing = names !== undefined && this.observer !== undefined;
     if (observing) this.observer?.begin(names ?? []);
-    this.active = { cellId, trace, reads, pending, observing };
+    this.active = { cellId, sourceSha256, trace, reads, pending, observing };
   }
 
   /**
@@ -187,7 +189,7 @@ export class Recorder {
   }
 
   /** After the cell finished: stop tracing, hash what it touched, record and journal it. */
-  async endCell(facts: CellFacts): Promise<void> {
+  async endCell(facts: CellFacts): Promise<ExecutionRecord> {
     this.state.end();
     const active = this.active?.cellId === facts.cellId ? this.active : undefined;
     this.active = undefined;
@@ -202,7 +204,8 @@ export class Recorder {
       executionCount: facts.executionCount,
       seed: this.seedValue,
       language: facts.language,
-      sourceSha256: sha256Hex(facts.code),
+      // A refused cell never began: its source is hashed here.
+      sourceSha256: active?.sourceSha256 ?? sha256Hex(facts.code),
       status: facts.status,
       ...analysis,
       ...(active?.observing === true ? { observed: true } : {}),
@@ -220,6 +223,7 @@ export class Recorder {
     this.openJournal()?.append({ type: "execution", ...record });
     const graph = this.listeners.size > 0 ? this.graph() : undefined;
     for (const listener of this.listeners) listener(graph as LineageGraph);
+    return record;
   }
 
   /**

@@ -11,7 +11,6 @@ import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "../compiler/runtime-
 import { formatResult } from "../display/format.js";
 import { describe } from "../display/wire-json.js";
 import { shielded } from "../intrinsics.js";
-import { sha256Hex } from "../hashing/sha256.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor, needsSigintBreak } from "../executor/run.js";
@@ -314,12 +313,18 @@ export class Session implements CellEngine {
     }
     const bindings = new Map([...mentioned].map((n) => [n, global[n]]));
     const language = this.language;
-    await this.recorder.endCell({ cellId, executionCount, code, language, status, bindings });
+    const { sourceSha256 } = await this.recorder.endCell({
+      cellId,
+      executionCount,
+      code,
+      language,
+      status,
+      bindings,
+    });
     // The cell has ended: what its imports compiled can be cached now, outside its trace.
     usePackageCodeCache()?.writeSoon();
     phase("lineage");
     if (this.tracker !== undefined) {
-      const sourceSha256 = sha256Hex(code);
       const frames = cellFrames(cellId, bindings, () => this.lineage());
       await this.tracker.cellEnded({ id: cellId, executionCount, sourceSha256, status }, frames);
       phase("run-record");
