@@ -125,6 +125,8 @@ const results = bench([
   KERNELS.join(","),
   "--rounds",
   process.env["REPLAB_BENCH_ROUNDS"] ?? "5",
+  "--start-rounds",
+  process.env["REPLAB_BENCH_START_ROUNDS"] ?? "11",
   ...(quick
     ? []
     : [
@@ -432,6 +434,13 @@ const measures = [
   ["launch to kernel_info_reply", (f) => spreadMs(f.kernel_info_s)],
   ["launch to first execute_result", (f) => spreadMs(f.first_result_s)],
   ["CPU to the first result (kernel and its children)", (f) => spreadMs(f.cpu_to_first_result_s)],
+  [
+    "launches whose client sent kernel_info again (iopub not connected 0.2 s after the reply)",
+    (f) =>
+      f.kernel_info_retried === undefined
+        ? "–"
+        : `${f.kernel_info_retried.retried} of ${f.kernel_info_retried.launches}`,
+  ],
   ["`1 + 1` round trip (to idle)", (f) => spreadMs(f.trivial_s)],
   ["`1 + 1` to execute_reply", (f) => spreadMs(f.trivial_reply_s)],
   ["a new small cell each time, `Math.max(N, 3)` (to idle)", (f) => spreadMs(f.fresh_cell_s)],
@@ -458,7 +467,7 @@ const quickDeno = ratio(quickstart?.replab_run?.median, quickstart?.deno_run?.me
 const cpus = os.cpus();
 const machine = `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 const busy = Number(loadBefore.split(" ")[0]) > cpus.length / 2;
-const rounds = k._meta?.rounds;
+const rounds = k._meta?.start_rounds ?? k._meta?.rounds;
 const lines = [
   "# replab benchmarks",
   "",
