@@ -420,12 +420,14 @@ export class Protocol implements KernelContext {
     parent: Message<string, unknown> | undefined,
   ): Promise<void> {
     if (this.closing) return Promise.resolve();
-    const message = createIopub(type, content, this.session, parent);
-    try {
-      return this.sends.iopub.send(encode(message, [Buffer.from(`kernel.${type}`)], this.signer));
-    } catch (error) {
-      log(`iopub: ${type} could not be encoded, not sent: ${String(error)}`);
-      return Promise.resolve();
-    }
+    return this.sends.iopub.send(() => {
+      const message = createIopub(type, content, this.session, parent);
+      try {
+        return encode(message, [Buffer.from(`kernel.${type}`)], this.signer);
+      } catch (error) {
+        log(`iopub: ${type} could not be encoded, not sent: ${String(error)}`);
+        return undefined;
+      }
+    });
   }
 }
