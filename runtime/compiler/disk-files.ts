@@ -4,6 +4,9 @@
  * per cell was most of a cell's check time. Versions follow mtimes, looked at again only
  * after `revalidate()`, which the checker calls before a cell that imports something: an
  * `npm install` between cells is seen by the next import, and no other cell pays for a stat.
+ * A file's text is read when the service first asks for it: the document registry asks only
+ * for a file it has no parse of at that version, so the ~160 typings the warm-compiler
+ * snapshot holds parsed are stat'ed, never read.
  */
 import { statSync } from "node:fs";
 import ts from "./typescript.cjs";
@@ -42,14 +45,40 @@ export class DiskFiles {
       cached.checked = true;
       return cached;
     }
-    const text = mtimeMs < 0 ? undefined : ts.sys.readFile(fileName);
     const entry: Entry = {
       mtimeMs,
       version: `disk:${mtimeMs}`,
-      snapshot: text === undefined ? undefined : ts.ScriptSnapshot.fromString(text),
+      snapshot: mtimeMs < 0 ? undefined : new FileText(fileName),
       checked: true,
     };
     this.entries.set(fileName, entry);
     return entry;
+  }
+}
+
+/**
+ * A file's text, read on first use. A file gone by then reads as empty: its mtime was seen,
+ * and the next revalidate() finds it missing.
+ */
+class FileText implements ts.IScriptSnapshot {
+  private text: string | undefined;
+
+  constructor(private readonly fileName: string) {}
+
+  getText(start: number, end: number): string {
+    return this.content().substring(start, end);
+  }
+
+  getLength(): number {
+    return this.content().length;
+  }
+
+  getChangeRange(): ts.TextChangeRange | undefined {
+    // Unknown: the service then reparses the file whole, as it did for fromString's snapshots.
+    return undefined;
+  }
+
+  private content(): string {
+    return (this.text ??= ts.sys.readFile(this.fileName) ?? "");
   }
 }
