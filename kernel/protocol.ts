@@ -75,7 +75,8 @@ export class Protocol implements KernelContext {
   private readonly stdinSocket = new Router();
   // XPUB: it hears subscriptions, so each subscriber is welcomed (JEP 65), as ipykernel 7
   // does; "allSubs" passes every subscription, not only a topic's first. noDrop: at the
-  // high-water mark a send waits instead of dropping output silently.
+  // high-water mark a send fails instead of dropping output silently, and the send queue
+  // tries it again (send-queue.ts).
   private readonly iopub = new XPublisher({ noDrop: true, verbosity: "allSubs" });
   private readonly hb = new Reply();
   private readonly sends: Record<Channel | "stdin" | "iopub", SendQueue>;

@@ -1,6 +1,7 @@
 """Issue 9 through jupyter_client: hostile cell values and requests each get their reply and
 the kernel answers the next cell; 20,000 fast lines arrive complete before idle. Run through
-run_unittest.py by hostile-client.test.ts."""
+run_unittest.py by hostile-client.test.ts; 30,000 displays read only after the reply arrive
+complete too."""
 from __future__ import annotations
 
 import os
@@ -55,3 +56,14 @@ class Hostile(KernelCase):
         text = "".join(m["content"]["text"] for m in iopub if m["msg_type"] == "stream")
         self.assertEqual(text.splitlines(), [str(i) for i in range(20000)])
         self.assertEqual(iopub[-1]["content"]["execution_state"], "idle")
+
+    def test_thirty_thousand_displays_read_late_all_arrive(self) -> None:
+        # Read only after the reply, as a client reading shell first does: the displays
+        # overflow ZeroMQ's queues (about 9,500 fit), and the kernel must wait, not drop.
+        count = 30000
+        code = f'import {{ display }} from "replab"; for (let i = 0; i < {count}; i++) display.text(String(i))'
+        msg_id = self.kc.execute(code)
+        reply_to(self.kc.get_shell_msg, msg_id)
+        iopub = iopub_until_idle(self.kc, msg_id)
+        shown = [m["content"]["data"]["text/plain"] for m in iopub if m["msg_type"] == "display_data"]
+        self.assertEqual(shown, [str(i) for i in range(count)])
