@@ -476,7 +476,7 @@ const lines = [
   "# replab benchmarks",
   "",
   `Run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine}.`,
-  `Machine: ${busy ? "**loaded**" : "quiet"} (load average ${loadBefore} before the kernel figures, ${loadAfter} at the end${busy ? "; other engineers' builds and tests shared the 2 cores" : ""}).`,
+  `Machine: ${busy ? "**loaded**" : "quiet"} (load average ${loadBefore} before the kernel figures, ${loadAfter} at the end${busy ? "; above half the cores before the figures: something else was running, or had just run" : ""}).`,
   "Every kernel is driven by the same jupyter_client script (bench/kernel_bench.py) in the same run,",
   `A/B interleaved: each measure takes its samples round by round across the kernels, the order rotating each round (${rounds ?? "?"} rounds for start-up, 30 for round trips).`,
   "Figures are medians with (min–max). Regenerate everything below with `npm run bench`.",
