@@ -17,7 +17,7 @@ import {
 } from "./declarations.js";
 import { DiskFiles } from "./disk-files.js";
 import { sharingDeclarations } from "./document-registry.js";
-import { Resolutions } from "./resolution.js";
+import { Resolutions, type EarlierResolutions } from "./resolution.js";
 import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
@@ -53,9 +53,25 @@ export function ownTypeRoot(): string | undefined {
  * from warm-compiler.cts, so the module loads the same way in tests that import the source.
  */
 function warmRegistry(): ts.DocumentRegistry | undefined {
+  return warmState()?.registry;
+}
+
+/**
+ * The module resolutions the snapshot's build made, when this process started from it; handed
+ * out once, since the checker that takes them goes on filling their cache.
+ */
+function warmResolutions(): EarlierResolutions | undefined {
+  const state = warmState();
+  const resolutions = state?.resolutions;
+  if (state !== undefined) delete state.resolutions;
+  return resolutions;
+}
+
+function warmState():
+  { registry: ts.DocumentRegistry; resolutions?: EarlierResolutions } | undefined {
   const state = (globalThis as Record<symbol, unknown>)[Symbol.for("replab.warmCompiler")] as
-    { ts: unknown; registry: ts.DocumentRegistry } | undefined;
-  return state?.ts === ts ? state.registry : undefined;
+    { ts: unknown; registry: ts.DocumentRegistry; resolutions?: EarlierResolutions } | undefined;
+  return state?.ts === ts ? state : undefined;
 }
 
 export class CellTypeChecker {
@@ -92,11 +108,13 @@ export class CellTypeChecker {
       (p): p is string => p !== undefined && existsSync(p),
     );
     // Default-import helpers are virtual modules; the resolver must find them too.
-    this.resolutions = new Resolutions(dir, this.options, {
-      ...ts.sys,
-      fileExists: this.fileExists,
-      readFile: this.readFile,
-    });
+    this.resolutions = new Resolutions(
+      dir,
+      this.options,
+      { ...ts.sys, fileExists: this.fileExists, readFile: this.readFile },
+      warmResolutions(),
+      (path) => this.files.has(path),
+    );
     this.setFile(join(dir, "__replab_notebook_module.d.ts"), NOTEBOOK_MODULE_TYPES);
     this.setFile(this.cellFile, "");
     // A kernel started warm (docs/startup.md) finds lib and @types parsed and bound in here,
@@ -113,7 +131,7 @@ export class CellTypeChecker {
     if (syntax.imports.length > 0) {
       // An import may name a package installed since the last cell: look at the disk again.
       this.disk.revalidate();
-      this.resolutions.clear();
+      this.resolutions.revalidate();
       // The disk may differ now: the service must compare every file's version again.
       this.version++;
     }

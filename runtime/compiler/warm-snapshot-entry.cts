@@ -40,6 +40,13 @@
     typescriptPath: string;
     ts: TS;
     registry: import("typescript").DocumentRegistry;
+    /** The build's module resolutions, for the kernel to adopt while they hold (resolution.ts). */
+    resolutions: {
+      options: import("typescript").CompilerOptions;
+      modules: import("typescript").ModuleResolutionCache;
+      outcomes: import("typescript").ResolvedModuleWithFailedLookupLocations[];
+      since: number;
+    };
   }
 
   const WARM_KEY = Symbol.for("replab.warmCompiler");
@@ -78,11 +85,16 @@
     ts: TS,
     config: WarmConfig,
     registry: import("typescript").DocumentRegistry,
+    resolutions: WarmState["resolutions"],
   ): string[] {
     const root = path.join(config.dir, "__replab_warm.ts");
+    const { modules, outcomes } = resolutions;
     let rootText = "";
     let rootVersion = 1;
-    const host: import("typescript").LanguageServiceHost = {
+    // getModuleResolutionCache is read by the service though not in its declared host type.
+    const host: import("typescript").LanguageServiceHost & {
+      getModuleResolutionCache(): import("typescript").ModuleResolutionCache;
+    } = {
       getScriptFileNames: () => [root],
       // The same version string runtime/compiler/disk-files.ts gives a file on disk, so the
       // kernel's language service finds these parses in the registry instead of redoing them.
@@ -104,6 +116,24 @@
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      // As resolution.ts resolves, into a cache the kernel can adopt, keeping each outcome:
+      // what it probed on disk is how the kernel tells whether the outcome still holds.
+      getModuleResolutionCache: () => modules,
+      resolveModuleNameLiterals: (literals, file, redirected, options, source) =>
+        literals.map((literal) => {
+          const mode = ts.getModeForUsageLocation(source, literal, options);
+          const outcome = ts.resolveModuleName(
+            literal.text,
+            file,
+            options,
+            host,
+            modules,
+            redirected,
+            mode,
+          );
+          outcomes.push(outcome);
+          return outcome;
+        }),
     };
     const service = ts.createLanguageService(host, registry);
     // Diagnostics build the program (parse) and its checker (bind every file).
@@ -135,7 +165,16 @@
     const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as WarmConfig;
     const ts = loadCompiler(config.typescript);
     const registry = ts.createDocumentRegistry();
-    const files = warm(ts, config, registry);
+    const canonical = (f: string): string =>
+      ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase();
+    const resolutions: WarmState["resolutions"] = {
+      options: config.options,
+      modules: ts.createModuleResolutionCache(config.dir, canonical, config.options),
+      outcomes: [],
+      // Before the first lookup: a path changed after this may have changed an outcome.
+      since: Date.now(),
+    };
+    const files = warm(ts, config, registry, resolutions);
     const manifest = {
       node: process.version,
       execPath: process.execPath,
@@ -148,7 +187,7 @@
       files: files.map((fileName) => ({ fileName, sha256: sha256(fileName) })),
     };
     fs.writeFileSync(config.manifest, JSON.stringify(manifest));
-    const state: WarmState = { typescriptPath: config.typescript, ts, registry };
+    const state: WarmState = { typescriptPath: config.typescript, ts, registry, resolutions };
     (globalThis as Record<symbol, unknown>)[WARM_KEY] = state;
   }
 

@@ -6,7 +6,7 @@
  * same history reports, and a package installed or retyped on disk is seen by the next cell
  * that imports it, even one with the same text as before.
  */
-import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CellTypeChecker, type CheckResult } from "../../runtime/compiler/service.js";
@@ -92,6 +92,35 @@ describe("the cell checker's program reuse", () => {
     // A later mtime, as an npm install leaves it, whatever the file system's resolution.
     const later = new Date(Date.now() + 5_000);
     utimesSync(typings, later, later);
+    expect(run(checker, cell)).toEqual(["ok"]);
+  }, 60_000);
+
+  it("sees a package whose package.json now names other typings, after an import kept the cache", () => {
+    const dir = notebookDir();
+    const pkg = join(dir, "node_modules", "moved");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "index.js"), "exports.value = 1;\n");
+    writeFileSync(join(pkg, "a.d.ts"), "export declare const value: number;\n");
+    writeFileSync(join(pkg, "b.d.ts"), "export declare const value: string;\n");
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "moved", types: "a.d.ts" }));
+    const checker = new CellTypeChecker(dir);
+    const cell = 'import { value } from "moved";\nvalue.toUpperCase()';
+    expect(run(checker, cell).join("\n")).toMatch(/toUpperCase.*number/);
+    // Another import cell with nothing changed: the resolutions are kept.
+    expect(run(checker, 'import { value as v } from "moved";\nv.toFixed(1)')).toEqual(["ok"]);
+    // The same file rewritten in place: its folder's entries are as they were.
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "moved", types: "b.d.ts" }));
+    expect(run(checker, cell)).toEqual(["ok"]);
+  }, 60_000);
+
+  it("sees a package installed in a parent folder's node_modules since the import failed", () => {
+    const parent = mkdtempSync(join(notebookDir(), "parent-"));
+    const dir = join(parent, "notebooks");
+    mkdirSync(dir);
+    const checker = new CellTypeChecker(dir);
+    const cell = 'import { value } from "from-parent";\nvalue.toFixed(1)';
+    expect(run(checker, cell).join("\n")).toMatch(/from-parent/);
+    writePackage(parent, "from-parent", "export declare const value: number;\n");
     expect(run(checker, cell)).toEqual(["ok"]);
   }, 60_000);
 });
