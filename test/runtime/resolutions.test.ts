@@ -73,12 +73,27 @@ function writePackage(dir: string, name: string, types: string): void {
   writeFileSync(join(pkg, "b.d.ts"), "export declare const value: string;\n");
 }
 
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 200));
+
+/**
+ * A typing importing `name`, with the package installed (its types: a.d.ts), resolved as the
+ * build does once the install has settled, then some time later.
+ */
+async function installedAndResolved(name: string) {
+  const typing = typingImporting(name);
+  writePackage(typing.dir, name, "a.d.ts");
+  await settle();
+  const earlier = earlierResolve(typing.dir, typing.file, typing.source);
+  await settle();
+  return { ...typing, earlier };
+}
+
 describe("earlier resolutions", () => {
   it("are not adopted once a package appears where a lookup found nothing", async () => {
     const { dir, file, source } = typingImporting("appears-later");
     const earlier = earlierResolve(dir, file, source);
     expect(earlier.outcomes[0]?.resolvedModule).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settle();
     writePackage(dir, "appears-later", "a.d.ts");
     expect(resolvedNow(earlier, dir, file, source)).toBe(
       join(dir, "node_modules/appears-later/a.d.ts"),
@@ -86,11 +101,7 @@ describe("earlier resolutions", () => {
   });
 
   it("are not adopted once a package.json they read is rewritten", async () => {
-    const { dir, file, source } = typingImporting("retargeted");
-    writePackage(dir, "retargeted", "a.d.ts");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const earlier = earlierResolve(dir, file, source);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { dir, file, source, earlier } = await installedAndResolved("retargeted");
     writeFileSync(
       join(dir, "node_modules", "retargeted", "package.json"),
       JSON.stringify({ name: "retargeted", types: "b.d.ts" }),
@@ -101,11 +112,7 @@ describe("earlier resolutions", () => {
   });
 
   it("are adopted while nothing they looked at changed", async () => {
-    const { dir, file, source } = typingImporting("stays");
-    writePackage(dir, "stays", "a.d.ts");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const earlier = earlierResolve(dir, file, source);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { dir, earlier } = await installedAndResolved("stays");
     const resolutions = new Resolutions(dir, earlier.options, ts.sys, earlier);
     // The adopted cache is the earlier one: what it resolved is answered from it.
     expect(resolutions.moduleCache()).toBe(earlier.modules);
