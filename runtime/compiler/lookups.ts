@@ -20,9 +20,9 @@ export interface LookedUp {
  * Whether every outcome in `outcomes` would come out the same now, for outcomes made no
  * earlier than `since` (ms since the epoch, as file times are): each path found missing is
  * still missing (on disk and among the `virtual` files), and each file found is unchanged
- * since then. A folder unchanged since then
- * (its ctime, which creating, removing or renaming an entry moves) vouches for every missing
- * path in it at once; a folder that changed has each of its paths looked at.
+ * since then. A folder unchanged since then (its ctime, which creating, removing or renaming
+ * an entry moves) vouches for every missing path in it at once; a folder that changed has
+ * each of its paths looked at.
  */
 export function stillHold(
   outcomes: Iterable<LookedUp>,

@@ -42,17 +42,13 @@ export class Resolutions {
 
   /**
    * Start from `earlier`'s module cache when it was made under the same resolution settings
-   * and the disk still gives its outcomes (about a millisecond of stats).
+   * and the disk still gives its outcomes (~5 ms of stats for the snapshot's 378).
    */
   private adopt(earlier: EarlierResolutions): void {
     const changes = (ts as unknown as { changesAffectModuleResolution?: unknown })
       .changesAffectModuleResolution;
     if (typeof changes !== "function" || changes(earlier.options, this.options) !== false) return;
-    if (
-      !sayWhatTheyProbed(earlier.outcomes) ||
-      !stillHold(earlier.outcomes, earlier.since, this.virtual)
-    )
-      return;
+    if (!this.hold(earlier.outcomes, earlier.since)) return;
     this.modules = earlier.modules;
     this.typeReferences = this.newTypeReferenceCache();
     this.outcomes = new Set(earlier.outcomes);
@@ -74,8 +70,12 @@ export class Resolutions {
 
   /** Keep the caches when every outcome still holds on disk; otherwise clear(). */
   revalidate(): void {
-    if (!sayWhatTheyProbed(this.outcomes) || !stillHold(this.outcomes, this.since, this.virtual))
-      this.clear();
+    if (!this.hold(this.outcomes, this.since)) this.clear();
+  }
+
+  /** Whether `outcomes`, made since `since`, say what they probed and all still hold. */
+  private hold(outcomes: Iterable<LookedUp>, since: number): boolean {
+    return sayWhatTheyProbed(outcomes) && stillHold(outcomes, since, this.virtual);
   }
 
   private kept<T extends LookedUp>(outcome: T): T {

@@ -67,10 +67,16 @@ function warmResolutions(): EarlierResolutions | undefined {
   return resolutions;
 }
 
-function warmState():
-  { registry: ts.DocumentRegistry; resolutions?: EarlierResolutions } | undefined {
+/** What the warm-compiler snapshot left for the checker (warm-snapshot-entry.cts's WarmState). */
+interface WarmState {
+  ts: unknown;
+  registry: ts.DocumentRegistry;
+  resolutions?: EarlierResolutions;
+}
+
+function warmState(): WarmState | undefined {
   const state = (globalThis as Record<symbol, unknown>)[Symbol.for("replab.warmCompiler")] as
-    { ts: unknown; registry: ts.DocumentRegistry; resolutions?: EarlierResolutions } | undefined;
+    WarmState | undefined;
   return state?.ts === ts ? state : undefined;
 }
 
