@@ -172,6 +172,38 @@ describe("TypeScript as tslab accepts it", () => {
     expect(await run("function id(a) { return a }")).toMatch(/TSError: .*implicitly has an 'any'/);
   });
 
+  // A tsconfig.json for a library's own files is not the notebook's, as tsc would not compile
+  // a .ts file in the notebook's directory with it (tsserver then looks further up).
+  it.each<[string, { compilerOptions?: object; [key: string]: unknown }, string]>([
+    ["include", { include: ["src"] }, "notebooks"],
+    ["files", { files: ["src/index.ts"] }, "notebooks"],
+    ["rootDir", { compilerOptions: { rootDir: "src" } }, "notebooks"],
+    ["exclude", { exclude: ["notebooks"] }, "notebooks"],
+    ["exclude glob", { exclude: ["**/drafts"] }, "notebooks/drafts"],
+    ["outDir", { compilerOptions: { outDir: "out" } }, "out"],
+  ])("leaves a tsconfig.json out whose %s leaves the notebook out", async (_, config, sub) => {
+    const project = notebookDir();
+    writeFileSync(join(project, "package.json"), '{ "name": "project" }');
+    const strict = { ...config, compilerOptions: { strict: true, ...config.compilerOptions } };
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(strict));
+    const dir = join(project, sub);
+    mkdirSync(dir, { recursive: true });
+    const run = await open(dir);
+    expect(await run("function id(a) { return a }\nid(1)")).toBe("1");
+  });
+
+  it("uses a tsconfig.json whose include reaches the notebook, above one that does not", async () => {
+    const project = notebookDir();
+    writeFileSync(join(project, "package.json"), '{ "name": "project" }');
+    const config = { include: ["src", "notebooks/**/*"], compilerOptions: { strict: true } };
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(config));
+    const dir = join(project, "notebooks", "eda");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "tsconfig.json"), '{ "files": [] }');
+    const run = await open(dir);
+    expect(await run("function id(a) { return a }")).toMatch(/TSError: .*implicitly has an 'any'/);
+  });
+
   it("looks no higher than the project root for a tsconfig.json", async () => {
     const outer = notebookDir();
     writeFileSync(join(outer, "tsconfig.json"), '{ "compilerOptions": { "strict": true } }');
