@@ -101,10 +101,16 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
     password: (prompt = "") => requireSink(host).input(prompt, true),
     lineage: () => host.lineage(),
     log: createLog(host),
-    versions: tslabVersions(),
     isNode: () => true,
     isBrowser: () => false,
   };
+  // Read when first asked for (it reads TypeScript's manifest), then a plain object, which
+  // console.log prints as tslab's does (a getter inside it printed as `[Getter]`).
+  let versions: TslabVersions | undefined;
+  Object.defineProperty(module, "versions", {
+    enumerable: true,
+    get: () => (versions ??= tslabVersions()),
+  });
   module["default"] = module;
   return module;
 }
@@ -112,16 +118,14 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
 /** The tslab API replab's notebook module provides (docs/contracts.md, "Notebook module"). */
 const TSLAB_API_VERSION = "1.0.22";
 
-/** tslab's `versions`: the TypeScript is the one cells compile with, read only when asked for. */
-function tslabVersions(): { tslab: string; typescript: string; node: string } {
-  return {
-    tslab: TSLAB_API_VERSION,
-    get typescript(): string {
-      const manifest = createRequire(import.meta.url)("typescript/package.json") as {
-        version: string;
-      };
-      return manifest.version;
-    },
-    node: process.version,
-  };
+interface TslabVersions {
+  tslab: string;
+  typescript: string;
+  node: string;
+}
+
+/** tslab's `versions`: the TypeScript is the one cells compile with. */
+function tslabVersions(): TslabVersions {
+  const manifest = createRequire(import.meta.url)("typescript/package.json") as { version: string };
+  return { tslab: TSLAB_API_VERSION, typescript: manifest.version, node: process.version };
 }

@@ -51,6 +51,26 @@ function tslabKernels(dir: string): string {
   return join(dir, "jupyter");
 }
 
+/** Each cell's output under tslab (nbconvert) and under `replab run`, for a notebook in `dir`. */
+function runBoth(dir: string, cells: string[]): { tslab: CellOutput[]; ours: CellOutput[] } {
+  writeNotebook(join(dir, "tslab.ipynb"), cells, "tslab");
+  writeNotebook(join(dir, "replab.ipynb"), cells);
+  const env = { ...process.env, JUPYTER_PATH: tslabKernels(dir) };
+  const args = ["nbconvert", "--to", "notebook", "--execute", "--allow-errors"];
+  const converted = spawnSync(JUPYTER, [...args, "tslab.ipynb", "--output", "tslab.out.ipynb"], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+  });
+  expect(converted.status, converted.stderr).toBe(0);
+  const ran = replab(["run", "replab.ipynb", "-o", "replab.out.ipynb"], { cwd: dir });
+  expect(ran.code, ran.stderr).toBe(0);
+  return {
+    tslab: cellOutputs(join(dir, "tslab.out.ipynb")),
+    ours: cellOutputs(join(dir, "replab.out.ipynb")),
+  };
+}
+
 describe.skipIf(!HAS_JUPYTER)("a tslab notebook", () => {
   it("prints the same stdout under replab in every cell tslab runs", () => {
     const dir = scratch("tslab-differential");
@@ -61,21 +81,28 @@ describe.skipIf(!HAS_JUPYTER)("a tslab notebook", () => {
       "export const EPS: number = 1e-9;\nexport function half(n: number) { return n / 2; }\n",
     );
     writeFileSync(join(dir, "data.json"), '{ "n": 3 }\n');
-    writeNotebook(join(dir, "tslab.ipynb"), CELLS, "tslab");
-    writeNotebook(join(dir, "replab.ipynb"), CELLS);
-    const env = { ...process.env, JUPYTER_PATH: tslabKernels(dir) };
-    const args = ["nbconvert", "--to", "notebook", "--execute", "--allow-errors"];
-    const converted = spawnSync(JUPYTER, [...args, "tslab.ipynb", "--output", "tslab.out.ipynb"], {
-      cwd: dir,
-      env,
-      encoding: "utf8",
-    });
-    expect(converted.status, converted.stderr).toBe(0);
-    const ran = replab(["run", "replab.ipynb", "-o", "replab.out.ipynb"], { cwd: dir });
-    expect(ran.code, ran.stderr).toBe(0);
-    const tslab = cellOutputs(join(dir, "tslab.out.ipynb"));
-    const ours = cellOutputs(join(dir, "replab.out.ipynb"));
+    const { tslab, ours } = runBoth(dir, CELLS);
     expect(tslab.filter((c) => c.error)).toEqual([]);
     expect(ours.map((c) => c.stdout)).toEqual(tslab.map((c) => c.stdout));
+  }, 120_000);
+
+  // tslab's own examples (yunabe/tslab-examples) are laid out so: the library's tsconfig.json
+  // (rootDir src, noImplicitAny without strict) would fail `let obj = { x: null }` in a cell.
+  it("runs as tslab does beside a tsconfig.json made for the project's src/", () => {
+    const project = scratch("tslab-differential-src");
+    writeFileSync(join(project, "package.json"), '{ "name": "examples", "private": true }\n');
+    const options = { rootDir: "src", noImplicitAny: true, lib: ["es2017", "dom"] };
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: options }));
+    const dir = join(project, "notebooks");
+    mkdirSync(dir);
+    const cells = [
+      'import * as tslab from "tslab";\nimport { inspect } from "node:util";',
+      // The version numbers differ (tslab checks with TypeScript 5.0); the shape must not.
+      "console.log(inspect(tslab.versions).replace(/'\\d+\\.\\d+\\.\\d+'/g, \"V\"));",
+      "let obj = { x: null };\nconsole.log(String(obj?.x?.z));",
+    ];
+    const { tslab, ours } = runBoth(dir, cells);
+    expect(tslab.filter((c) => c.error)).toEqual([]);
+    expect(ours).toEqual(tslab);
   }, 120_000);
 });

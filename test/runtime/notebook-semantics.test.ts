@@ -87,6 +87,9 @@ describe("the tslab module", () => {
     const code =
       'import { versions } from "tslab";\n[versions.tslab, versions.node === process.version, typeof versions.typescript]';
     expect(await run(ts, code)).toBe("[ '1.0.22', true, 'string' ]");
+    // Printed as tslab prints it: the TypeScript version, not `[Getter]`.
+    const printed = await run(ts, 'import { inspect } from "node:util";\ninspect(versions)');
+    expect(printed).toMatch(/typescript: '\d+\.\d+\.\d+'/);
   });
 });
 
