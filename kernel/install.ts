@@ -2,7 +2,8 @@
  * `replab install [--user | --sys-prefix | --prefix DIR]`: kernelspecs `replab` and
  * `replab-js` (with logos) and the prebuilt lineage viewer, written straight into the
  * Jupyter data directory. No Python needed (tslab's installer fails without IPython).
- * Each folder is written beside its destination and renamed into place.
+ * Each folder is written beside its destination and renamed into place. It then starts the
+ * background build of the warm-compiler snapshot, so the first kernel starts warm too.
  */
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -11,6 +12,7 @@ import { runCommand } from "../runtime/cli/exit.js";
 import { isHelpFlag, printUsage, usageError } from "../runtime/cli/help.js";
 import { ReplabError } from "../runtime/errors.js";
 import { PACKAGE_ROOT } from "../runtime/paths.js";
+import { scheduleWarmBuild } from "../runtime/warm/build.js";
 
 type Target = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
@@ -19,7 +21,9 @@ export const INSTALL_USAGE = `usage: replab install [--user | --sys-prefix | --p
 
 Install the Jupyter kernelspecs "replab" (TypeScript) and "replab-js" (JavaScript), which
 start replab kernel, and the lineage viewer JupyterLab extension into a Jupyter data
-directory, replacing an earlier install. No Python needed.
+directory, replacing an earlier install. No Python needed. Then starts building the
+TypeScript kernel's warm-compiler snapshot in the background (REPLAB_WARM=0: not), so the
+first kernel starts warm.
 
 options:
       --user              the user's data directory (the default): $JUPYTER_DATA_DIR, else
@@ -47,6 +51,9 @@ export async function main(args: string[]): Promise<number> {
     }
     const written = installInto(dataDir);
     for (const path of written) process.stdout.write(`installed ${path}\n`);
+    // So the first kernel after an install starts warm too (2 s of CPU here, at low priority)
+    // instead of starting cold and building it then, beside the user's first cells.
+    scheduleWarmBuild((line) => process.stderr.write(`replab install: ${line}\n`));
     return 0;
   });
 }

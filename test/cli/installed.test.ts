@@ -29,11 +29,15 @@ function npm(args: string[], cwd: string): SpawnSyncReturns<string> {
   return result;
 }
 
-function replab(args: string[], cwd: string): SpawnSyncReturns<string> {
+function replab(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, REPLAB_SEED: "" },
+    env: { ...process.env, REPLAB_SEED: "", ...env },
   });
 }
 
@@ -106,9 +110,11 @@ describe("an installed replab", () => {
     expect(run.stderr).toMatch(/Type 'string' is not assignable to type 'number'/);
   });
 
-  it("installs its kernelspecs and the lineage viewer", () => {
+  it("installs its kernelspecs and the lineage viewer, and builds the warm-compiler snapshot", async () => {
     const prefix = mkdtempSync(join(tmpdir(), "replab-prefix-"));
-    const install = replab(["install", "--prefix", prefix], project);
+    // A cache of its own: the first kernel after this install must find a snapshot there.
+    const cache = mkdtempSync(join(tmpdir(), "replab-install-cache-"));
+    const install = replab(["install", "--prefix", prefix], project, { XDG_CACHE_HOME: cache });
     expect(install.status, install.stderr).toBe(0);
     const share = join(prefix, "share", "jupyter");
     for (const kernel of ["replab", "replab-js"]) {
@@ -125,7 +131,17 @@ describe("an installed replab", () => {
     expect(
       existsSync(join(share, "labextensions", "@replab", "lineage-viewer", "package.json")),
     ).toBe(true);
-  });
+    expect(install.stderr).toMatch(/building the warm-compiler snapshot in the background/);
+    // The build runs detached; its manifest is renamed into place last.
+    const manifest = (): string | undefined =>
+      existsSync(join(cache, "replab"))
+        ? readdirSync(join(cache, "replab")).find((f) => /^warm-.*\.json$/.test(f))
+        : undefined;
+    for (let waited = 0; manifest() === undefined && waited < 120_000; waited += 250)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    const name = manifest() ?? "";
+    expect(existsSync(join(cache, "replab", name.replace(/\.json$/, ".blob")))).toBe(true);
+  }, 150_000);
 
   it("exports a notebook outside any npm project with the pins it ships", () => {
     const dir = mkdtempSync(join(tmpdir(), "replab-loose-"));
