@@ -13,14 +13,12 @@
  * the notebook three times and each cell's output is the fullest of the three; a cell where
  * replab prints more than Deno in all three still fails.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { HAS_JUPYTER, nbconvertExecute, peerKernel } from "../support/peer-kernels.js";
 
-const JUPYTER = join(ROOT, ".venv/bin/jupyter");
-const HAS_JUPYTER = existsSync(join(ROOT, ".venv/.requirements.sha256")) && existsSync(JUPYTER);
 const DENO = join(ROOT, "node_modules/deno/bin.cjs");
 
 const CELLS = [
@@ -103,16 +101,6 @@ function fullest(outputs: (CellOutput | undefined)[]): CellOutput | undefined {
   return outputs.reduce((best, o) => (size(o) > size(best) ? o : best), undefined);
 }
 
-/** A JUPYTER_PATH with a kernelspec `deno` that runs the Deno binary in node_modules. */
-function denoKernels(dir: string): string {
-  const kernels = join(dir, "jupyter", "kernels", "deno");
-  mkdirSync(kernels, { recursive: true });
-  const argv = [process.execPath, DENO, "jupyter", "--kernel", "--conn", "{connection_file}"];
-  const spec = { argv, display_name: "Deno", language: "typescript" };
-  writeFileSync(join(kernels, "kernel.json"), JSON.stringify(spec));
-  return join(dir, "jupyter");
-}
-
 describe.skipIf(!HAS_JUPYTER || !existsSync(DENO))("a TypeScript notebook under Deno", () => {
   it("prints, shows and fails the same under replab in every cell", () => {
     const dir = scratch("deno-differential");
@@ -124,17 +112,14 @@ describe.skipIf(!HAS_JUPYTER || !existsSync(DENO))("a TypeScript notebook under 
     );
     writeNotebook(join(dir, "deno.ipynb"), CELLS, "deno");
     writeNotebook(join(dir, "replab.ipynb"), CELLS);
-    const env = { ...process.env, JUPYTER_PATH: denoKernels(dir), DENO_NO_UPDATE_CHECK: "1" };
-    const args = ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "deno.ipynb"];
+    const argv = [process.execPath, DENO, "jupyter", "--kernel", "--conn", "{connection_file}"];
+    const env = {
+      JUPYTER_PATH: peerKernel(dir, "deno", argv, "typescript"),
+      DENO_NO_UPDATE_CHECK: "1",
+    };
     const runs = [1, 2, 3].map((n) => {
-      const out = `deno.out${n}.ipynb`;
-      const converted = spawnSync(JUPYTER, [...args, "--output", out], {
-        cwd: dir,
-        env,
-        encoding: "utf8",
-      });
-      expect(converted.status, converted.stderr).toBe(0);
-      return cellOutputs(join(dir, out));
+      nbconvertExecute(dir, "deno.ipynb", `deno.out${n}.ipynb`, env);
+      return cellOutputs(join(dir, `deno.out${n}.ipynb`));
     });
     const deno = CELLS.map((_, i) => fullest(runs.map((cells) => cells[i])));
     const run = ["run", "replab.ipynb", "-o", "replab.out.ipynb", "--allow-errors"];

@@ -3,14 +3,11 @@
  * a JSON file, untyped TypeScript) runs under tslab 1.0.22 with `jupyter nbconvert --execute`
  * and under `replab run`; every cell tslab runs prints the same stdout under replab.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
-
-const JUPYTER = join(ROOT, ".venv/bin/jupyter");
-const HAS_JUPYTER = existsSync(join(ROOT, ".venv/.requirements.sha256")) && existsSync(JUPYTER);
+import { HAS_JUPYTER, nbconvertExecute, peerKernel } from "../support/peer-kernels.js";
 
 const CELLS = [
   'import * as path from "node:path";\nimport { EPS, half } from "./lib";\nimport data from "./data.json";',
@@ -40,29 +37,14 @@ function cellOutputs(path: string): CellOutput[] {
   }));
 }
 
-/** A JUPYTER_PATH with a tslab kernelspec that runs the tslab in node_modules. */
-function tslabKernels(dir: string): string {
-  const kernels = join(dir, "jupyter", "kernels", "tslab");
-  mkdirSync(kernels, { recursive: true });
-  const tslab = join(ROOT, "node_modules/tslab/bin/tslab");
-  const argv = [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"];
-  const spec = { argv, display_name: "TypeScript (tslab)", language: "typescript" };
-  writeFileSync(join(kernels, "kernel.json"), JSON.stringify(spec));
-  return join(dir, "jupyter");
-}
-
 /** Each cell's output under tslab (nbconvert) and under `replab run`, for a notebook in `dir`. */
 function runBoth(dir: string, cells: string[]): { tslab: CellOutput[]; ours: CellOutput[] } {
   writeNotebook(join(dir, "tslab.ipynb"), cells, "tslab");
   writeNotebook(join(dir, "replab.ipynb"), cells);
-  const env = { ...process.env, JUPYTER_PATH: tslabKernels(dir) };
-  const args = ["nbconvert", "--to", "notebook", "--execute", "--allow-errors"];
-  const converted = spawnSync(JUPYTER, [...args, "tslab.ipynb", "--output", "tslab.out.ipynb"], {
-    cwd: dir,
-    env,
-    encoding: "utf8",
-  });
-  expect(converted.status, converted.stderr).toBe(0);
+  const tslab = join(ROOT, "node_modules/tslab/bin/tslab");
+  const argv = [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"];
+  const env = { JUPYTER_PATH: peerKernel(dir, "tslab", argv, "typescript") };
+  nbconvertExecute(dir, "tslab.ipynb", "tslab.out.ipynb", env);
   const ran = replab(["run", "replab.ipynb", "-o", "replab.out.ipynb"], { cwd: dir });
   expect(ran.code, ran.stderr).toBe(0);
   return {
