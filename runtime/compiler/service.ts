@@ -283,7 +283,11 @@ export class CellTypeChecker {
       .map((d) => ((d.start ?? 0) > end ? { ...d, start: end } : d));
     const result = clamped.map((d) => this.asDeclared(toCellDiagnostic(d, file), syntax));
     if (importsFile !== undefined) result.push(...this.importDiagnostics(syntax, importsFile));
-    return result.sort((a, b) => a.line - b.line || a.column - b.column);
+    // An import's problem shows up in its imports file and in the helper that re-exports its
+    // bindings ("Cannot find module" twice at one import): the user sees it once.
+    const key = (d: CellDiagnostic): string => `${d.line}:${d.column}:${d.code}:${d.message}`;
+    const once = [...new Map(result.map((d) => [key(d), d])).values()];
+    return once.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
   /**
