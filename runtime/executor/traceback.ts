@@ -143,6 +143,11 @@ function describe(value: unknown): string {
   }
 }
 
+/** Node's Error.stackTraceLimit when nothing sets another. */
+const NODE_STACK_LIMIT = 10;
+/** The frames V8 keeps beyond it while cells run, for replab's own (never shown). */
+const OWN_FRAMES = 30;
+
 /**
  * Makes `error.stack` of every error thrown through a cell read as the user's own code:
  * cell frames at cell positions (`cell 3:2:11`), and nothing of replab below the last cell
@@ -152,6 +157,11 @@ function describe(value: unknown): string {
  */
 export function installCellStacks(mapper: PositionMapper): () => void {
   const previous = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  // Node's default, not one the user chose (--stack-trace-limit): room for the frames replab's
+  // tracers add between a cell and the call it made (8 for one readFileSync), which pushed the
+  // cell's own frame out of Node's 10, so a missing file's traceback named no cell line.
+  if (limit === NODE_STACK_LIMIT) Error.stackTraceLimit = NODE_STACK_LIMIT + OWN_FRAMES;
   const fallback = (error: Error, sites: NodeJS.CallSite[]): string =>
     previous !== undefined ? String(previous(error, sites)) : defaultStack(error, sites);
   Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => {
@@ -163,6 +173,7 @@ export function installCellStacks(mapper: PositionMapper): () => void {
   };
   return () => {
     Error.prepareStackTrace = previous;
+    if (Error.stackTraceLimit === NODE_STACK_LIMIT + OWN_FRAMES) Error.stackTraceLimit = limit;
   };
 }
 
