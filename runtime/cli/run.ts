@@ -158,9 +158,19 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
 
 function reportFailure(failure: CellFailure): void {
   const { cellId, position, error } = failure;
+  const traceback = forStderr(error.traceback.join("\n"));
   writeRealStderr(
-    `replab: cell ${cellId} (code cell ${position}) failed: ${error.ename}: ${error.evalue}\n${error.traceback.join("\n")}\n`,
+    `replab: cell ${cellId} (code cell ${position}) failed: ${error.ename}: ${error.evalue}\n${traceback}\n`,
   );
+}
+
+/** SGR escapes, as tracebacks carry them for Jupyter's frontends. */
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** A traceback's colours for a terminal; plain text for a log, a pipe or NO_COLOR. */
+function forStderr(text: string): string {
+  const colour = process.stderr.isTTY === true && process.env["NO_COLOR"] === undefined;
+  return colour ? text : text.replace(COLOUR, "");
 }
 
 function reportCheck(stored: Notebook, fresh: Notebook, file: string, quiet: boolean): boolean {

@@ -170,6 +170,8 @@ describe("replab run executes a notebook", () => {
       "replab: cell boom (code cell 2) failed: Error: no data for 2013",
     );
     expect(failed.stderr).toMatch(/cell 2:2:7/);
+    // stderr is a pipe here: the traceback's colours (kept in the notebook) stay out of it.
+    expect(failed.stderr).not.toContain("\u001b[");
     const out = join(dir, "fails.out.ipynb");
     expect(nbformatErrors(out)).toBe("");
     expect(outputs(out, 1)).toMatchObject([
