@@ -22,6 +22,7 @@ import { toCellDiagnostic, type CellDiagnostic } from "./diagnostics.js";
 import { checkOptions, IGNORED_DIAGNOSTICS } from "./options.js";
 import { NOTEBOOK_MODULE_TYPES } from "./notebook-module-types.js";
 import { blankRanges, cellSyntax, type CellSyntax } from "./syntax.js";
+import { installHint } from "../install-hint.js";
 
 export type CheckResult =
   | { ok: true; syntax: CellSyntax; commit: () => void }
@@ -287,7 +288,17 @@ export class CellTypeChecker {
     // bindings ("Cannot find module" twice at one import): the user sees it once.
     const key = (d: CellDiagnostic): string => `${d.line}:${d.column}:${d.code}:${d.message}`;
     const once = [...new Map(result.map((d) => [key(d), d])).values()];
-    return once.sort((a, b) => a.line - b.line || a.column - b.column);
+    return once
+      .map((d) => this.withInstallHint(d))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** "Cannot find module 'x'" about a package Node cannot load either says how to install it. */
+  private withInstallHint(d: CellDiagnostic): CellDiagnostic {
+    if (d.code !== CANNOT_FIND_MODULE) return d;
+    const specifier = /Cannot find module '([^']+)'/.exec(d.message)?.[1];
+    const hint = specifier === undefined ? undefined : installHint(specifier, this.dir);
+    return hint === undefined ? d : { ...d, message: `${d.message}\n${hint}` };
   }
 
   /**
@@ -478,6 +489,8 @@ const UNUSED_DIAGNOSTICS = new Set([6133, 6192, 6196, 6198, 6199]);
 
 /** TypeScript's "Cannot assign to '{0}' because it is an import." */
 const ASSIGN_TO_IMPORT = 2632;
+/** TS2307: "Cannot find module 'x' or its corresponding type declarations." */
+const CANNOT_FIND_MODULE = 2307;
 
 /** TypeScript's own codes and words for assigning to a declaration that is not a variable. */
 const ASSIGNED_KINDS = new Map<string, { code: number; text: string }>([

@@ -20,6 +20,7 @@ import { settleResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
 import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
+import { missingPackageHint } from "../install-hint.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { Recorder } from "../repro/recorder.js";
 import { cellFrames } from "../tracking/frames.js";
@@ -385,7 +386,9 @@ export class Session implements CellEngine {
 
   /** Format a thrown value, mapping stack frames to cell positions. */
   private cellError(thrown: unknown): CellError {
-    return toCellError(thrown, this.cellPosition);
+    const error = toCellError(thrown, this.cellPosition);
+    const hint = missingPackageHint(thrown, this.notebookDir);
+    return hint === undefined ? error : { ...error, traceback: [...error.traceback, hint] };
   }
 
   /** Where a script position lies in the user's cell: the one mapping of stack frames. */

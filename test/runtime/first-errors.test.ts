@@ -1,6 +1,6 @@
 /**
  * Errors as a user meets them first: a file that is not there, a package that is not
- * installed. Their tracebacks name the cell line once, and nothing of replab. Its own file
+ * installed. Their tracebacks name the cell line once, nothing of replab, and what to do. Its own file
  * (one session in the process): each session's file tracers wrap the functions the one before
  * wrapped, which no kernel does.
  */
@@ -70,5 +70,25 @@ describe("a cell importing a package that is not installed", () => {
     if (error.status !== "error") return;
     const said = error.traceback.join("\n").match(/Cannot find module 'not-installed-anywhere'/g);
     expect(said).toHaveLength(1);
+  });
+
+  it("says which package to install, and where", async () => {
+    const ts = await start();
+    const traceback = async (code: string): Promise<string> => {
+      const request = { code, silent: false, storeHistory: true, allowStdin: false };
+      const outcome = await ts.execute(request, recordingSink());
+      return outcome.status === "error" ? outcome.traceback.join("\n") : "(no error)";
+    };
+    const dir = ts.notebookDir;
+    // Checked: the package of a scoped subpath import.
+    expect(await traceback('import { x } from "@acme/not-there/sub";')).toContain(
+      `run \`npm install @acme/not-there\` in ${dir}`,
+    );
+    // Run: a require the checker cannot see (its argument is computed).
+    expect(await traceback('const name = "left-" + "pad-not-there";\nrequire(name)')).toContain(
+      `run \`npm install left-pad-not-there\` in ${dir}`,
+    );
+    // A missing file of the notebook's own is no package.
+    expect(await traceback('import { a } from "./not-a-file";')).not.toContain("npm install");
   });
 });
