@@ -4,15 +4,27 @@
  * `Promise { <rejected> Error: message }` and the cell still succeeds, so a notebook that
  * demonstrates rejections runs. A cell fails only when it throws or awaits a rejection.
  */
-import { inspect } from "node:util";
+import { inspect, types } from "node:util";
 import { JUPYTER_DISPLAY } from "../display/format.js";
 
-/** The cell result for VALUE: a Promise settled, anything else as it is. */
-export function settleResult(value: unknown): unknown {
-  if (!(value instanceof Promise)) return value;
+/**
+ * A cell result in a box: an array is never a thenable, so nothing that awaits the box adopts
+ * what is in it (a `{ then() {} }` result hung its cell, a revoked Proxy failed it).
+ */
+export type SettledResult = readonly [unknown];
+
+/** The result a cell's script resolved to (its box, or undefined without one). */
+export function unboxResult(scriptValue: unknown): unknown {
+  return (scriptValue as SettledResult | undefined)?.[0];
+}
+
+/** The cell result for VALUE, boxed: a Promise settled, anything else (a thenable too) as it is. */
+export function settleResult(value: unknown): SettledResult | Promise<SettledResult> {
+  // isPromise, not instanceof: a revoked Proxy's prototype cannot be asked for.
+  if (!types.isPromise(value)) return [value];
   return value.then(
-    (resolved: unknown) => resolved,
-    (reason: unknown) => rejectedResult(reason),
+    (resolved: unknown) => [resolved] as const,
+    (reason: unknown) => [rejectedResult(reason)] as const,
   );
 }
 

@@ -150,6 +150,7 @@ import * as __fs from "node:fs";
 import { createRequire as __createRequire } from "node:module";
 import * as __path from "node:path";
 import * as __url from "node:url";
+import { types as __types } from "node:util";
 import __seedrandom from "seedrandom";
 
 const __SEED = ${source.seed};
@@ -228,7 +229,8 @@ async function __result(value: unknown): Promise<void> {
   if (__capture !== undefined) return __capture.result(value);
   // The notebook showed a rejected Promise as the cell's result and went on (README,
   // "Promises as results"); so does the pipeline.
-  if (value instanceof Promise) await value.then(__ignoreResult, __ignoreResult);
+  // isPromise, not instanceof: a revoked Proxy's prototype cannot be asked for.
+  if (__types.isPromise(value)) await value.then(__ignoreResult, __ignoreResult);
 }
 
 function __ignoreResult(): void {}

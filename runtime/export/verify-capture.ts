@@ -60,7 +60,8 @@ export function capture(mark: string, seed: number): PipelineCapture {
     newDisplay: module["newDisplay"],
     result: async (value) => {
       const cell = current;
-      const shown = await formatResult(await settleResult(value));
+      const [settled] = await settleResult(value);
+      const shown = await formatResult(settled);
       if (shown !== undefined) write({ cell, kind: "result", data: shown.data });
     },
   };

@@ -16,7 +16,7 @@ import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor, needsSigintBreak } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
 import { usePackageCodeCache } from "../executor/package-code-cache.js";
-import { settleResult } from "../executor/settle.js";
+import { settleResult, unboxResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
 import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
@@ -221,7 +221,9 @@ export class Session implements CellEngine {
   /** One user expression's value, in the notebook's globals (no type check, no lineage). */
   private async evaluateExpression(code: string): Promise<unknown> {
     const compiled = (await this.compiler()).compileCell(expressionSource(code), this.language);
-    return this.executor.run(compiled.script, join(this.notebookDir, "[user expression]"));
+    return unboxResult(
+      await this.executor.run(compiled.script, join(this.notebookDir, "[user expression]")),
+    );
   }
 
   /** Run one cell. Never throws: failures come back as an error outcome. */
@@ -303,7 +305,7 @@ export class Session implements CellEngine {
     }
     phase("run");
     await this.record(code, cellId, executionCount, "ok", compiled.names);
-    const result = compiled.hasResult ? await formatResult(value) : undefined;
+    const result = compiled.hasResult ? await formatResult(unboxResult(value)) : undefined;
     phase("format");
     return { status: "ok", executionCount, result, payload: [] };
   }

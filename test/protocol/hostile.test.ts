@@ -40,6 +40,32 @@ describe("hostile cells and requests on the replab kernel", () => {
     60_000,
   );
 
+  // A cell's result is shown, never adopted: only a Promise is settled (README, "Promises as
+  // results"), so a thenable that never calls back does not hang its cell, and a value whose
+  // `then` or prototype cannot be read does not fail it.
+  it.each([
+    ["a thenable that never settles", "({ then() {} })", "{ then: [Function: then] }"],
+    ["a throwing then getter", '({ get then() { throw new Error("no") } })', "{ then: [Getter] }"],
+    [
+      "a revoked Proxy",
+      "const r = Proxy.revocable({}, {});\nr.revoke();\nr.proxy",
+      "<Revoked Proxy>",
+    ],
+    [
+      "a Proxy whose every trap throws",
+      'new Proxy({}, { get() { throw new Error("get") }, getPrototypeOf() { throw new Error("proto") } })',
+      "{}",
+    ],
+  ])(
+    "shows %s as the cell's result",
+    async (_, code, shown) => {
+      const { reply, result } = await client.execute(code);
+      expect(reply.content["status"]).toBe("ok");
+      expect(result).toBe(shown);
+    },
+    60_000,
+  );
+
   it("answers history_request with pattern: 5 with an error reply", async () => {
     const id = await client.send(client.shell, "history_request", {
       hist_access_type: "search",
