@@ -32,9 +32,10 @@ interface SelfHashing {
 /** True for danfo-like frames (columns, shape, dtypes, and values or $data) and self-hashing objects. */
 export function isFrame(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
-  if (typeof (value as Partial<SelfHashing>)[HASH_SYMBOL] === "function") return true;
-  const v = value as Partial<FrameLike>;
+  const v = value as Partial<FrameLike & SelfHashing>;
+  // Never throws: a revoked Proxy or a throwing getter is simply not a frame.
   try {
+    if (typeof v[HASH_SYMBOL] === "function") return true;
     return (
       Array.isArray(v.columns) &&
       Array.isArray(v.shape) &&

@@ -186,6 +186,24 @@ describe("replab run executes a notebook", () => {
     expect(outputs(out, 2)).toEqual([{ output_type: "stream", name: "stdout", text: ["after\n"] }]);
   });
 
+  // The end of a run reads every variable (the audit's frame profiles and model cards): a value
+  // that cannot be read once it is bound must not lose the notebook that ran.
+  it("writes the notebook when a variable holds a revoked Proxy or one whose traps throw", () => {
+    const nb = join(dir, "proxies.ipynb");
+    writeNotebook(nb, [
+      "const r = Proxy.revocable({}, {});\nr.revoke();\nconst revoked = r.proxy;",
+      'const hostile = new Proxy({}, { get() { throw new Error("get") }, has() { throw new Error("has") } });',
+      '"ran"',
+    ]);
+    const run = replab(["run", "proxies.ipynb", "-o", "proxies.out.ipynb", "--quiet"], {
+      cwd: dir,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const out = join(dir, "proxies.out.ipynb");
+    expect(outputs(out, 2)).toMatchObject([{ data: { "text/plain": "'ran'" } }]);
+    expect(readJson(out)["metadata"]).toMatchObject({ replab: { audit: { frames: [] } } });
+  });
+
   it("injects -p parameters after the cell tagged parameters", () => {
     const nb = join(dir, "params.ipynb");
     writeNotebook(nb, [
