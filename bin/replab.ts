@@ -6,6 +6,7 @@
  * answers -h and --help with its own usage text; `replab help COMMAND` is `replab COMMAND --help`.
  * `replab kernel run ...` is `replab run ...` (the same module: no ZeroMQ, no kernel/).
  */
+import { writeSync } from "node:fs";
 import { ReplabError } from "../runtime/errors.js";
 
 type Main = (args: string[]) => Promise<number>;
@@ -121,7 +122,10 @@ dispatch(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
+    // fd 2 itself: while cells run, process.stderr.write is routed into the cell's output,
+    // and a run that failed after its last cell said nothing at all.
+    writeSync(
+      2,
       `replab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     process.exitCode = 70;
