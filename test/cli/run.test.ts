@@ -204,6 +204,26 @@ describe("replab run executes a notebook", () => {
     expect(readJson(out)["metadata"]).toMatchObject({ replab: { audit: { frames: [] } } });
   });
 
+  // A headless run keeps a display as the kernel sends it: wire JSON made when it is shown.
+  it("keeps a display as it was shown: a BigInt, a revoked Proxy, a value changed afterwards", () => {
+    const nb = join(dir, "displays.ipynb");
+    writeNotebook(nb, [
+      'import { display } from "replab";\nconst o = { a: 1, big: 2n ** 70n };\ndisplay.json(o);\nvoid (o.a = 2);',
+      "const r = Proxy.revocable({}, {});\nr.revoke();\ndisplay.json({ inner: r.proxy });",
+    ]);
+    const run = replab(["run", "displays.ipynb", "-o", "displays.out.ipynb", "--quiet"], {
+      cwd: dir,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const out = join(dir, "displays.out.ipynb");
+    expect(outputs(out, 0)).toMatchObject([
+      { data: { "application/json": { a: 1, big: "1180591620717411303424" } } },
+    ]);
+    expect(outputs(out, 1)).toMatchObject([
+      { data: { "application/json": { inner: expect.stringMatching(/^\[Unreadable: /) } } },
+    ]);
+  });
+
   it("injects -p parameters after the cell tagged parameters", () => {
     const nb = join(dir, "params.ipynb");
     writeNotebook(nb, [
