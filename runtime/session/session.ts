@@ -16,7 +16,7 @@ import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor, needsSigintBreak } from "../executor/run.js";
 import { localModuleImporter } from "../executor/local-modules.js";
 import { usePackageCodeCache } from "../executor/package-code-cache.js";
-import { settleResult, unboxResult } from "../executor/settle.js";
+import { settleResult, unboxResult, type SettledResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
 import { installPrompt } from "../executor/prompt.js";
 import { installCellStacks, toCellError, type PositionMapper } from "../executor/traceback.js";
@@ -212,18 +212,19 @@ export class Session implements CellEngine {
     const outcome = await running;
     const expressions = request.userExpressions ?? {};
     if (outcome.status !== "ok" || Object.keys(expressions).length === 0) return outcome;
-    const evaluate = (code: string): Promise<unknown> => this.evaluateExpression(code);
+    const evaluate = (code: string) => this.evaluateExpression(code);
     const toError = (thrown: unknown): CellError => this.cellError(thrown);
     const userExpressions = await evaluateUserExpressions(expressions, evaluate, toError);
     return { ...outcome, userExpressions };
   }
 
   /** One user expression's value, in the notebook's globals (no type check, no lineage). */
-  private async evaluateExpression(code: string): Promise<unknown> {
+  private async evaluateExpression(code: string): Promise<SettledResult | undefined> {
     const compiled = (await this.compiler()).compileCell(expressionSource(code), this.language);
-    return unboxResult(
-      await this.executor.run(compiled.script, join(this.notebookDir, "[user expression]")),
-    );
+    // Boxed (executor/settle.ts) until the caller reads it: an async function returning the
+    // value itself would adopt a thenable, as a cell's result once did.
+    const script = this.executor.run(compiled.script, join(this.notebookDir, "[user expression]"));
+    return (await script) as SettledResult | undefined;
   }
 
   /** Run one cell. Never throws: failures come back as an error outcome. */

@@ -5,18 +5,19 @@
  * not parse gets an error entry of its own and the others still run.
  */
 import { toBundle } from "../display/format.js";
+import { unboxResult, type SettledResult } from "../executor/settle.js";
 import type { CellError, UserExpressionResult } from "./types.js";
 
 /** Evaluate every expression, in order; never throws. */
 export async function evaluateUserExpressions(
   expressions: Readonly<Record<string, string>>,
-  evaluate: (code: string) => Promise<unknown>,
+  evaluate: (code: string) => Promise<SettledResult | undefined>,
   toError: (thrown: unknown) => CellError,
 ): Promise<Record<string, UserExpressionResult>> {
   const results: Record<string, UserExpressionResult> = {};
   for (const [name, code] of Object.entries(expressions)) {
     try {
-      const value = await evaluate(code);
+      const value = unboxResult(await evaluate(code));
       results[name] = { status: "ok", data: await toBundle(value), metadata: {} };
     } catch (thrown) {
       results[name] = { status: "error", ...toError(thrown) };

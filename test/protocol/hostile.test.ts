@@ -66,6 +66,38 @@ describe("hostile cells and requests on the replab kernel", () => {
     60_000,
   );
 
+  it("shows the same four as user_expressions, each an ok entry", async () => {
+    const user_expressions = {
+      thenable: "({ then() {} })",
+      getter: '({ get then() { throw new Error("no") } })',
+      revoked: "(() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })()",
+      traps: 'new Proxy({}, { get() { throw new Error("get") } })',
+    };
+    const id = await client.send(client.shell, "execute_request", {
+      code: "1",
+      silent: false,
+      user_expressions,
+    });
+    const reply = await client.reply(id, 30_000);
+    const entries = reply.content["user_expressions"] as Record<
+      string,
+      { status: string; data?: Record<string, string> }
+    >;
+    expect(entries["thenable"]).toMatchObject({
+      status: "ok",
+      data: { "text/plain": "{ then: [Function: then] }" },
+    });
+    expect(entries["getter"]).toMatchObject({
+      status: "ok",
+      data: { "text/plain": "{ then: [Getter] }" },
+    });
+    expect(entries["revoked"]).toMatchObject({
+      status: "ok",
+      data: { "text/plain": "<Revoked Proxy>" },
+    });
+    expect(entries["traps"]).toMatchObject({ status: "ok" });
+  }, 60_000);
+
   it("answers history_request with pattern: 5 with an error reply", async () => {
     const id = await client.send(client.shell, "history_request", {
       hist_access_type: "search",
