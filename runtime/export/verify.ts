@@ -53,7 +53,9 @@ export async function verifyExport(
   // The notebook's own modules the export carries run as part of the pipeline: they must be as exported.
   for (const file of lock.modules ?? []) await checkFile(resolve(dir), file, "module");
   const root = resolve(dataDir ?? (lock.dataIncluded ? join(dir, "data") : fallbackDataDir));
-  for (const file of lock.data) await checkFile(root, file, "data file");
+  // Not copied into the export: the notebook's folder holds them, and it may not be here.
+  const where = lock.dataIncluded || dataDir !== undefined ? "" : DATA_HINT;
+  for (const file of lock.data) await checkFile(root, file, "data file", where);
   const writes = lock.writes ?? [];
   const before = await Promise.all(writes.map((file) => stamp(join(root, file.path))));
   const printed = await runPipeline(dir, { REPLAB_DATA_DIR: root });
@@ -133,11 +135,15 @@ async function stamp(path: string): Promise<string | undefined> {
   return s === undefined ? undefined : `${s.ino}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
+/** What to do when a data file the export does not carry is not in the current directory. */
+const DATA_HINT =
+  ": the export does not carry its data, so verify reads it from the current directory; run it from the notebook's directory or pass --data DATA_DIR (or export with --include-data)";
+
 /** A file must hold what the lock says; it is streamed, so its size does not matter. */
-async function checkFile(root: string, file: LockFile, what: string): Promise<void> {
+async function checkFile(root: string, file: LockFile, what: string, hint = ""): Promise<void> {
   const actual: FileHash | undefined = await hashFile(join(root, file.path)).catch(() => undefined);
   if (actual === undefined) {
-    throw new ReplabError("hash-mismatch", `${what} ${file.path} is missing from ${root}`);
+    throw new ReplabError("hash-mismatch", `${what} ${file.path} is missing from ${root}${hint}`);
   }
   if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) {
     throw new ReplabError(

@@ -209,6 +209,14 @@ describe("replab verify and the pipeline's data checks", () => {
     expect(result.code).toBe(0);
   });
 
+  it("says where it looked and what to do when run away from an export without its data", () => {
+    const result = replab(["verify", "."], { cwd: join(dir, "full") });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^replab: data file \S+ is missing from \S+: the export does not carry its data, .*pass --data DATA_DIR/,
+    );
+  });
+
   it("names the changed file, with expected and actual hash, when data was tampered with", () => {
     const d = scratch("tamper");
     writeStoredRun(d);
