@@ -20,7 +20,7 @@ import { relaunchRun } from "../runner/relaunch.js";
 import { applyRunTimeZone } from "../runner/run-locale.js";
 import { checkOutputTarget } from "../runner/output-target.js";
 import { runParallel } from "../runner/parallel.js";
-import { injectParameters } from "../runner/parameters.js";
+import { injectParameters, parameterWarnings } from "../runner/parameters.js";
 import { createProgress } from "../runner/progress.js";
 import { executeNotebook, type CellFailure, type RunnerEngine } from "../runner/run-notebook.js";
 import type { Language } from "../session/types.js";
@@ -118,6 +118,13 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   checkMagics(stored, file);
   const target = outputPath(path, options);
   const notebook = structuredClone(stored);
+  if (options.parameters.size > 0) {
+    // The session loads the compiler's parser anyway; this reads the parameters cell with it.
+    const { cellSyntax } = await import("../compiler/syntax.js");
+    const declared = (source: string) => cellSyntax(source, language).declaredNames;
+    for (const warning of parameterWarnings(stored, options.parameters, declared))
+      writeRealStderr(`replab: ${warning}\n`);
+  }
   injectParameters(notebook, options.parameters, language);
   const seed = resolveSeed(options.seed, notebook);
   const began = performance.now();

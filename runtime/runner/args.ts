@@ -43,7 +43,8 @@ options:
       --inplace           write the executed notebook over NB.ipynb
   -p, --parameter NAME=VALUE
                           set NAME in a cell inserted after the cell tagged "parameters";
-                          VALUE is JSON when it parses as JSON, else a string (as in papermill)
+                          VALUE is JSON when it parses as JSON, else a string (as in papermill);
+                          a NAME that cell does not declare is set, with a warning
       --seed N            the notebook's seed; overrides REPLAB_SEED and metadata.replab.seed
       --check             compare every cell's outputs with those stored in NB.ipynb and name
                           the first that differs; writes nothing unless -o or --inplace is given

@@ -34,3 +34,29 @@ export function injectParameters(
   notebook.cells.splice(index, 0, cell);
   return index;
 }
+
+/**
+ * What to tell the user about `-p` names, as papermill does: a name the cell tagged
+ * `parameters` does not declare is most likely a typo (`-p lerning_rate=0.1` would otherwise
+ * run with the default and say nothing), and without such a cell the values go first.
+ */
+export function parameterWarnings(
+  notebook: Notebook,
+  parameters: ReadonlyMap<string, unknown>,
+  declaredBy: (source: string) => ReadonlySet<string>,
+): string[] {
+  if (parameters.size === 0) return [];
+  const cell = notebook.cells.find((c) => tagsOf(c.metadata).includes("parameters"));
+  if (cell === undefined) {
+    return ['no cell is tagged "parameters": the -p values are set in a cell before the first one'];
+  }
+  const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+  const declared = declaredBy(source);
+  const listed = declared.size === 0 ? "none" : [...declared].join(", ");
+  return [...parameters.keys()]
+    .filter((name) => !declared.has(name))
+    .map(
+      (name) =>
+        `-p ${name}: the cell tagged "parameters" declares no ${name} (it declares ${listed}); it is set anyway`,
+    );
+}

@@ -253,6 +253,25 @@ describe("replab run executes a notebook", () => {
     expect(out.cells[2]?.["outputs"]).toEqual([
       { output_type: "stream", name: "stdout", text: ["Tokyo 2016\n"] },
     ]);
+    // Both names are the parameters cell's own: nothing to warn about.
+    expect(result.stderr).toBe("");
+  });
+
+  it("warns about a -p name the parameters cell does not declare (a typo runs the default)", () => {
+    const nb = join(dir, "params-typo.ipynb");
+    writeNotebook(nb, [
+      { source: "let learningRate = 0.1, epochs = 3;", tags: ["parameters"] },
+      "console.log(learningRate, epochs)",
+    ]);
+    const args = ["run", "params-typo.ipynb", "-o", "params-typo.out.ipynb", "--quiet"];
+    const result = replab([...args, "-p", "lerningRate=0.5", "-p", "epochs=5"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'replab: -p lerningRate: the cell tagged "parameters" declares no lerningRate (it declares learningRate, epochs); it is set anyway\n',
+    );
+    expect(outputs(join(dir, "params-typo.out.ipynb"), 2)).toEqual([
+      { output_type: "stream", name: "stdout", text: ["0.1 5\n"] },
+    ]);
   });
 
   it("takes the seed from --seed, then REPLAB_SEED, then the notebook, then 42", () => {
