@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { ReplabError } from "../errors.js";
 import { hashFile } from "../hashing/sha256.js";
+import { storedLineage } from "../lineage/stored.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
 import type { RuntimeVersions } from "../repro/versions.js";
@@ -34,8 +35,8 @@ export async function reportInputFromNotebook(
   verifyDir: string | undefined,
 ): Promise<ReportInput> {
   const replab = notebook.metadata["replab"] as StoredReplab | undefined;
-  const lineage = replab?.lineage;
-  if (lineage === undefined || !Array.isArray(lineage.nodes)) {
+  const lineage = storedLineage(notebook, name);
+  if (lineage === undefined) {
     throw new ReplabError(
       "notebook-invalid",
       `${name} has no stored lineage; run it with replab run first (replab run ${name} --inplace)`,

@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { writeRealStderr, writeRealStdout } from "../executor/capture.js";
 import { ReplabError } from "../errors.js";
 import { previousSession, withPrevious } from "../lineage/recover.js";
+import { storedLineage } from "../lineage/stored.js";
 import type { LineageGraph, PreviousSession } from "../lineage/types.js";
 import type { Notebook } from "../notebook/types.js";
 import { readNotebook } from "../notebook/read.js";
@@ -48,7 +49,7 @@ export async function main(args: string[]): Promise<number> {
     if (parsed === "help") return printUsage(LINEAGE_USAGE);
     const { notebook, format, output } = parsed;
     const nb = await readNotebook(resolve(notebook), notebook);
-    const stored = (nb.metadata["replab"] as { lineage?: LineageGraph } | undefined)?.lineage;
+    const stored = storedLineage(nb, notebook);
     const previous = recovered(resolve(notebook), stored !== undefined);
     if (stored === undefined && previous === undefined) {
       throw new ReplabError(

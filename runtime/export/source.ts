@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { ReplabError } from "../errors.js";
 import type { CellNode, FileNode, LineageGraph } from "../lineage/types.js";
+import { storedLineage } from "../lineage/stored.js";
 import { parseMagic } from "../magics/registry.js";
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
 import { outputSha256, sha256, stdoutOf } from "../runner/output-hash.js";
@@ -61,9 +62,9 @@ export function fromNotebook(
   language: Language,
 ): ExportSource {
   const replab = notebook.metadata["replab"] as
-    { seed?: unknown; lineage?: LineageGraph; timeZone?: unknown; locale?: unknown } | undefined;
-  const lineage = replab?.lineage;
-  if (replab === undefined || lineage === undefined || !Array.isArray(lineage.nodes)) {
+    { seed?: unknown; timeZone?: unknown; locale?: unknown } | undefined;
+  const lineage = storedLineage(notebook, basename(path));
+  if (replab === undefined || lineage === undefined) {
     throw new ReplabError(
       "export-failed",
       `${basename(path)} has no replab run metadata; run it first: replab run ${basename(path)} --inplace`,

@@ -1,5 +1,5 @@
 /** `replab lineage`: what a run stored, as JSON or DOT (golden files). */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeStoredRun } from "../export/stored-run.js";
@@ -55,5 +55,42 @@ describe("replab lineage", () => {
     expect(format.stderr.split("\n")[0]).toBe(
       "replab: --format must be one of json, svg, dot, html, openlineage, prov-json, prov-n",
     );
+  });
+});
+
+// A graph someone edited by hand is read once at the boundary (lineage/stored.ts): each
+// command that reads it says what is wrong with it, never crashes inside a renderer.
+describe("a forged or hand-edited stored lineage", () => {
+  it.each([
+    [
+      "nodes that are a string",
+      (l: Record<string, unknown>) => ({ ...l, nodes: "x" }),
+      "nodes is not an array",
+    ],
+    [
+      "a node without a kind",
+      (l: Record<string, unknown>) => ({ ...l, nodes: [{ id: "c1" }] }),
+      "nodes[0]: kind must be cell, file or frame",
+    ],
+    [
+      "an edge without ends",
+      (l: Record<string, unknown>) => ({ ...l, edges: [{ from: 1, kind: "var", label: "x" }] }),
+      "edges[0]: from, to and label must be strings",
+    ],
+  ])("holding %s is refused by lineage, report and export, naming the fault", (_, forge, fault) => {
+    const d = scratch("lineage-forged");
+    writeStoredRun(d);
+    const nb = readJson(join(d, "stored.ipynb"));
+    const replabMeta = nb.metadata["replab"] as { lineage: Record<string, unknown> };
+    replabMeta.lineage = forge(replabMeta.lineage);
+    writeFileSync(join(d, "forged.ipynb"), JSON.stringify(nb));
+    for (const args of [["lineage"], ["report", "-o", "r.md"], ["export", "-o", "out"]]) {
+      const [command, ...rest] = args;
+      const result = replab([command ?? "", "forged.ipynb", ...rest], { cwd: d });
+      expect(result.code, `${command}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toBe(
+        `replab: forged.ipynb: metadata.replab.lineage is not a lineage replab wrote (${fault}); run the notebook again to store a new one: replab run forged.ipynb --inplace\n`,
+      );
+    }
   });
 });
