@@ -186,36 +186,33 @@ describe("replab run executes a notebook", () => {
     expect(outputs(out, 2)).toEqual([{ output_type: "stream", name: "stdout", text: ["after\n"] }]);
   });
 
+  /** Run NAME.ipynb made of CELLS, which must exit 0 quietly; the executed notebook's path. */
+  const runsCleanly = (name: string, cells: string[]): string => {
+    writeNotebook(join(dir, `${name}.ipynb`), cells);
+    const args = ["run", `${name}.ipynb`, "-o", `${name}.out.ipynb`, "--quiet"];
+    const run = replab(args, { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    return join(dir, `${name}.out.ipynb`);
+  };
+
   // The end of a run reads every variable (the audit's frame profiles and model cards): a value
   // that cannot be read once it is bound must not lose the notebook that ran.
   it("writes the notebook when a variable holds a revoked Proxy or one whose traps throw", () => {
-    const nb = join(dir, "proxies.ipynb");
-    writeNotebook(nb, [
+    const out = runsCleanly("proxies", [
       "const r = Proxy.revocable({}, {});\nr.revoke();\nconst revoked = r.proxy;",
       'const hostile = new Proxy({}, { get() { throw new Error("get") }, has() { throw new Error("has") } });',
       '"ran"',
     ]);
-    const run = replab(["run", "proxies.ipynb", "-o", "proxies.out.ipynb", "--quiet"], {
-      cwd: dir,
-    });
-    expect(run.code, run.stderr).toBe(0);
-    const out = join(dir, "proxies.out.ipynb");
     expect(outputs(out, 2)).toMatchObject([{ data: { "text/plain": "'ran'" } }]);
     expect(readJson(out)["metadata"]).toMatchObject({ replab: { audit: { frames: [] } } });
   });
 
   // A headless run keeps a display as the kernel sends it: wire JSON made when it is shown.
   it("keeps a display as it was shown: a BigInt, a revoked Proxy, a value changed afterwards", () => {
-    const nb = join(dir, "displays.ipynb");
-    writeNotebook(nb, [
+    const out = runsCleanly("displays", [
       'import { display } from "replab";\nconst o = { a: 1, big: 2n ** 70n };\ndisplay.json(o);\nvoid (o.a = 2);',
       "const r = Proxy.revocable({}, {});\nr.revoke();\ndisplay.json({ inner: r.proxy });",
     ]);
-    const run = replab(["run", "displays.ipynb", "-o", "displays.out.ipynb", "--quiet"], {
-      cwd: dir,
-    });
-    expect(run.code, run.stderr).toBe(0);
-    const out = join(dir, "displays.out.ipynb");
     expect(outputs(out, 0)).toMatchObject([
       { data: { "application/json": { a: 1, big: "1180591620717411303424" } } },
     ]);

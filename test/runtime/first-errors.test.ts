@@ -27,25 +27,23 @@ async function run(code: string): Promise<string> {
   return `${sink.stdout()}${String(outcome.result?.data["text/plain"] ?? "")}`;
 }
 
+/** A cell that must fail: its evalue, and its traceback as one text. */
+async function failure(code: string): Promise<{ evalue: string; traceback: string }> {
+  const request = { code, silent: false, storeHistory: true, allowStdin: false };
+  const outcome = await (await start()).execute(request, recordingSink());
+  expect(outcome.status, code).toBe("error");
+  if (outcome.status !== "error") return { evalue: "", traceback: "" };
+  return { evalue: outcome.evalue, traceback: outcome.traceback.join("\n") };
+}
+
 // replab's file tracers sit between a cell and the fs call it made; they must neither show
 // in a stack nor push the cell's own frame out of Node's 10.
 describe("an error thrown inside a traced fs call", () => {
   it("names the cell line in its traceback and its stack, and no replab frame", async () => {
-    const ts = await start();
     await run('import { readFileSync } from "node:fs";');
-    const outcome = await ts.execute(
-      {
-        code: '\nreadFileSync("missing.csv", "utf8")',
-        silent: false,
-        storeHistory: true,
-        allowStdin: false,
-      },
-      recordingSink(),
-    );
-    expect(outcome.status).toBe("error");
-    if (outcome.status !== "error") return;
-    expect(outcome.evalue).toMatch(/ENOENT/);
-    expect(outcome.traceback.join("\n")).toMatch(/at cell \d+:2:1$/);
+    const { evalue, traceback } = await failure('\nreadFileSync("missing.csv", "utf8")');
+    expect(evalue).toMatch(/ENOENT/);
+    expect(traceback).toMatch(/at cell \d+:2:1$/);
     const stack = await run(
       'try { readFileSync("missing.csv") } catch (e) { console.log(e.stack) }',
     );
@@ -56,39 +54,22 @@ describe("an error thrown inside a traced fs call", () => {
 
 describe("a cell importing a package that is not installed", () => {
   it("reports the import's error once", async () => {
-    const ts = await start();
-    const error = await ts.execute(
-      {
-        code: 'import _ from "not-installed-anywhere";',
-        silent: false,
-        storeHistory: true,
-        allowStdin: false,
-      },
-      recordingSink(),
-    );
-    expect(error.status).toBe("error");
-    if (error.status !== "error") return;
-    const said = error.traceback.join("\n").match(/Cannot find module 'not-installed-anywhere'/g);
-    expect(said).toHaveLength(1);
+    const { traceback } = await failure('import _ from "not-installed-anywhere";');
+    expect(traceback.match(/Cannot find module 'not-installed-anywhere'/g)).toHaveLength(1);
   });
 
   it("says which package to install, and where", async () => {
-    const ts = await start();
-    const traceback = async (code: string): Promise<string> => {
-      const request = { code, silent: false, storeHistory: true, allowStdin: false };
-      const outcome = await ts.execute(request, recordingSink());
-      return outcome.status === "error" ? outcome.traceback.join("\n") : "(no error)";
-    };
-    const dir = ts.notebookDir;
+    const dir = (await start()).notebookDir;
     // Checked: the package of a scoped subpath import.
-    expect(await traceback('import { x } from "@acme/not-there/sub";')).toContain(
+    expect((await failure('import { x } from "@acme/not-there/sub";')).traceback).toContain(
       `run \`npm install @acme/not-there\` in ${dir}`,
     );
     // Run: a require the checker cannot see (its argument is computed).
-    expect(await traceback('const name = "left-" + "pad-not-there";\nrequire(name)')).toContain(
-      `run \`npm install left-pad-not-there\` in ${dir}`,
-    );
+    const required = await failure('const name = "left-" + "pad-not-there";\nrequire(name)');
+    expect(required.traceback).toContain(`run \`npm install left-pad-not-there\` in ${dir}`);
     // A missing file of the notebook's own is no package.
-    expect(await traceback('import { a } from "./not-a-file";')).not.toContain("npm install");
+    expect((await failure('import { a } from "./not-a-file";')).traceback).not.toContain(
+      "npm install",
+    );
   });
 });
