@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 
 /** The npm package a bare specifier names (`lodash/fp` → `lodash`), or undefined for a path or a built-in. */
-export function packageOf(specifier: string): string | undefined {
+function packageOf(specifier: string): string | undefined {
   if (/^(\.|\/|[A-Za-z]:[\\/]|node:|file:|data:|https?:)/.test(specifier)) return undefined;
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
@@ -14,7 +14,7 @@ export function packageOf(specifier: string): string | undefined {
 }
 
 /** Whether Node finds the package from `dir` (its package.json, or its main). */
-export function installedFrom(dir: string, name: string): boolean {
+function installedFrom(dir: string, name: string): boolean {
   const require = createRequire(join(dir, "__replab_resolve__.js"));
   for (const request of [`${name}/package.json`, name]) {
     try {

@@ -41,22 +41,29 @@ const OWN_OPTIONS = [
  * a notebooks/ folder) is not the notebook's: tsc would not compile a .ts file there with it.
  */
 export function findProjectConfig(notebookDir: string): string | undefined {
-  for (let dir = notebookDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, "tsconfig.json");
-    if (existsSync(candidate) && holds(readProjectConfig(candidate), notebookDir)) return candidate;
-    const isRoot = existsSync(join(dir, "package.json")) || existsSync(join(dir, ".git"));
-    if (isRoot || dirname(dir) === dir) return undefined;
-  }
+  return nearestProject(notebookDir)?.file;
 }
 
 /** The project's compiler options that apply to cells; empty without a tsconfig.json. */
 export function projectCompilerOptions(notebookDir: string): ts.CompilerOptions {
-  const file = findProjectConfig(notebookDir);
-  const parsed = file === undefined ? undefined : readProjectConfig(file);
+  const parsed = nearestProject(notebookDir)?.parsed;
   if (parsed === undefined) return {};
   const options: ts.CompilerOptions = { ...parsed.options };
   for (const name of OWN_OPTIONS) delete options[name];
   return options;
+}
+
+/** The nearest tsconfig.json that holds `notebookDir`, read once. */
+function nearestProject(
+  notebookDir: string,
+): { file: string; parsed: ts.ParsedCommandLine } | undefined {
+  for (let dir = notebookDir; ; dir = dirname(dir)) {
+    const file = join(dir, "tsconfig.json");
+    const parsed = existsSync(file) ? readProjectConfig(file) : undefined;
+    if (parsed !== undefined && holds(parsed, notebookDir)) return { file, parsed };
+    const isRoot = existsSync(join(dir, "package.json")) || existsSync(join(dir, ".git"));
+    if (isRoot || dirname(dir) === dir) return undefined;
+  }
 }
 
 /** A tsconfig.json as tsc reads it (`extends` followed), or undefined when it cannot be read. */
@@ -67,8 +74,7 @@ function readProjectConfig(file: string): ts.ParsedCommandLine | undefined {
 }
 
 /** Whether a .ts file in `dir` would be part of the project `parsed` describes. */
-function holds(parsed: ts.ParsedCommandLine | undefined, dir: string): boolean {
-  if (parsed === undefined) return false;
+function holds(parsed: ts.ParsedCommandLine, dir: string): boolean {
   const { rootDir, outDir } = parsed.options;
   if (rootDir !== undefined && !within(dir, rootDir)) return false;
   // The directories `include` reaches: recursively (1) or that directory alone (0).
