@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { ReplabError } from "../errors.js";
 import { PACKAGE_ROOT } from "../paths.js";
-import { firstViolation } from "./json-schema.js";
+import { firstViolation } from "../json-schema.js";
 import type { LockDisplay } from "./verify-outputs.js";
 
 /** Content as the lock records it: sha256 (hex) and size in bytes. */

@@ -58,24 +58,25 @@ describe("replab lineage", () => {
   });
 });
 
-// A graph someone edited by hand is read once at the boundary (lineage/stored.ts): each
-// command that reads it says what is wrong with it, never crashes inside a renderer.
+// A graph someone edited by hand is checked once at the boundary against the published schema
+// (lineage/stored.ts): each command that reads it says where it breaks the schema, never
+// crashes inside a renderer.
 describe("a forged or hand-edited stored lineage", () => {
   it.each([
     [
       "nodes that are a string",
       (l: Record<string, unknown>) => ({ ...l, nodes: "x" }),
-      "nodes is not an array",
+      'nodes: expected an array, found "x"',
     ],
     [
       "a node without a kind",
       (l: Record<string, unknown>) => ({ ...l, nodes: [{ id: "c1" }] }),
-      "nodes[0]: kind must be cell, file or frame",
+      "nodes[0]: kind is missing",
     ],
     [
       "an edge without ends",
       (l: Record<string, unknown>) => ({ ...l, edges: [{ from: 1, kind: "var", label: "x" }] }),
-      "edges[0]: from, to and label must be strings",
+      "edges[0]: to is missing",
     ],
   ])("holding %s is refused by lineage, report and export, naming the fault", (_, forge, fault) => {
     const d = scratch("lineage-forged");

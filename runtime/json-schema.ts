@@ -1,8 +1,9 @@
 /**
  * A small JSON Schema (2020-12) checker for the schemas replab publishes in schema/: the
- * keywords they use (type, const, enum, required, properties, items, minItems, minLength,
- * minimum, pattern, oneOf, additionalProperties, local $ref), so `replab verify` checks a lock against the published
- * schema itself without a validator package at run time. A keyword it does not know is an
+ * keywords they use (type, one or a list, const, enum, required, properties, items, minItems,
+ * minLength, minimum, pattern, oneOf, additionalProperties, local $ref), so `replab verify`
+ * checks a lock, and the commands that read a notebook's stored lineage check it, against the
+ * published schema itself without a validator package at run time. A keyword it does not know is an
  * error in the schema, not silently ignored.
  */
 
@@ -40,8 +41,12 @@ function check(root: Schema, schema: Schema, value: unknown, at: string): string
   const where = at === "" ? "the top level" : at;
   if (typeof schema["$ref"] === "string")
     return check(root, resolveRef(root, schema["$ref"]), value, at);
-  if (schema["type"] !== undefined && !isType(value, schema["type"] as string))
-    return `${where}: expected ${article(schema["type"] as string)}, found ${describe(value)}`;
+  if (schema["type"] !== undefined) {
+    // One type or a list of them (`["integer", "null"]`): the value must be one of them.
+    const types = ([] as string[]).concat(schema["type"] as string | string[]);
+    if (!types.some((type) => isType(value, type)))
+      return `${where}: expected ${types.map(article).join(" or ")}, found ${describe(value)}`;
+  }
   if ("const" in schema && value !== schema["const"])
     return `${where}: must be ${JSON.stringify(schema["const"])}, found ${describe(value)}`;
   if (Array.isArray(schema["enum"]) && !schema["enum"].includes(value))
