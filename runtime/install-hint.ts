@@ -27,9 +27,13 @@ function installedFrom(dir: string, name: string): boolean {
   return false;
 }
 
-/** The line to add to an error about `specifier` that Node cannot find from `dir`, if any. */
-export function installHint(specifier: string, dir: string): string | undefined {
-  const name = packageOf(specifier);
+/**
+ * The line to add to a "Cannot find module 'x'" (the checker's TS2307) or "Cannot find package
+ * 'x'" (Node's) message when Node cannot load that package from `dir` either, if any.
+ */
+export function installHint(message: string, dir: string): string | undefined {
+  const specifier = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  const name = specifier === undefined ? undefined : packageOf(specifier);
   if (name === undefined || installedFrom(dir, name)) return undefined;
   return `'${name}' is not installed where this notebook can load it: run \`npm install ${name}\` in ${dir}`;
 }
@@ -40,8 +44,7 @@ export function missingPackageHint(thrown: unknown, dir: string): string | undef
     if (!(thrown instanceof Error)) return undefined;
     const code = (thrown as { code?: unknown }).code;
     if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") return undefined;
-    const specifier = /Cannot find (?:package|module) '([^']+)'/.exec(thrown.message)?.[1];
-    return specifier === undefined ? undefined : installHint(specifier, dir);
+    return installHint(thrown.message, dir);
   } catch {
     // A cell's own error object whose getters throw: it gets no hint.
     return undefined;

@@ -296,8 +296,7 @@ export class CellTypeChecker {
   /** "Cannot find module 'x'" about a package Node cannot load either says how to install it. */
   private withInstallHint(d: CellDiagnostic): CellDiagnostic {
     if (d.code !== CANNOT_FIND_MODULE) return d;
-    const specifier = /Cannot find module '([^']+)'/.exec(d.message)?.[1];
-    const hint = specifier === undefined ? undefined : installHint(specifier, this.dir);
+    const hint = installHint(d.message, this.dir);
     return hint === undefined ? d : { ...d, message: `${d.message}\n${hint}` };
   }
 

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Language } from "../session/types.js";
 import { tagsOf } from "../notebook/tags.js";
-import { splitLines, type CodeCell, type Notebook } from "../notebook/types.js";
+import { joinSource, splitLines, type CodeCell, type Notebook } from "../notebook/types.js";
 
 /** Insert the injected-parameters cell; returns its index, or -1 when there are no parameters. */
 export function injectParameters(
@@ -50,8 +50,7 @@ export function parameterWarnings(
   if (cell === undefined) {
     return ['no cell is tagged "parameters": the -p values are set in a cell before the first one'];
   }
-  const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-  const declared = declaredBy(source);
+  const declared = declaredBy(joinSource(cell.source));
   const listed = declared.size === 0 ? "none" : [...declared].join(", ");
   return [...parameters.keys()]
     .filter((name) => !declared.has(name))
