@@ -7,7 +7,6 @@ import { ReplabError } from "../errors.js";
 import type { LineageGraph } from "../lineage/types.js";
 import type { MimeBundle, OutputSink } from "../session/types.js";
 import { chartSpec, vegaLiteBundle, type ChartOptions, type VegaLiteSpec } from "./vega.js";
-import { toWireJson } from "./wire-json.js";
 import type { RunLog } from "../tracking/tracker.js";
 
 /** What the module needs from the session. */
@@ -52,11 +51,8 @@ function createLog(host: NotebookModuleHost): RunLog {
 export function createNotebookModule(host: NotebookModuleHost): Record<string, unknown> {
   // Unique per process without drawing randomness inside a cell (which lineage would flag).
   const displayPrefix = `replab-${process.pid}-${Date.now().toString(36)}`;
-  // Each bundle becomes wire JSON as it is shown, whatever sink takes it: the kernel's and a
-  // headless run's outputs are the same, a BigInt or a revoked Proxy in it cannot break the
-  // notebook's writing, and a value the cell changes afterwards shows as it was.
   const emit = (data: MimeBundle, displayId: string | undefined, update: boolean): void => {
-    host.sink()?.display(wire(data), {}, displayId, update);
+    host.sink()?.display(data, {}, displayId, update);
   };
   const makeDisplay = (displayId: string | undefined) => {
     let shown = false;
@@ -68,7 +64,7 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
     const sendLater = async (bundle: Promise<MimeBundle>): Promise<void> => {
       const sink = host.sink();
       const data = await bundle;
-      sink?.display(wire(data), {}, displayId, displayId !== undefined && shown);
+      sink?.display(data, {}, displayId, displayId !== undefined && shown);
       shown = true;
     };
     const dir = (): string => host.notebookDir?.() ?? process.cwd();
@@ -117,11 +113,6 @@ export function createNotebookModule(host: NotebookModuleHost): Record<string, u
   });
   module["default"] = module;
   return module;
-}
-
-/** A display bundle as wire JSON (display/wire-json.ts). */
-function wire(data: MimeBundle): MimeBundle {
-  return toWireJson(data) as MimeBundle;
 }
 
 /** The tslab API replab's notebook module provides (docs/contracts.md, "Notebook module"). */

@@ -4,6 +4,7 @@
  * output, update_display_data replaces every earlier output with the same display id,
  * clear_output(wait) clears when the next output arrives.
  */
+import { toWireJson } from "../display/wire-json.js";
 import { ReplabError } from "../errors.js";
 import { splitLines, type Output } from "../notebook/types.js";
 import type {
@@ -44,11 +45,15 @@ export class NotebookOutputSink implements OutputSink {
   }
 
   display(
-    data: MimeBundle,
+    shown: MimeBundle,
     metadata: OutputMetadata,
     displayId: string | undefined,
     update: boolean,
   ): void {
+    // Wire JSON now, as the kernel's engine posts a display: the notebook stores what the cell
+    // showed (a value it changes afterwards shows as it was), and a BigInt or a revoked Proxy
+    // in it cannot break writing the notebook.
+    const data = toWireJson(shown) as MimeBundle;
     if (update) {
       // An update changes earlier outputs in place and never adds one (Jupyter's rule).
       for (const entry of this.entries) {
