@@ -20,7 +20,6 @@ import { verifyForReport } from "./verify-outcome.js";
 
 interface StoredReplab {
   seed?: unknown;
-  lineage?: LineageGraph;
   runtime?: RuntimeVersions;
   audit?: AuditCapture;
   timeZone?: unknown;
