@@ -14,7 +14,7 @@ interface RecordShape {
   schema?: unknown;
   id?: unknown;
   params?: unknown;
-  metrics?: Record<string, { value?: unknown }[]>;
+  metrics?: Record<string, { value?: unknown; nonFinite?: unknown }[]>;
   cells?: { id?: unknown; sourceSha256?: unknown }[];
 }
 
@@ -66,8 +66,12 @@ function facts(record: RecordShape): RunRecordFacts {
       : {};
   const metrics: Record<string, number | null> = {};
   for (const [key, points] of Object.entries(record.metrics ?? {})) {
-    const last = Array.isArray(points) ? points[points.length - 1]?.value : undefined;
-    if (typeof last === "number" || last === null) metrics[key] = last;
+    const point = Array.isArray(points) ? points[points.length - 1] : undefined;
+    const last = point?.value;
+    // A null is NaN or an infinity when the record names which (its nonFinite).
+    const named = ["NaN", "Infinity", "-Infinity"].includes(String(point?.nonFinite));
+    if (last === null && named) metrics[key] = Number(point?.nonFinite);
+    else if (typeof last === "number" || last === null) metrics[key] = last;
   }
   return { id: String(record.id), params, metrics };
 }

@@ -158,7 +158,8 @@ function list(options: RunsOptions): number {
 /** What `runs --format json` lists per run: the record without its bulky parts. */
 function summary(r: RunRecord): Record<string, unknown> {
   const metrics = Object.fromEntries(
-    Object.entries(r.metrics).map(([k, v]) => [k, v.at(-1)?.value ?? null]),
+    // JSON has no NaN: a non-finite last value is its name, as in the record's nonFinite.
+    Object.entries(r.metrics).map(([k, v]) => [k, v.at(-1)?.nonFinite ?? v.at(-1)?.value ?? null]),
   );
   return {
     id: r.id,
@@ -189,7 +190,7 @@ function showMarkdown(r: RunRecord): string {
   const metrics = Object.entries(r.metrics).map(([k, v]) => [
     k,
     String(v.length),
-    String(v.at(-1)?.value ?? ""),
+    String(v.at(-1)?.nonFinite ?? v.at(-1)?.value ?? ""),
   ]);
   const files = [
     ...r.inputs.map((f) => ["input", f.path, f.sha256, String(f.bytes)]),

@@ -3,7 +3,14 @@
  * drift, cell code, outputs), each difference with the cells it reaches through the lineage of
  * the run that differs. The first run is the baseline; every other run is compared with it.
  */
-import type { ColumnProfile, FileEntry, FrameProfile, JsonValue, RunRecord } from "./record.js";
+import {
+  pointValue,
+  type ColumnProfile,
+  type FileEntry,
+  type FrameProfile,
+  type JsonValue,
+  type RunRecord,
+} from "./record.js";
 import { reachedCells } from "./reach.js";
 
 /** A relative change of a mean or of min/max beyond this counts as drift. */
@@ -104,10 +111,17 @@ function differingMetrics(records: readonly RunRecord[]): Comparison["metrics"] 
   const names = union(records.map((r) => Object.keys(r.metrics))).sort();
   const found: Comparison["metrics"] = [];
   for (const name of names) {
-    const series = records.map((r) => r.metrics[name]?.map((p) => [p.step, p.value]));
+    const series = records.map((r) =>
+      r.metrics[name]?.map((p) => [p.step, p.value, p.nonFinite ?? null]),
+    );
     if (same(series)) continue;
-    const last = records.map((r) => r.metrics[name]?.at(-1)?.value);
-    found.push({ name, last, history: same(last) ? "same-last" : "differs" });
+    const last = records.map((r) => {
+      const point = r.metrics[name]?.at(-1);
+      return point === undefined ? undefined : pointValue(point);
+    });
+    // Object.is: NaN is the same as NaN, and JSON would spell NaN and Infinity alike.
+    const sameLast = last.every((v) => Object.is(v, last[0]));
+    found.push({ name, last, history: sameLast ? "same-last" : "differs" });
   }
   return found;
 }

@@ -128,10 +128,11 @@ async function logBatches(client: MlflowClient, runId: string, record: RunRecord
     value: (typeof value === "string" ? value : JSON.stringify(value)).slice(0, PARAM_LENGTH),
   }));
   const metrics = Object.entries(record.metrics).flatMap(([key, points]) =>
-    // NaN and infinities are stored as null, which JSON cannot carry to MLflow as a number.
+    // MLflow's REST API takes NaN and the infinities by name (protobuf's JSON form); a null
+    // without a name (a record older than nonFinite) says nothing to send.
     points
-      .filter((p) => p.value !== null)
-      .map((p) => ({ key, value: p.value, timestamp: p.timestamp, step: p.step })),
+      .filter((p) => p.value !== null || p.nonFinite !== undefined)
+      .map((p) => ({ key, value: p.nonFinite ?? p.value, timestamp: p.timestamp, step: p.step })),
   );
   for (let i = 0; i < params.length; i += BATCH.params)
     await client.post("runs/log-batch", {

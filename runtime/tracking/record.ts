@@ -17,12 +17,22 @@ export type JsonValue =
 /** `running` until the run ends; `killed` when a signal ended it; a record left `running` was cut off harder (SIGKILL, power). */
 export type RunStatus = "running" | "finished" | "failed" | "killed";
 
+/** The numbers JSON cannot hold, spelled as JavaScript (and MLflow's REST API) spell them. */
+export type NonFinite = "NaN" | "Infinity" | "-Infinity";
+
+/** A point's value as logged: NaN or an infinity again for a non-finite one; null only in records older than `nonFinite`. */
+export function pointValue(point: MetricPoint): number | null {
+  return point.value ?? (point.nonFinite === undefined ? null : Number(point.nonFinite));
+}
+
 /** One logged value of a metric. */
 export interface MetricPoint {
   /** The step the notebook passed (`{ step }`), else 0, 1, 2... per metric in logging order. */
   step: number;
-  /** The value; NaN and infinities are stored as null (JSON has no such numbers). */
+  /** The value; NaN and infinities are stored as null (JSON has no such numbers), named in `nonFinite`. */
   value: number | null;
+  /** Which number a null value was: a loss that went NaN is what a reader of the run looks for. */
+  nonFinite?: NonFinite;
   /** When it was logged, in milliseconds since the epoch (MLflow's timestamp; not compared between runs). */
   timestamp: number;
   /** The cell that logged it, when one was running. */

@@ -6,7 +6,7 @@ import { shortHash } from "../lineage/render/labels.js";
 import { escapeXml } from "../lineage/render/svg.js";
 import { metricChart } from "./chart.js";
 import { num, type Comparison, type PerRun } from "./compare.js";
-import type { JsonValue, RunRecord } from "./record.js";
+import { pointValue, type JsonValue, type RunRecord } from "./record.js";
 
 /** Rows of the run list: id, date, status, params, and the last value of each chosen metric. */
 export function listRows(records: readonly RunRecord[], metrics: readonly string[]): string[][] {
@@ -17,7 +17,10 @@ export function listRows(records: readonly RunRecord[], metrics: readonly string
     Object.entries(r.params)
       .map(([k, v]) => `${k}=${valueText(v)}`)
       .join(" "),
-    ...metrics.map((m) => num(r.metrics[m]?.at(-1)?.value)),
+    ...metrics.map((m) => {
+      const point = r.metrics[m]?.at(-1);
+      return num(point === undefined ? undefined : pointValue(point));
+    }),
   ]);
 }
 

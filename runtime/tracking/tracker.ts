@@ -7,6 +7,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
+import { inspect } from "node:util";
 import { hashFile } from "../hashing/sha256.js";
 import type { FileNode, LineageGraph } from "../lineage/types.js";
 import { runtimeVersions } from "../repro/versions.js";
@@ -17,6 +18,7 @@ import {
   type FrameProfile,
   type JsonValue,
   type MetricPoint,
+  type NonFinite,
   type RunRecord,
   type RunStatus,
 } from "./record.js";
@@ -155,6 +157,7 @@ export class RunTracker implements RunLog {
       value: Number.isFinite(value) ? value : null,
       timestamp: clock(),
     };
+    if (!Number.isFinite(value)) point.nonFinite = String(value) as NonFinite;
     if (this.cellId !== undefined) point.cellId = this.cellId;
     (this.record.metrics[name] ??= []).push(point);
   }
@@ -382,5 +385,16 @@ function jsonValue(value: unknown): JsonValue {
   } catch {
     // A cycle or a throwing toJSON: the text form below is still worth keeping.
   }
-  return String(value);
+  return textOf(value);
+}
+
+/** A value JSON cannot carry, as text a reader recognises: Node's inspect form for an object (`[object Object]` says nothing). */
+function textOf(value: unknown): string {
+  try {
+    if (typeof value === "object" && value !== null)
+      return inspect(value, { depth: 4, breakLength: Infinity });
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // a revoked Proxy throws even for inspect
+  }
 }

@@ -24,7 +24,7 @@ const CELLS = [
   {
     id: "train",
     source:
-      'import { readFileSync, writeFileSync } from "node:fs";\nimport { log } from "replab";\nconst rows = readFileSync("data/points.csv", "utf8").trim().split("\\n").length - 1;\nfor (let epoch = 0; epoch < epochs; epoch++) log.metric("loss", rows * lr / (epoch + 1), { step: epoch });\nlog.tag("stage", "test");\nwriteFileSync("model.json", JSON.stringify({ lr, rows }));\nlog.artifact("model.json");',
+      'import { readFileSync, writeFileSync } from "node:fs";\nimport { log } from "replab";\nconst rows = readFileSync("data/points.csv", "utf8").trim().split("\\n").length - 1;\nfor (let epoch = 0; epoch < epochs; epoch++) {\n  log.metric("loss", rows * lr / (epoch + 1), { step: epoch });\n  // A gradient that went NaN: the step a reader of the run looks for.\n  log.metric("grad", epoch < 2 ? epoch : NaN, { step: epoch });\n}\nlog.tag("stage", "test");\nwriteFileSync("model.json", JSON.stringify({ lr, rows }));\nlog.artifact("model.json");',
   },
 ];
 
@@ -140,6 +140,11 @@ describe("MLflow", () => {
           [0, 3 * lr],
           [1, (3 * lr) / 2],
           [2, (3 * lr) / 3],
+        ]);
+        expect(found["metrics"]?.["grad"]).toEqual([
+          [0, 0],
+          [1, 1],
+          [2, "NaN"],
         ]);
         expect(found["tags"]).toMatchObject({
           stage: "test",

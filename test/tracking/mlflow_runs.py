@@ -4,6 +4,7 @@ usage: mlflow_runs.py TRACKING_URI EXPERIMENT_NAME
 Used by test/tracking/mlflow.test.ts to check what replab logged through the REST API.
 """
 import json
+import math
 import sys
 
 from mlflow.tracking import MlflowClient
@@ -19,10 +20,15 @@ def artifact_paths(client, run_id, path=None):
     return sorted(found)
 
 
+def finite(value):
+    """NaN by name: json.dumps would write a bare NaN, which is not JSON."""
+    return "NaN" if math.isnan(value) else value
+
+
 def describe(client, run):
     run_id = run.info.run_id
     metrics = {
-        key: [[m.step, m.value] for m in sorted(client.get_metric_history(run_id, key), key=lambda m: m.step)]
+        key: [[m.step, finite(m.value)] for m in sorted(client.get_metric_history(run_id, key), key=lambda m: m.step)]
         for key in run.data.metrics
     }
     datasets = [

@@ -1,0 +1,101 @@
+/**
+ * Values nobody logs on purpose, through the built CLI: a metric that went NaN or infinite (a
+ * diverged training run, the step its reader looks for) and params JSON cannot hold (a cycle,
+ * a revoked Proxy). The record names them, stays valid against its schema, and `replab runs`
+ * and `runs compare` show them as the numbers they were instead of `null` or `[object Object]`.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+
+const CELLS = [
+  { id: "params", tags: ["parameters"], source: "let blowUp = 0;" },
+  {
+    id: "train",
+    source: [
+      'import { log } from "replab";',
+      "const cfg: Record<string, unknown> = { depth: 2 };",
+      "cfg.self = cfg;",
+      'log.param("cfg", cfg);',
+      "const gone = Proxy.revocable({}, {});",
+      "gone.revoke();",
+      'log.param("gone", gone.proxy);',
+      "const last = [NaN, Infinity][blowUp] as number;",
+      'for (const [step, loss] of [0.5, 0.25, last].entries()) log.metric("loss", loss, { step });',
+      'log.metric("floor", -Infinity);',
+    ].join("\n"),
+  },
+];
+
+type Point = { step: number; value: number | null; nonFinite?: string };
+type Json = Record<string, unknown>;
+let dir: string;
+let records: Json[];
+
+beforeAll(() => {
+  dir = scratch("hostile-values");
+  writeNotebook(join(dir, "nb.ipynb"), CELLS);
+  for (const blowUp of ["0", "1"]) {
+    const run = replab(["run", "nb.ipynb", "-o", "out.ipynb", "-q", "-p", `blowUp=${blowUp}`], {
+      cwd: dir,
+    });
+    expect(run.code, run.stderr).toBe(0);
+  }
+  const folder = join(dir, ".replab", "runs");
+  // In run order: two runs in one second have ids that sort by their random part.
+  records = readdirSync(folder)
+    .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")) as Json)
+    .sort((x, y) => String(x["startedAt"]).localeCompare(String(y["startedAt"])));
+}, 300_000);
+
+describe("hostile values in run records", () => {
+  it("a NaN or infinite metric is null in JSON and named in nonFinite; the record stays valid", async () => {
+    const loss = (records[0]?.["metrics"] as Record<string, Point[]>)["loss"];
+    expect(loss?.map((p) => [p.step, p.value, p.nonFinite])).toEqual([
+      [0, 0.5, undefined],
+      [1, 0.25, undefined],
+      [2, null, "NaN"],
+    ]);
+    const floor = (records[1]?.["metrics"] as Record<string, Point[]>)["floor"];
+    expect(floor?.map((p) => [p.value, p.nonFinite])).toEqual([[null, "-Infinity"]]);
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const schema = (name: string): object =>
+      JSON.parse(readFileSync(join(ROOT, "schema", name), "utf8")) as object;
+    ajv.addSchema(schema("lineage.schema.json"));
+    const validate = ajv.compile(schema("run-record.schema.json"));
+    for (const record of records)
+      expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("params JSON cannot hold are kept as their inspect form, not [object Object]", () => {
+    expect(records[0]?.["params"]).toMatchObject({
+      cfg: "<ref *1> { depth: 2, self: [Circular *1] }",
+      gone: "<Revoked Proxy>",
+    });
+  });
+
+  it("runs lists, shows and compares the last values as NaN, Infinity and -Infinity", () => {
+    const list = replab(["runs", "nb.ipynb"], { cwd: dir });
+    expect(list.code, list.stderr).toBe(0);
+    const lines = list.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/\s+floor\s+loss$/);
+    expect(lines[2]).toMatch(/\s-Infinity\s+NaN$/);
+    expect(lines[3]).toMatch(/\s-Infinity\s+Infinity$/);
+    const json = replab(["runs", "nb.ipynb", "--format", "json"], { cwd: dir });
+    const listed = JSON.parse(json.stdout) as { metrics: Json }[];
+    expect(listed.map((r) => r.metrics)).toEqual([
+      { loss: "NaN", floor: "-Infinity" },
+      { loss: "Infinity", floor: "-Infinity" },
+    ]);
+    const [a, b] = records.map((r) => r["id"] as string) as [string, string];
+    const md = replab(["runs", "show", a, "--format", "md"], { cwd: dir });
+    expect(md.stdout).toContain("| loss | 3 | NaN |");
+    const compare = replab(["runs", "compare", a, b], { cwd: dir });
+    expect(compare.code, compare.stderr).toBe(0);
+    // NaN and Infinity are both null in JSON: the comparison still tells them apart.
+    expect(compare.stdout.split("\n")).toContain("- metric loss: last NaN -> Infinity");
+    expect(compare.stdout).not.toMatch(/metric floor/);
+  });
+});
