@@ -168,7 +168,7 @@ export class RunTracker implements RunLog {
   }
 
   tag(name: string, value: unknown): void {
-    this.record.tags[checkName("tag", name)] = typeof value === "string" ? value : String(value);
+    this.record.tags[checkName("tag", name)] = typeof value === "string" ? value : textOf(value);
   }
 
   /** A file the cell wrote: hashed when the cell ends (its write is in the lineage by then). */

@@ -21,6 +21,9 @@ const CELLS = [
       "const gone = Proxy.revocable({}, {});",
       "gone.revoke();",
       'log.param("gone", gone.proxy);',
+      "// A JavaScript cell can pass anything where the types say string.",
+      'log.tag("who", gone.proxy as unknown as string);',
+      'log.tag("cfg", cfg as unknown as string);',
       "const last = [NaN, Infinity][blowUp] as number;",
       'for (const [step, loss] of [0.5, 0.25, last].entries()) log.metric("loss", loss, { step });',
       'log.metric("floor", -Infinity);',
@@ -69,10 +72,14 @@ describe("hostile values in run records", () => {
       expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it("params JSON cannot hold are kept as their inspect form, not [object Object]", () => {
+  it("params and tags JSON cannot hold are kept as their inspect form, not [object Object]", () => {
     expect(records[0]?.["params"]).toMatchObject({
       cfg: "<ref *1> { depth: 2, self: [Circular *1] }",
       gone: "<Revoked Proxy>",
+    });
+    expect(records[0]?.["tags"]).toEqual({
+      who: "<Revoked Proxy>",
+      cfg: "<ref *1> { depth: 2, self: [Circular *1] }",
     });
   });
 
