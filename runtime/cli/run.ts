@@ -148,8 +148,9 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   }
   await openLineage?.finish(notebook);
   await engine.dispose();
+  // Without --allow-errors the run stopped at its one failure; with it, each is named.
   const failure = result.failures[0];
-  if (failure !== undefined) reportFailure(failure);
+  for (const failed of result.failures) reportFailure(failed);
   const differs = options.check ? reportCheck(stored, notebook, file, options.quiet) : false;
   if (target !== undefined) await writeFileAtomic(target, serializeNotebook(notebook));
   if (!options.quiet) {

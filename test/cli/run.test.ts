@@ -163,6 +163,7 @@ describe("replab run executes a notebook", () => {
       'console.log("before")',
       { id: "boom", source: 'const a = 1;\nthrow new Error("no data for 2013")' },
       'console.log("after")',
+      { id: "again", source: 'throw new RangeError("no data for 2014")' },
     ]);
     const failed = replab(["run", "fails.ipynb", "-o", "fails.out.ipynb", "--quiet"], { cwd: dir });
     expect(failed.code).toBe(1);
@@ -184,6 +185,13 @@ describe("replab run executes a notebook", () => {
     );
     expect(allowed.code).toBe(0);
     expect(outputs(out, 2)).toEqual([{ output_type: "stream", name: "stdout", text: ["after\n"] }]);
+    // Every failure is named, as a CI log of the run needs, not only the first.
+    expect(allowed.stderr).toContain(
+      "replab: cell boom (code cell 2) failed: Error: no data for 2013",
+    );
+    expect(allowed.stderr).toContain(
+      "replab: cell again (code cell 4) failed: RangeError: no data for 2014",
+    );
   });
 
   /** Run NAME.ipynb made of CELLS, which must exit 0 quietly; the executed notebook's path. */
