@@ -18,11 +18,20 @@ export function isLocalSpecifier(specifier: string): boolean {
   return /^\.{1,2}(\/|$)/.test(specifier) || specifier.startsWith("/");
 }
 
+/**
+ * A `require` that resolves from the notebook's directory. Node names its file in every "Require
+ * stack", so it is the notebook's own file when the session knows it, not a made-up one.
+ */
+export function notebookRequire(notebookDir: string, notebookName?: string): NodeJS.Require {
+  return createRequire(join(notebookDir, notebookName ?? "__replab_notebook__.js"));
+}
+
 /** The `importLocal` of the runtime global: loads local modules of one notebook directory. */
 export function localModuleImporter(
   notebookDir: string,
+  notebookName?: string,
 ): (specifier: string) => Promise<Record<string, unknown>> {
-  const modules = new LocalModules(notebookDir);
+  const modules = new LocalModules(notebookDir, notebookName);
   return (specifier) => modules.load(specifier);
 }
 
@@ -32,8 +41,8 @@ export class LocalModules {
   /** Local files in require's cache and their mtimes when loaded. */
   private readonly loaded = new Map<string, number>();
 
-  constructor(notebookDir: string) {
-    this.require = createRequire(join(notebookDir, "__replab_notebook__.js"));
+  constructor(notebookDir: string, notebookName?: string) {
+    this.require = notebookRequire(notebookDir, notebookName);
     registerTypeScript();
   }
 

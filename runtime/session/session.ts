@@ -4,7 +4,6 @@
  * The compiler (and TypeScript with it) loads on first use or on `preload()`, so creating a
  * session is cheap and a kernel can answer kernel_info at once.
  */
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { CellTypeChecker, CompiledCell } from "../compiler/index.js";
 import { NOTEBOOK_MODULE_SPECIFIERS, RUNTIME_GLOBAL } from "../compiler/runtime-global.js";
@@ -14,7 +13,7 @@ import { shielded } from "../intrinsics.js";
 import { createNotebookModule } from "../display/notebook-module.js";
 import { OutputRouter, writeRealStderr } from "../executor/capture.js";
 import { Executor, needsSigintBreak } from "../executor/run.js";
-import { localModuleImporter } from "../executor/local-modules.js";
+import { localModuleImporter, notebookRequire } from "../executor/local-modules.js";
 import { usePackageCodeCache } from "../executor/package-code-cache.js";
 import { settleResult, unboxResult, type SettledResult } from "../executor/settle.js";
 import { NotebookConstants, constantsGlobal } from "../executor/constants.js";
@@ -159,11 +158,11 @@ export class Session implements CellEngine {
       notebookModule,
       stop: this.executor.stop,
       halt: () => this.executor.halt(),
-      importLocal: localModuleImporter(options.notebookDir),
+      importLocal: localModuleImporter(options.notebookDir, options.notebookName),
       settle: settleResult,
       ...constantsGlobal(new NotebookConstants()),
     };
-    installRequire(options.notebookDir, notebookModule);
+    installRequire(notebookRequire(options.notebookDir, options.notebookName), notebookModule);
     usePackageCodeCache();
     this.restorePrompt = installPrompt(() => this.router.current);
     if (options.lateOutput === "origin") this.executor.scope = this.router.attributeToOrigin();
@@ -470,8 +469,7 @@ export class Session implements CellEngine {
 }
 
 /** `require` in cells resolves from the notebook's directory; `replab` and `tslab` are the notebook module. */
-function installRequire(notebookDir: string, notebookModule: Record<string, unknown>): void {
-  const base = createRequire(join(notebookDir, "__replab_notebook__.js"));
+function installRequire(base: NodeJS.Require, notebookModule: Record<string, unknown>): void {
   const cellRequire = Object.assign(
     (id: string): unknown => (NOTEBOOK_MODULE_SPECIFIERS.has(id) ? notebookModule : base(id)),
     {

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 async function start(): Promise<Session> {
-  session ??= await createSession({ language: "typescript", notebookDir: notebookDir() });
+  session ??= await createSession({
+    language: "typescript",
+    notebookDir: notebookDir(),
+    notebookName: "analysis.ipynb",
+  });
   return session;
 }
 
@@ -70,6 +74,14 @@ describe("a cell importing a package that is not installed", () => {
     // A missing file of the notebook's own is no package.
     expect((await failure('import { a } from "./not-a-file";')).traceback).not.toContain(
       "npm install",
+    );
+  });
+
+  it("names the notebook in Node's require stack, not a file replab made up", async () => {
+    const dir = (await start()).notebookDir;
+    const { evalue } = await failure('require("./not-a-file-either")');
+    expect(evalue).toBe(
+      `Cannot find module './not-a-file-either'\nRequire stack:\n- ${dir}/analysis.ipynb`,
     );
   });
 });
