@@ -25,6 +25,23 @@ export interface MagicLine {
   body: string;
 }
 
+/**
+ * Why a magic cell cannot run as written, or undefined when it can: replab's magics take their
+ * whole cell, so code below the magic line would never run, and dropping it silently would lose
+ * what the user wrote (a `%repro seed 7` line above the code it was meant to seed). Blank lines
+ * and `//` comments may follow.
+ */
+export function strayCode(magic: MagicLine): string | undefined {
+  const lines = magic.body.split("\n").map((l) => l.trim());
+  const index = lines.findIndex((l) => l !== "" && !l.startsWith("//"));
+  if (index === -1) return undefined;
+  const shown =
+    magic.name === "repro" && magic.args[0] !== undefined
+      ? `%repro ${magic.args[0]}`
+      : `%${magic.name}`;
+  return `${shown} takes its whole cell, so the code below it (line ${index + 2}: ${lines[index]}) would not run: move that code into a cell of its own`;
+}
+
 /** Split a cell into its magic line and body, or undefined when the cell is not a magic. */
 export function parseMagic(code: string): MagicLine | undefined {
   const trimmed = code.replace(/^\s*\n/, "");

@@ -3,7 +3,7 @@
  * with exit 2 instead of after a long run (docs/contracts.md, "Magics").
  */
 import { ReplabError } from "../errors.js";
-import { parseMagic } from "../magics/registry.js";
+import { parseMagic, strayCode } from "../magics/registry.js";
 import { joinSource, type Notebook } from "../notebook/types.js";
 
 const KNOWN: Record<string, string[] | undefined> = {
@@ -22,6 +22,9 @@ export function checkMagics(notebook: Notebook, name: string): void {
     const known =
       subcommands !== undefined &&
       (subcommands.length === 0 || (sub !== undefined && subcommands.includes(sub)));
+    const stray = strayCode(magic);
+    if (known && stray !== undefined)
+      throw new ReplabError("usage", `${name}: cell ${cell.id}: ${stray}`);
     if (!known) {
       const line = magic.name === "repro" && sub !== undefined ? `%repro ${sub}` : `%${magic.name}`;
       throw new ReplabError(

@@ -25,7 +25,8 @@ import { Recorder } from "../repro/recorder.js";
 import { cellFrames } from "../tracking/frames.js";
 import { RunTracker } from "../tracking/tracker.js";
 import type { MagicServices } from "../magics/dispatch.js";
-import { parseMagic } from "../magics/registry.js";
+import { parseMagic, strayCode } from "../magics/registry.js";
+import { ReplabError } from "../errors.js";
 import { banner, languageInfo } from "./info.js";
 import { evaluateUserExpressions, expressionSource } from "./user-expressions.js";
 import { phase } from "./phases.js";
@@ -241,6 +242,8 @@ export class Session implements CellEngine {
         return { status: "ok", executionCount, result: undefined, payload: [page] };
       const magic = parseMagic(request.code);
       if (magic !== undefined) {
+        const stray = strayCode(magic);
+        if (stray !== undefined) throw new ReplabError("usage", stray);
         const { runMagic } = await import("../magics/dispatch.js");
         const result = await runMagic(magic, sink, this.magicServices());
         return { status: "ok", executionCount, result, payload: [] };

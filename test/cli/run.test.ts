@@ -51,6 +51,14 @@ describe("replab run refuses bad input with exit 2 and writes nothing", () => {
         ["run", "magic.ipynb"]
       ),
     ],
+    [
+      // The code below a magic line would never run: refused, not dropped.
+      "code-after-magic",
+      (d) => (
+        writeNotebook(join(d, "seeded.ipynb"), ["%repro seed 7\nconst r = Math.random();", "r"]),
+        ["run", "seeded.ipynb"]
+      ),
+    ],
     ["usage", () => ["run", "x.ipynb", "--seed", "abc"]],
   ];
   for (const [name, setup] of cases) {

@@ -95,3 +95,33 @@ test("%repro seed prints, sets, and rejects what is not an integer", async () =>
   }
   expect(r.seed).toBe(123);
 });
+
+test("a magic cell with code below its line is refused, naming the line; comments may follow", async () => {
+  const { createSession } = await import("../../runtime/session/session.js");
+  const session = await createSession({
+    language: "typescript",
+    notebookDir: tempNotebookDir(),
+    journal: false,
+  });
+  try {
+    const execute = (code: string) =>
+      session.execute(
+        { code, silent: false, storeHistory: true, allowStdin: false },
+        recordingSink(),
+      );
+    const refused = await execute("%repro seed 7\n\nconst r = Math.random();");
+    expect(refused).toMatchObject({
+      status: "error",
+      evalue:
+        "%repro seed takes its whole cell, so the code below it (line 3: const r = Math.random();) would not run: move that code into a cell of its own",
+    });
+    // Refused whole: the seed did not change either.
+    expect(session.lineage().seed).not.toBe(7);
+    expect(await execute("%repro seed 7\n// the seed the paper used\n")).toMatchObject({
+      status: "ok",
+    });
+    expect(session.lineage().seed).toBe(7);
+  } finally {
+    await session.dispose();
+  }
+});
