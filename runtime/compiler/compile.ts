@@ -18,24 +18,32 @@ export interface CompiledCell extends RewrittenCell {
 const cache = new Map<string, CompiledCell>();
 const CACHE_SIZE = 64;
 
-/** Compile one cell (no type check) into a script for the executor; re-runs hit a small cache. */
-export function compileCell(code: string, language: Language): CompiledCell {
-  const key = `${language}\0${code}`;
+/**
+ * Compile one cell (no type check) into a script for the executor, as the project of
+ * `notebookDir` (its tsconfig.json) compiles code; re-runs hit a small cache.
+ */
+export function compileCell(code: string, language: Language, notebookDir?: string): CompiledCell {
+  const options = transpileOptions(notebookDir);
+  const key = `${language}\0${JSON.stringify(options)}\0${code}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const compiled = compileUncached(code, language);
+  const compiled = compileUncached(code, language, options);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value ?? "");
   cache.set(key, compiled);
   return compiled;
 }
 
-function compileUncached(code: string, language: Language): CompiledCell {
+function compileUncached(
+  code: string,
+  language: Language,
+  options: ts.CompilerOptions,
+): CompiledCell {
   if (language === "javascript") {
     return { ...rewriteCell(code, { javascript: true }), sourceMap: undefined };
   }
   if (transpilesToItself(code)) return { ...rewriteCell(code), sourceMap: undefined };
   const output = ts.transpileModule(code, {
-    compilerOptions: transpileOptions(),
+    compilerOptions: options,
     fileName: "cell.ts",
     reportDiagnostics: false,
   });

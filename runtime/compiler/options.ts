@@ -50,8 +50,35 @@ function defaultCheckOptions(): ts.CompilerOptions {
   };
 }
 
-/** Options for turning one cell into JavaScript (no type information needed). */
-export function transpileOptions(): ts.CompilerOptions {
+/**
+ * Options for turning one cell into JavaScript (no type information needed), with what the
+ * notebook project's tsconfig.json chose of the options that change what the code does.
+ */
+export function transpileOptions(notebookDir?: string): ts.CompilerOptions {
+  const chosen = notebookDir === undefined ? {} : runtimeChoices(notebookDir);
+  return { ...defaultTranspileOptions(), ...chosen };
+}
+
+/** The options a project sets that change what its code does when it runs, not only how it is checked. */
+const RUNTIME_CHOICES = [
+  "experimentalDecorators",
+  "emitDecoratorMetadata",
+  "useDefineForClassFields",
+] as const;
+
+/**
+ * What the notebook project's tsconfig.json chose of RUNTIME_CHOICES: a project on standard
+ * decorators is checked with them, so its cells must run with them too (legacy emit calls a
+ * standard decorator with the wrong arguments and drops what it returns).
+ */
+export function runtimeChoices(notebookDir: string): ts.CompilerOptions {
+  const project = projectCompilerOptions(notebookDir);
+  const chosen: ts.CompilerOptions = {};
+  for (const name of RUNTIME_CHOICES) if (project[name] !== undefined) chosen[name] = project[name];
+  return chosen;
+}
+
+function defaultTranspileOptions(): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,

@@ -57,7 +57,7 @@ export async function exportFiles(
   const ts = pipelineTs(source, includeData);
   const files = new Map<string, ExportContent>([
     ["pipeline.ts", ts],
-    ["pipeline.mjs", pipelineMjs(ts)],
+    ["pipeline.mjs", pipelineMjs(ts, source.notebookDir)],
     ["package.json", packages.packageJson],
     ["package-lock.json", packages.packageLock],
     ["repro.lock.json", reproLock(source, includeData, node, platform)],

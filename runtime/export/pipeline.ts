@@ -7,6 +7,7 @@
  * own stdout.
  */
 import ts from "../compiler/typescript.cjs";
+import { runtimeChoices } from "../compiler/options.js";
 import type { ExportCell, ExportSource } from "./source.js";
 import { planRebinding } from "./rebinding.js";
 import {
@@ -64,16 +65,20 @@ export function pipelineTs(source: ExportSource, dataIncluded: boolean): string 
   return `${nocheck}${header(source, dataIncluded)}${local}${helper}\n${cells.join("\n\n")}\n`;
 }
 
-/** pipeline.mjs: pipeline.ts with the types erased. */
-export function pipelineMjs(source: string): string {
+/**
+ * pipeline.mjs: pipeline.ts with the types erased, its decorators and class fields compiled as
+ * the notebook's cells were (compiler/options.ts: legacy decorators unless the notebook's
+ * project, in `notebookDir`, chose otherwise).
+ */
+export function pipelineMjs(source: string, notebookDir: string): string {
   const out = ts.transpileModule(source, {
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
       removeComments: false,
       verbatimModuleSyntax: false,
-      // The cells' decorators, compiled as the notebook compiled them (compiler/options.ts).
       experimentalDecorators: true,
+      ...runtimeChoices(notebookDir),
     },
     fileName: "pipeline.ts",
   });

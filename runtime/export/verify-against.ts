@@ -66,7 +66,7 @@ export async function lockFromNotebook(
   );
   await sameAs(
     join(dir, "pipeline.mjs"),
-    pipelineMjs(pipelineTs(source, dirLock.dataIncluded)),
+    pipelineMjs(pipelineTs(source, dirLock.dataIncluded), source.notebookDir),
     notebookPath,
   );
   const stored = new Map(

@@ -220,7 +220,11 @@ export class Session implements CellEngine {
 
   /** One user expression's value, in the notebook's globals (no type check, no lineage). */
   private async evaluateExpression(code: string): Promise<SettledResult | undefined> {
-    const compiled = (await this.compiler()).compileCell(expressionSource(code), this.language);
+    const compiled = (await this.compiler()).compileCell(
+      expressionSource(code),
+      this.language,
+      this.notebookDir,
+    );
     // Boxed (executor/settle.ts) until the caller reads it: an async function returning the
     // value itself would adopt a thenable, as a cell's result once did.
     const script = this.executor.run(compiled.script, join(this.notebookDir, "[user expression]"));
@@ -292,7 +296,7 @@ export class Session implements CellEngine {
       await this.record(code, cellId, executionCount, "error", []);
       return { status: "error", executionCount, ...refused };
     }
-    const compiled = compiler.compileCell(code, this.language);
+    const compiled = compiler.compileCell(code, this.language, this.notebookDir);
     const filename = this.scriptFile(compiled, executionCount);
     phase("compile");
     this.recorder.beginCell(cellId, code, compiled.names);
