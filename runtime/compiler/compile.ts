@@ -24,7 +24,7 @@ const CACHE_SIZE = 64;
  */
 export function compileCell(code: string, language: Language, notebookDir?: string): CompiledCell {
   const options = transpileOptions(notebookDir);
-  const key = `${language}\0${JSON.stringify(options)}\0${code}`;
+  const key = `${language}\0${notebookDir ?? ""}\0${code}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   const compiled = compileUncached(code, language, options);

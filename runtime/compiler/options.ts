@@ -72,11 +72,20 @@ const RUNTIME_CHOICES = [
  * standard decorator with the wrong arguments and drops what it returns).
  */
 export function runtimeChoices(notebookDir: string): ts.CompilerOptions {
-  const project = projectCompilerOptions(notebookDir);
-  const chosen: ts.CompilerOptions = {};
-  for (const name of RUNTIME_CHOICES) if (project[name] !== undefined) chosen[name] = project[name];
+  // Read once per directory, as the checker reads the project once per session: every cell's
+  // compile asks, and finding the project walks the folders up and parses its tsconfig.json.
+  let chosen = choicesByDir.get(notebookDir);
+  if (chosen === undefined) {
+    const project = projectCompilerOptions(notebookDir);
+    chosen = {};
+    for (const name of RUNTIME_CHOICES)
+      if (project[name] !== undefined) chosen[name] = project[name];
+    choicesByDir.set(notebookDir, chosen);
+  }
   return chosen;
 }
+
+const choicesByDir = new Map<string, ts.CompilerOptions>();
 
 function defaultTranspileOptions(): ts.CompilerOptions {
   return {
