@@ -13,7 +13,7 @@ import { notebookLanguage, readNotebook } from "../notebook/read.js";
 import type { Notebook } from "../notebook/types.js";
 import { serializeNotebook, writeFileAtomic, writeFileAtomicSync } from "../notebook/write.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "../runner/args.js";
-import { firstDifference } from "../runner/check.js";
+import { differences } from "../runner/check.js";
 import { checkMagics } from "../runner/magic-check.js";
 import { resolveSeed, storeRunMetadata } from "../runner/metadata.js";
 import { relaunchRun } from "../runner/relaunch.js";
@@ -151,7 +151,9 @@ async function runOne(file: string, options: RunOptions): Promise<number> {
   // Without --allow-errors the run stopped at its one failure; with it, each is named.
   const failure = result.failures[0];
   for (const failed of result.failures) reportFailure(failed);
-  const differs = options.check ? reportCheck(stored, notebook, file, options.quiet) : false;
+  const differs = options.check
+    ? reportCheck(stored, notebook, result.lineage, file, options.quiet)
+    : false;
   if (target !== undefined) await writeFileAtomic(target, serializeNotebook(notebook));
   if (!options.quiet) {
     const seconds = ((performance.now() - began) / 1000).toFixed(2);
@@ -181,16 +183,30 @@ function forStderr(text: string): string {
   return colour ? text : text.replace(COLOUR, "");
 }
 
-function reportCheck(stored: Notebook, fresh: Notebook, file: string, quiet: boolean): boolean {
-  const difference = firstDifference(stored, fresh);
-  if (difference === undefined) {
-    if (!quiet)
-      writeRealStderr(`replab: check ok: every cell of ${file} gave its stored outputs\n`);
-    return false;
+/** Say what --check found; true when a cell not flagged nondeterministic differs (exit 1). */
+function reportCheck(
+  stored: Notebook,
+  fresh: Notebook,
+  lineage: LineageGraph,
+  file: string,
+  quiet: boolean,
+): boolean {
+  const found = differences(stored, fresh, lineage);
+  for (const { cellId, position, diff, flags } of found) {
+    const cell = `cell ${cellId} (code cell ${position}) gave different outputs`;
+    const line =
+      flags.length === 0
+        ? `check failed: ${cell}`
+        : `check marked, not failed: ${cell} (the cell is flagged nondeterministic: ${flags.join(", ")})`;
+    writeRealStderr(`replab: ${line}\n${diff.join("\n")}\n`);
   }
-  const { cellId, position, diff } = difference;
-  writeRealStderr(
-    `replab: check failed: cell ${cellId} (code cell ${position}) gave different outputs\n${diff.join("\n")}\n`,
-  );
-  return true;
+  const failed = found.some((d) => d.flags.length === 0);
+  if (!failed && !quiet) {
+    const which =
+      found.length === 0
+        ? "every cell"
+        : `every cell not flagged nondeterministic (${counted(found.length, "flagged cell")} differed)`;
+    writeRealStderr(`replab: check ok: ${which} of ${file} gave its stored outputs\n`);
+  }
+  return failed;
 }

@@ -47,7 +47,8 @@ options:
                           a NAME that cell does not declare is set, with a warning
       --seed N            the notebook's seed; overrides REPLAB_SEED and metadata.replab.seed
       --check             compare every cell's outputs with those stored in NB.ipynb and name
-                          the first that differs; writes nothing unless -o or --inplace is given
+                          the first that differs (one flagged nondeterministic, as a clock read,
+                          is marked, not failed); writes nothing unless -o or --inplace is given
       --allow-errors      run every cell even after one fails, recording its error; exit 0
       --timeout S         interrupt a cell that runs longer than S seconds (it then fails)
   -q, --quiet             print only errors

@@ -1,32 +1,44 @@
 /**
  * `replab run --check`: compare a fresh run's outputs with the ones stored in the notebook
- * and name the first cell that differs, with a short line diff of what a reader would see.
+ * and name the cells that differ, with a short line diff of what a reader would see. A cell
+ * the lineage flagged nondeterministic (it read the clock, crypto randomness, the network) is
+ * marked, not failed, as `replab verify` treats it: its difference is what the flag says.
  */
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
+import type { LineageGraph } from "../lineage/types.js";
 import { outputSha256 } from "./output-hash.js";
 
 export interface CheckDifference {
   cellId: string;
   position: number;
   diff: string[];
+  /** The nondeterminism the fresh run's lineage saw in the cell; empty when none. */
+  flags: string[];
 }
 
-/** The first code cell whose outputs differ between `stored` and `fresh`, or undefined. */
-export function firstDifference(stored: Notebook, fresh: Notebook): CheckDifference | undefined {
+/**
+ * The code cells whose outputs differ between `stored` and `fresh`, in notebook order, up to
+ * and including the first one not flagged nondeterministic (the one that fails the check).
+ */
+export function differences(
+  stored: Notebook,
+  fresh: Notebook,
+  lineage: LineageGraph,
+): CheckDifference[] {
   const before = codeCells(stored);
-  const after = codeCells(fresh);
-  for (const [i, cell] of after.entries()) {
-    const old = before.find((c) => c.id === cell.id);
-    const oldOutputs = old?.outputs ?? [];
-    if (outputSha256(oldOutputs) !== outputSha256(cell.outputs)) {
-      return {
-        cellId: cell.id,
-        position: i + 1,
-        diff: shortDiff(render(oldOutputs), render(cell.outputs)),
-      };
-    }
+  const flagged = new Map(
+    lineage.nodes.flatMap((n) => (n.kind === "cell" ? [[n.id, n.nondeterminism] as const] : [])),
+  );
+  const found: CheckDifference[] = [];
+  for (const [i, cell] of codeCells(fresh).entries()) {
+    const oldOutputs = before.find((c) => c.id === cell.id)?.outputs ?? [];
+    if (outputSha256(oldOutputs) === outputSha256(cell.outputs)) continue;
+    const diff = shortDiff(render(oldOutputs), render(cell.outputs));
+    const flags = flagged.get(cell.id) ?? [];
+    found.push({ cellId: cell.id, position: i + 1, diff, flags });
+    if (flags.length === 0) break;
   }
-  return undefined;
+  return found;
 }
 
 function codeCells(notebook: Notebook): CodeCell[] {

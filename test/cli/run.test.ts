@@ -335,6 +335,34 @@ describe("replab run executes a notebook", () => {
     ]);
   });
 
+  it("--check marks a cell flagged nondeterministic that differs, and fails on the next one that is not", () => {
+    const nb = join(dir, "flagged.ipynb");
+    writeNotebook(nb, [
+      { id: "uuid", source: "crypto.randomUUID()" },
+      { id: "stable", source: 'console.log("total: 42")' },
+    ]);
+    expect(replab(["run", "flagged.ipynb", "--inplace", "--quiet"], { cwd: dir }).code).toBe(0);
+    const rerun = replab(["run", "flagged.ipynb", "--check"], { cwd: dir });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(
+      /^replab: check marked, not failed: cell uuid \(code cell 1\) gave different outputs \(the cell is flagged nondeterministic: crypto:randomUUID\)\n- '[0-9a-f-]{36}'\n\+ '[0-9a-f-]{36}'\n/m,
+    );
+    expect(rerun.stderr).toContain(
+      "replab: check ok: every cell not flagged nondeterministic (1 flagged cell differed) of flagged.ipynb gave its stored outputs",
+    );
+    const stored = readJson(nb);
+    (stored.cells[1] as { outputs: unknown[] }).outputs = [
+      { output_type: "stream", name: "stdout", text: ["total: 41\n"] },
+    ];
+    writeFileSync(nb, JSON.stringify(stored));
+    const changed = replab(["run", "flagged.ipynb", "--check", "--quiet"], { cwd: dir });
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/check marked, not failed: cell uuid/);
+    expect(changed.stderr).toContain(
+      "replab: check failed: cell stable (code cell 2) gave different outputs\n- total: 41\n+ total: 42\n",
+    );
+  });
+
   it("--timeout interrupts a cell that waits, one that loops, and one that loops after an await", () => {
     const nb = join(dir, "slow.ipynb");
     const cases = [
