@@ -28,6 +28,8 @@ const KNOWN = new Set([
   "pattern",
   "oneOf",
   "additionalProperties",
+  // An annotation in 2020-12 (date-time, uri): not asserted, as validators do by default.
+  "format",
 ]);
 
 /** The first place `value` breaks `schema`, as "where: what", or undefined when it conforms. */
@@ -119,6 +121,8 @@ function checkArray(root: Schema, schema: Schema, value: unknown, at: string): s
 }
 
 function resolveRef(root: Schema, ref: string): Schema {
+  // "#" is the whole schema: the lineage's previousSession.graph is a lineage itself.
+  if (ref === "#") return root;
   if (!ref.startsWith("#/")) throw new Error(`json-schema.ts resolves local $refs only: ${ref}`);
   let node: unknown = root;
   for (const part of ref.slice(2).split("/")) node = (node as Schema | undefined)?.[part];

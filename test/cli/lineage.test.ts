@@ -62,6 +62,19 @@ describe("replab lineage", () => {
 // (lineage/stored.ts): each command that reads it says where it breaks the schema, never
 // crashes inside a renderer.
 describe("a forged or hand-edited stored lineage", () => {
+  it("a lineage holding the recovered previous session it says it has is read", () => {
+    const d = scratch("lineage-previous");
+    writeStoredRun(d);
+    const nb = readJson(join(d, "stored.ipynb"));
+    const replabMeta = nb.metadata["replab"] as { lineage: Record<string, unknown> };
+    const previous = { journal: "j.jsonl", torn: 0, graph: structuredClone(replabMeta.lineage) };
+    replabMeta.lineage = { ...replabMeta.lineage, previousSession: previous };
+    writeFileSync(join(d, "recovered.ipynb"), JSON.stringify(nb));
+    const result = replab(["lineage", "recovered.ipynb"], { cwd: d });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ previousSession: previous });
+  });
+
   it.each([
     [
       "nodes that are a string",
@@ -72,6 +85,15 @@ describe("a forged or hand-edited stored lineage", () => {
       "a node without a kind",
       (l: Record<string, unknown>) => ({ ...l, nodes: [{ id: "c1" }] }),
       "nodes[0]: kind is missing",
+    ],
+    [
+      // The schema refers to itself ("$ref": "#") for a recovered session's graph.
+      "a recovered previous session whose graph has a node without a kind",
+      (l: Record<string, unknown>) => ({
+        ...l,
+        previousSession: { journal: "j.jsonl", torn: 0, graph: { ...l, nodes: [{ id: "c1" }] } },
+      }),
+      "previousSession.graph.nodes[0]: kind is missing",
     ],
     [
       "an edge without ends",
