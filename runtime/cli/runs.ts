@@ -17,7 +17,7 @@ import {
   markdownTable,
   textTable,
 } from "../tracking/render.js";
-import { findRecord, readRecords } from "../tracking/store.js";
+import { findRecord, readRecords, type SkippedRecord } from "../tracking/store.js";
 import type { RunRecord } from "../tracking/record.js";
 import { runsDir } from "../tracking/record.js";
 import { runCommand } from "./exit.js";
@@ -138,7 +138,7 @@ function list(options: RunsOptions): number {
   const notebook = resolve(options.targets[0] as string);
   if (!existsSync(notebook) || !statSync(notebook).isFile())
     throw new ReplabError("notebook-unreadable", `${options.targets[0]}: no such notebook`);
-  const records = readRecords(dirname(notebook), basename(notebook));
+  const records = readRecords(dirname(notebook), basename(notebook), warnSkipped);
   if (options.format === "json") {
     process.stdout.write(`${JSON.stringify(records.map(summary), null, 1)}\n`);
     return 0;
@@ -174,7 +174,14 @@ function summary(r: RunRecord): Record<string, unknown> {
 }
 
 function records(options: RunsOptions): RunRecord[] {
-  return readRecords(resolve(options.dir));
+  return readRecords(resolve(options.dir), undefined, warnSkipped);
+}
+
+/** A forged or hand-edited record is named, and the other runs are still listed. */
+function warnSkipped({ path, problem }: SkippedRecord): void {
+  writeRealStderr(
+    `replab: skipped ${path}: not a run record replab wrote (${problem}); move it out of ${dirname(path)} or delete it\n`,
+  );
 }
 
 function show(options: RunsOptions): number {

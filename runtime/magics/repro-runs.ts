@@ -5,7 +5,7 @@
 import { ReplabError } from "../errors.js";
 import type { ExecuteResultValue } from "../session/types.js";
 import { htmlTable, listHeaders, listMetrics, listRows, textTable } from "../tracking/render.js";
-import { readRecords } from "../tracking/store.js";
+import { readRecords, type SkippedRecord } from "../tracking/store.js";
 import { reproUsage } from "./help.js";
 import type { MagicContext } from "./registry.js";
 
@@ -30,7 +30,14 @@ export async function reproRuns(
   const { notebookDir } = ctx.services.engine;
   // This session's own record is saved at most once a second: list it as it is now.
   ctx.services.engine.tracker?.flush();
-  const records = readRecords(notebookDir, ctx.services.notebookName).slice(-count).reverse();
+  const skipped = (skip: SkippedRecord): void =>
+    ctx.sink.stream(
+      "stderr",
+      `skipped ${skip.path}: not a run record replab wrote (${skip.problem})\n`,
+    );
+  const records = readRecords(notebookDir, ctx.services.notebookName, skipped)
+    .slice(-count)
+    .reverse();
   if (records.length === 0) {
     const text = `no runs recorded in ${notebookDir}/.replab/runs yet`;
     return { data: { "text/plain": text }, metadata: {} };

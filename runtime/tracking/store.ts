@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ReplabError } from "../errors.js";
+import { firstViolation } from "../json-schema.js";
+import { PACKAGE_ROOT } from "../paths.js";
 import { RUN_SCHEMA, runsDir, type RunRecord } from "./record.js";
 
 /** A new run id: sortable by its UTC start second, unique by 24 random bits. */
@@ -35,8 +37,22 @@ export function writeRecordSync(notebookDir: string, record: RunRecord): string 
   return path;
 }
 
-/** Every readable record in a notebook directory, oldest first; `notebook` keeps one notebook's. */
-export function readRecords(notebookDir: string, notebook?: string): RunRecord[] {
+/** A file in .replab/runs that says it is a run record but is not one replab wrote, and why. */
+export interface SkippedRecord {
+  path: string;
+  problem: string;
+}
+
+/**
+ * Every readable record in a notebook directory, oldest first; `notebook` keeps one notebook's.
+ * A file tagged as a record that breaks the schema (hand-edited, forged, another version's) is
+ * left out and told to `skipped`, so one bad file neither hides the other runs nor crashes them.
+ */
+export function readRecords(
+  notebookDir: string,
+  notebook?: string,
+  skipped: (skip: SkippedRecord) => void = () => {},
+): RunRecord[] {
   let names: string[];
   try {
     names = readdirSync(runsDir(notebookDir));
@@ -45,9 +61,11 @@ export function readRecords(notebookDir: string, notebook?: string): RunRecord[]
   }
   const records: RunRecord[] = [];
   for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
-    const record = parseRecord(join(runsDir(notebookDir), name));
-    if (record !== undefined && (notebook === undefined || record.notebook.path === notebook))
-      records.push(record);
+    const path = join(runsDir(notebookDir), name);
+    const parsed = parseRecord(path);
+    if (typeof parsed === "string") skipped({ path, problem: parsed });
+    else if (parsed !== undefined && (notebook === undefined || parsed.notebook.path === notebook))
+      records.push(parsed);
   }
   // Ids sort by their start second only, and two runs (a fast `replab run`, then a kernel)
   // often start in one second: the start time's milliseconds order them, the id breaks ties.
@@ -59,15 +77,60 @@ function order(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Parse one record file, or undefined when it is not one (another tool's file, another schema). */
-export function parseRecord(path: string): RunRecord | undefined {
+/**
+ * Parse one record file: the record; undefined when it is not one (another tool's file, another
+ * schema's tag); or, for a file tagged as one that is not JSON or breaks
+ * schema/run-record.schema.json, what is wrong with it.
+ */
+export function parseRecord(path: string): RunRecord | string | undefined {
+  let value: unknown;
+  let text: string;
   try {
-    const value = JSON.parse(readFileSync(path, "utf8")) as Partial<RunRecord>;
-    if (value.schema !== RUN_SCHEMA || typeof value.id !== "string") return undefined;
-    return value as RunRecord;
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // Only a file that names our schema is ours to complain about.
+    return text.includes(RUN_SCHEMA) ? `not JSON (${(error as Error).message})` : undefined;
+  }
+  const tagged = value as Partial<RunRecord> | null;
+  if (typeof tagged !== "object" || tagged === null || tagged.schema !== RUN_SCHEMA)
+    return undefined;
+  return recordViolation(value) ?? (value as RunRecord);
+}
+
+let schemas: { record: Record<string, unknown>; lineage: Record<string, unknown> } | undefined;
+
+/** Where `value` breaks the run-record schema (its lineage checked against the lineage schema). */
+function recordViolation(value: unknown): string | undefined {
+  schemas ??= {
+    record: readSchema("run-record.schema.json"),
+    lineage: readSchema("lineage.schema.json"),
+  };
+  // The checker resolves local $refs only: the record's lineage is checked on its own.
+  const properties = { ...(schemas.record["properties"] as object), lineage: {} };
+  const lineage = (value as Record<string, unknown>)["lineage"];
+  return (
+    firstViolation({ ...schemas.record, properties }, value) ??
+    prefixed("lineage", firstViolation(schemas.lineage, lineage))
+  );
+}
+
+function prefixed(where: string, problem: string | undefined): string | undefined {
+  if (problem === undefined) return undefined;
+  return problem.startsWith("the top level")
+    ? problem.replace("the top level", where)
+    : `${where}.${problem}`;
+}
+
+function readSchema(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "schema", name), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**

@@ -4,7 +4,7 @@
  * a revoked Proxy). The record names them, stays valid against its schema, and `replab runs`
  * and `runs compare` show them as the numbers they were instead of `null` or `[object Object]`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
@@ -104,5 +104,49 @@ describe("hostile values in run records", () => {
     // NaN and Infinity are both null in JSON: the comparison still tells them apart.
     expect(compare.stdout.split("\n")).toContain("- metric loss: last NaN -> Infinity");
     expect(compare.stdout).not.toMatch(/metric floor/);
+  });
+
+  it("a forged or hand-edited record is named and skipped; the other runs still list and compare", () => {
+    const folder = join(dir, ".replab", "runs");
+    const copy = (id: string, edit: (r: Json) => void): void => {
+      const record = structuredClone(records[0]) as Json;
+      record["id"] = id;
+      edit(record);
+      writeFileSync(join(folder, `${id}.json`), JSON.stringify(record));
+    };
+    copy("20200101-000000-aaaaaa", (r) => delete r["kind"]);
+    copy("20200101-000001-bbbbbb", (r) => {
+      ((r["metrics"] as Record<string, Json[]>)["loss"]?.[0] as Json)["step"] = "one";
+    });
+    copy("20200101-000002-cccccc", (r) => {
+      ((r["lineage"] as { nodes: Json[] }).nodes[0] as Json)["kind"] = 5;
+    });
+    writeFileSync(
+      join(folder, "20200101-000003-dddddd.json"),
+      '{"schema": "replab.run/1", "id": "2020',
+    );
+    writeFileSync(join(folder, "notes.json"), '{"mine": true}');
+    const list = replab(["runs", "nb.ipynb"], { cwd: dir });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout.trimEnd().split("\n")).toHaveLength(4);
+    const skipped = list.stderr
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.replaceAll(folder, "RUNS"));
+    const advice = "; move it out of RUNS or delete it";
+    expect(skipped).toEqual([
+      `replab: skipped RUNS/20200101-000000-aaaaaa.json: not a run record replab wrote (the top level: kind is missing)${advice}`,
+      `replab: skipped RUNS/20200101-000001-bbbbbb.json: not a run record replab wrote (metrics.loss[0].step: expected an integer, found "one")${advice}`,
+      expect.stringMatching(
+        /^replab: skipped RUNS\/20200101-000002-cccccc\.json: not a run record replab wrote \(lineage\.nodes\[0\]\.kind: .*5\)/,
+      ),
+      expect.stringMatching(
+        /^replab: skipped RUNS\/20200101-000003-dddddd\.json: not a run record replab wrote \(not JSON \(/,
+      ),
+    ]);
+    const [a, b] = records.map((r) => r["id"] as string) as [string, string];
+    const compare = replab(["runs", "compare", a, b], { cwd: dir });
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(compare.stdout).toContain("- metric loss: last NaN -> Infinity");
   });
 });
