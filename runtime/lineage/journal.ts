@@ -15,6 +15,8 @@ import fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReplabError } from "../errors.js";
+import { firstViolation } from "../json-schema.js";
+import { JOURNAL_RECORD_SCHEMA } from "./journal-schema.js";
 import type { ExecutionRecord } from "./execution.js";
 import { LineageBuilder } from "./graph.js";
 import { LINEAGE_SCHEMA } from "./types.js";
@@ -186,16 +188,17 @@ export function readJournal(path: string): JournalRecord[] & { torn: number } {
   return records;
 }
 
+/** A line as a record, or undefined when it is torn or not a record replab writes. */
 function parseRecord(line: string): JournalRecord | undefined {
+  let value: unknown;
   try {
-    const value = JSON.parse(line) as unknown;
-    const type = (value as { type?: unknown } | null)?.type;
-    return type === "session" || type === "seed" || type === "execution"
-      ? (value as JournalRecord)
-      : undefined;
+    value = JSON.parse(line);
   } catch {
     return undefined;
   }
+  return firstViolation(JOURNAL_RECORD_SCHEMA, value) === undefined
+    ? (value as JournalRecord)
+    : undefined;
 }
 
 /** Rebuild the lineage from a journal's records. */

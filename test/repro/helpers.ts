@@ -51,6 +51,7 @@ export function transpileForChild(): string {
   const dirs = ["compiler", "hashing", "lineage", "lineage/render", "repro", "seed", "trace"];
   const files = [
     "runtime/errors.ts",
+    "runtime/json-schema.ts",
     ...dirs.flatMap((d) =>
       readdirSync(join(root, "runtime", d))
         .filter((f) => f.endsWith(".ts"))

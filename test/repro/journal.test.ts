@@ -3,7 +3,7 @@
  * (docs/integrity.md, "The journal").
  */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { appendFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { expect, test } from "vitest";
@@ -25,6 +25,34 @@ test("a journal replays into the same graph the recorder holds", async () => {
     expect(replayed.executionOrder()).toEqual(["b", "a"]);
   } finally {
     r.dispose();
+  }
+});
+
+// A journal line that parses but is not a record replab writes (a hand edit, another version's
+// journal) once made every later kernel of the notebook die at start, replaying it.
+test("a forged journal line counts as torn; the earlier session is still recovered", async () => {
+  const dir = tempNotebookDir();
+  const first = new Recorder({ notebookDir: dir, seed: 3 });
+  first.serveNotebook("nb.ipynb");
+  await runCell(first, { cellId: "a", executionCount: 1, code: "const x = 1;" });
+  const journal = first.journalPath as string;
+  first.dispose();
+  const forged = [
+    { type: "execution", cellId: "b" },
+    { type: "execution", cellId: 5, executionCount: 2, reads: "data.csv" },
+    { type: "seed", seed: "seven" },
+  ];
+  appendFileSync(journal, forged.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  // A later session (one process holds one, so it is named as another process's would be).
+  const second = new Recorder({ notebookDir: dir, seed: 3, journalName: "session-1-1" });
+  try {
+    second.serveNotebook("nb.ipynb");
+    const previous = second.graph().previousSession;
+    expect(previous?.torn).toBe(3);
+    expect(previous?.graph.nodes.filter((n) => n.kind === "cell").map((n) => n.id)).toEqual(["a"]);
+    expect(previous?.graph.seed).toBe(3);
+  } finally {
+    second.dispose();
   }
 });
 
