@@ -9,10 +9,9 @@ import { hashFile } from "../hashing/sha256.js";
 import { storedLineage } from "../lineage/stored.js";
 import type { LineageGraph } from "../lineage/types.js";
 import { joinSource, type CodeCell, type Notebook, type Output } from "../notebook/types.js";
-import type { RuntimeVersions } from "../repro/versions.js";
 import { lockDisplays } from "../export/verify-outputs.js";
 import { stdoutOf } from "../runner/output-hash.js";
-import type { AuditCapture } from "./capture.js";
+import { storedCapture, storedRuntime } from "./stored-metadata.js";
 import { packageRows } from "./environment.js";
 import type { DiskState, ReportInput } from "./report-model.js";
 import { runRecordFacts } from "./run-record.js";
@@ -20,8 +19,8 @@ import { verifyForReport } from "./verify-outcome.js";
 
 interface StoredReplab {
   seed?: unknown;
-  runtime?: RuntimeVersions;
-  audit?: AuditCapture;
+  runtime?: unknown;
+  audit?: unknown;
   timeZone?: unknown;
   locale?: unknown;
 }
@@ -49,9 +48,9 @@ export async function reportInputFromNotebook(
     notebookName: name,
     lineage,
     seed: typeof replab?.seed === "number" ? replab.seed : lineage.seed,
-    runtime: replab?.runtime,
+    runtime: storedRuntime(replab?.runtime, name),
     packages: packageRows([...sources.values()], notebookDir),
-    capture: replab?.audit,
+    capture: storedCapture(replab?.audit, name),
     sources,
     outputs: new Map(cells.map((c) => [c.id, outputText(c.outputs)])),
     shown: new Map(

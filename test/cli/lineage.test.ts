@@ -1,5 +1,5 @@
 /** `replab lineage`: what a run stored, as JSON or DOT (golden files). */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeStoredRun } from "../export/stored-run.js";
@@ -115,5 +115,28 @@ describe("a forged or hand-edited stored lineage", () => {
         `replab: forged.ipynb: metadata.replab.lineage is not a lineage replab wrote (${fault}); run the notebook again to store a new one: replab run forged.ipynb --inplace\n`,
       );
     }
+  });
+});
+
+// The report reads two more parts of metadata.replab: they are checked as the lineage is.
+describe("a forged or hand-edited capture or runtime in metadata.replab", () => {
+  it.each([
+    ["audit", { frames: [], models: [{ name: null }] }, "models[0]: variable is missing"],
+    ["audit", { frames: "x", models: [] }, 'frames: expected an array, found "x"'],
+    ["runtime", { node: 5 }, "the top level: replab is missing"],
+  ])("a forged %s is refused by report, naming the fault", (key, forged, fault) => {
+    const d = scratch("report-forged");
+    writeStoredRun(d);
+    const nb = readJson(join(d, "stored.ipynb"));
+    (nb.metadata["replab"] as Record<string, unknown>)[key] = forged;
+    writeFileSync(join(d, "forged.ipynb"), JSON.stringify(nb));
+    for (const format of ["md", "html"]) {
+      const result = replab(["report", "forged.ipynb", "-o", `r.${format}`], { cwd: d });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toBe(
+        `replab: forged.ipynb: metadata.replab.${key} is not what replab wrote (${fault}); run the notebook again to store it anew: replab run forged.ipynb --inplace\n`,
+      );
+    }
+    expect(readdirSync(d)).not.toContain("r.html");
   });
 });
