@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { expectValidRunRecords } from "../support/run-record-schema.js";
+import { replab, scratch, writeNotebook } from "../cli/helpers.js";
 
 const CELLS = [
   { id: "params", tags: ["parameters"], source: "let blowUp = 0;" },
@@ -62,14 +63,7 @@ describe("hostile values in run records", () => {
     ]);
     const floor = (records[1]?.["metrics"] as Record<string, Point[]>)["floor"];
     expect(floor?.map((p) => [p.value, p.nonFinite])).toEqual([[null, "-Infinity"]]);
-    const { Ajv2020 } = await import("ajv/dist/2020.js");
-    const ajv = new Ajv2020({ strict: false, validateFormats: false });
-    const schema = (name: string): object =>
-      JSON.parse(readFileSync(join(ROOT, "schema", name), "utf8")) as object;
-    ajv.addSchema(schema("lineage.schema.json"));
-    const validate = ajv.compile(schema("run-record.schema.json"));
-    for (const record of records)
-      expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+    await expectValidRunRecords(records);
   });
 
   it("params and tags JSON cannot hold are kept as their inspect form, not [object Object]", () => {

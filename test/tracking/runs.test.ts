@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, expectGolden, replab, scratch, writeNotebook } from "../cli/helpers.js";
+import { expectValidRunRecords } from "../support/run-record-schema.js";
+import { expectGolden, replab, scratch, writeNotebook } from "../cli/helpers.js";
 
 const CELLS = [
   { id: "params", tags: ["parameters"], source: "let lr = 0.5;\nconst label = 'base';" },
@@ -73,13 +74,7 @@ beforeAll(() => {
 describe("run records", () => {
   it("one record per run, each valid against schema/run-record.schema.json", async () => {
     expect(runs).toHaveLength(2);
-    const { Ajv2020 } = await import("ajv/dist/2020.js");
-    const ajv = new Ajv2020({ strict: false, validateFormats: false });
-    const schema = (name: string): object =>
-      JSON.parse(readFileSync(join(ROOT, "schema", name), "utf8")) as object;
-    ajv.addSchema(schema("lineage.schema.json"));
-    const validate = ajv.compile(schema("run-record.schema.json"));
-    for (const record of runs) expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+    await expectValidRunRecords(runs);
   });
 
   it("holds params, the metric history, tags, inputs, artifacts, frame profiles and cell hashes", () => {
